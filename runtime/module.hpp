@@ -1,0 +1,138 @@
+// The decoded module: plain data. Function bodies, names and data segments
+// stay in the original bytes (byte ranges and string_views into them), so
+// decoding copies nothing and the interpreter runs the code in place.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "runtime/side_table.hpp"
+#include "runtime/types.hpp"
+
+namespace wisp {
+
+// A constant expression: bytes [offset, offset+size) of the module, ending
+// with the `end` opcode.
+struct ConstExpr {
+  uint32_t offset = 0;
+  uint32_t size = 0;
+};
+
+struct Import {
+  std::string_view module;
+  std::string_view name;
+  ExternKind kind = ExternKind::Func;
+  uint32_t index = 0;  // index in the kind's index space (funcs/tables/...)
+};
+
+struct Export {
+  std::string_view name;
+  ExternKind kind = ExternKind::Func;
+  uint32_t index = 0;
+};
+
+struct Function {
+  uint32_t type = 0;        // type index
+  bool imported = false;
+  uint32_t body_offset = 0; // code entry: locals declarations then code
+  uint32_t body_size = 0;   // up to and including the final `end`
+  // Filled in by the validator:
+  uint32_t code_offset = 0;   // first instruction after the locals
+  uint32_t num_locals = 0;    // declared locals, excluding params
+  uint32_t max_height = 0;    // operand stack high-water mark, in values
+  uint32_t side_table = 0;    // index of the first SideEntry in Module::side_table
+};
+
+struct Table {
+  TableType type;
+  bool imported = false;
+};
+
+struct Memory {
+  MemoryType type;
+  bool imported = false;
+};
+
+struct Global {
+  GlobalType type;
+  bool imported = false;
+  ConstExpr init;  // defined globals only
+};
+
+enum class SegmentMode : uint8_t { Active, Passive, Declarative };
+
+struct ElemSegment {
+  SegmentMode mode = SegmentMode::Passive;
+  uint32_t table = 0;
+  ConstExpr offset;            // active only
+  ValType type = ValType::FuncRef;
+  bool uses_exprs = false;     // element expressions vs. function indices
+  std::vector<uint32_t> funcs; // when !uses_exprs
+  std::vector<ConstExpr> exprs;// when uses_exprs
+  uint32_t size() const { return uses_exprs ? uint32_t(exprs.size()) : uint32_t(funcs.size()); }
+};
+
+struct DataSegment {
+  SegmentMode mode = SegmentMode::Passive;
+  uint32_t memory = 0;
+  ConstExpr offset;       // active only
+  uint32_t data_offset = 0;
+  uint32_t data_size = 0;
+};
+
+struct CustomSection {
+  std::string_view name;
+  uint32_t offset = 0;  // payload after the name
+  uint32_t size = 0;
+};
+
+struct NameEntry {
+  uint32_t index;
+  std::string_view name;
+};
+
+struct Module {
+  // The bytes everything points into. Either owned (moved in) or borrowed
+  // from a caller that keeps them alive longer than the module.
+  std::vector<uint8_t> owned;
+  const uint8_t* bytes = nullptr;
+  size_t size = 0;
+
+  std::vector<FuncType> types;
+  std::vector<Import> imports;
+  std::vector<Function> funcs;  // imported first, then defined
+  std::vector<Table> tables;
+  std::vector<Memory> memories;
+  std::vector<Global> globals;
+  std::vector<Export> exports;
+  std::vector<ElemSegment> elems;
+  std::vector<DataSegment> datas;
+  std::vector<CustomSection> customs;
+  int64_t start = -1;
+  bool has_data_count = false;
+  uint32_t data_count = 0;
+  uint32_t num_imported_funcs = 0;
+  uint32_t num_imported_tables = 0;
+  uint32_t num_imported_memories = 0;
+  uint32_t num_imported_globals = 0;
+
+  // Name section (sorted by index); module name if any.
+  std::string_view name;
+  std::vector<NameEntry> func_names;
+
+  // Validator output.
+  bool validated = false;
+  std::vector<SideEntry> side_table;
+  std::vector<uint32_t> canonical_types;  // type index -> process-wide id
+
+  const FuncType& func_type(uint32_t func) const { return types[funcs[func].type]; }
+  // Name for diagnostics: the name section's, else the first export's, else "".
+  std::string_view func_name(uint32_t func) const;
+  Module() = default;
+  Module(Module&&) = default;
+  Module& operator=(Module&&) = default;
+  Module(const Module&) = delete;
+};
+
+}  // namespace wisp
