@@ -1,0 +1,129 @@
+// A bounds-checked cursor over module bytes with first-error capture.
+// Used by the decoder and the validator; every read either succeeds or
+// records a malformed-module error with its byte offset.
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "runtime/leb128.hpp"
+#include "runtime/result.hpp"
+#include "runtime/types.hpp"
+
+namespace wisp {
+
+bool valid_utf8(const uint8_t* p, size_t n);
+
+class Reader {
+ public:
+  Reader(const uint8_t* base, const uint8_t* begin, const uint8_t* end)
+      : base_(base), p_(begin), end_(end) {}
+
+  const uint8_t* pos() const { return p_; }
+  const uint8_t* end() const { return end_; }
+  size_t offset() const { return size_t(p_ - base_); }
+  size_t offset_of(const uint8_t* q) const { return size_t(q - base_); }
+  size_t remaining() const { return size_t(end_ - p_); }
+  bool at_end() const { return p_ >= end_; }
+  void set_pos(const uint8_t* q) { p_ = q; }
+  void set_end(const uint8_t* e) { end_ = e; }
+
+  bool failed() const { return failed_; }
+  Error& error() { return error_; }
+
+  // Records the first error only; always returns false so callers can
+  // `return r.fail(...)`.
+  bool fail(std::string msg, const uint8_t* at = nullptr) {
+    if (!failed_) {
+      failed_ = true;
+      error_ = make_error(ErrorKind::Malformed, std::move(msg), offset_of(at ? at : p_));
+    }
+    return false;
+  }
+  bool fail_end() {
+    return fail(end_msg_, p_);
+  }
+  // The message for running off the end: "unexpected end" for the whole
+  // input, "unexpected end of section or function" inside a section.
+  void set_end_message(const char* m) { end_msg_ = m; }
+
+  bool u8(uint8_t& out) {
+    if (p_ >= end_) return fail_end();
+    out = *p_++;
+    return true;
+  }
+  bool bytes(size_t n, const uint8_t*& out) {
+    if (remaining() < n) return fail_end();
+    out = p_;
+    p_ += n;
+    return true;
+  }
+  template <unsigned Bits = 32, class T>
+  bool uleb(T& out) {
+    const uint8_t* start = p_;
+    LebStatus s = read_uleb<Bits>(p_, end_, out);
+    if (s == LebStatus::Ok) [[likely]] return true;
+    if (s == LebStatus::End) return fail_end();
+    return fail(leb_message(s), start);
+  }
+  template <unsigned Bits = 32, class T>
+  bool sleb(T& out) {
+    const uint8_t* start = p_;
+    LebStatus s = read_sleb<Bits>(p_, end_, out);
+    if (s == LebStatus::Ok) [[likely]] return true;
+    if (s == LebStatus::End) return fail_end();
+    return fail(leb_message(s), start);
+  }
+  bool u32(uint32_t& out) { return uleb<32>(out); }
+
+  // A u32 length that must not exceed the bytes left ("length out of bounds").
+  bool length(uint32_t& out) {
+    const uint8_t* start = p_;
+    if (!u32(out)) return false;
+    if (out > remaining()) return fail("length out of bounds", start);
+    return true;
+  }
+
+  // A UTF-8 name (vec(byte)).
+  bool name(std::string_view& out) {
+    uint32_t n{};
+    if (!length(n)) return false;
+    if (!valid_utf8(p_, n)) return fail("malformed UTF-8 encoding", p_);
+    out = std::string_view(reinterpret_cast<const char*>(p_), n);
+    p_ += n;
+    return true;
+  }
+
+  bool val_type(ValType& out) {
+    const uint8_t* start = p_;
+    uint8_t b{};
+    if (!u8(b)) return false;
+    switch (b) {
+      case 0x7F: case 0x7E: case 0x7D: case 0x7C: case 0x7B: case 0x70: case 0x6F:
+        out = static_cast<ValType>(b);
+        return true;
+    }
+    return fail("malformed value type", start);
+  }
+  bool ref_type(ValType& out) {
+    const uint8_t* start = p_;
+    uint8_t b{};
+    if (!u8(b)) return false;
+    if (b == 0x70 || b == 0x6F) {
+      out = static_cast<ValType>(b);
+      return true;
+    }
+    return fail("malformed reference type", start);
+  }
+
+ private:
+  const uint8_t* base_;
+  const uint8_t* p_;
+  const uint8_t* end_;
+  bool failed_ = false;
+  const char* end_msg_ = "unexpected end";
+  Error error_;
+};
+
+}  // namespace wisp

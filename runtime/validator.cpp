@@ -1,0 +1,850 @@
+#include "runtime/validator.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "runtime/instr_reader.hpp"
+#include "runtime/reader.hpp"
+
+namespace wisp {
+
+// ---- canonical function types ----------------------------------------------
+
+namespace {
+struct TypeRegistry {
+  std::mutex mu;
+  std::unordered_map<std::string, uint32_t> ids;
+  std::deque<FuncType> types;  // deque: references stay valid as it grows
+};
+TypeRegistry& registry() {
+  static TypeRegistry* r = new TypeRegistry;  // never destroyed: used at exit
+  return *r;
+}
+}  // namespace
+
+uint32_t canonical_type_id(const FuncType& t) {
+  std::string key;
+  key.reserve(t.params.size() + t.results.size() + 1);
+  for (ValType v : t.params) key.push_back(char(v));
+  key.push_back('|');
+  for (ValType v : t.results) key.push_back(char(v));
+  TypeRegistry& r = registry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  auto [it, inserted] = r.ids.emplace(std::move(key), uint32_t(r.types.size()));
+  if (inserted) r.types.push_back(t);
+  return it->second;
+}
+
+const FuncType& canonical_type(uint32_t id) {
+  TypeRegistry& r = registry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  return r.types[id];
+}
+
+namespace {
+
+// Implementation limit, as in V8 and wasmtime; also the spec's "too many
+// locals" for counts that overflow.
+constexpr uint64_t kMaxLocals = 50000;
+
+const ValType* single(ValType t) {
+  static const ValType kI32 = ValType::I32, kI64 = ValType::I64, kF32 = ValType::F32,
+                       kF64 = ValType::F64, kV128 = ValType::V128, kFunc = ValType::FuncRef,
+                       kExtern = ValType::ExternRef;
+  switch (t) {
+    case ValType::I32: return &kI32;
+    case ValType::I64: return &kI64;
+    case ValType::F32: return &kF32;
+    case ValType::F64: return &kF64;
+    case ValType::V128: return &kV128;
+    case ValType::FuncRef: return &kFunc;
+    case ValType::ExternRef: return &kExtern;
+    default: return nullptr;
+  }
+}
+
+ValType from_ot(OT t) {
+  switch (t) {
+    case OT::I32: return ValType::I32;
+    case OT::I64: return ValType::I64;
+    case OT::F32: return ValType::F32;
+    case OT::F64: return ValType::F64;
+    case OT::V128: return ValType::V128;
+    default: return ValType::Unknown;
+  }
+}
+
+struct Ctrl {
+  Op kind;  // Block (also the function), Loop, If, Else
+  const ValType* params;
+  uint32_t nparams{};
+  const ValType* results;
+  uint32_t nresults{};
+  uint32_t height{};
+  bool unreachable;
+  uint32_t loop_pc{};    // loop: code offset of the body's first instruction
+  uint32_t loop_stp{};   // loop: side-table index there
+  int32_t fixups{};      // pending forward branches (linked through pc_delta)
+  int32_t if_entry{};    // if: its own entry, patched at else/end
+};
+
+// Shared per-module context for function validation.
+struct ModuleCtx {
+  const Module& m;
+  std::vector<bool> declared_refs;  // C.refs
+};
+
+class FuncValidator {
+ public:
+  FuncValidator(Module& m, const ModuleCtx& ctx) : m_(m), ctx_(ctx) {
+    vals_.reserve(256);
+    ctrls_.reserve(64);
+  }
+
+  // Returns false with error() set.
+  bool run(uint32_t func_index);
+  Error& error() { return err_; }
+
+ private:
+  bool fail(const std::string& msg, ErrorKind kind = ErrorKind::Invalid) {
+    if (!failed_) {
+      failed_ = true;
+      err_ = make_error(kind, msg, size_t(cur_pc_ - m_.bytes));
+    }
+    return false;
+  }
+  bool mismatch() { return fail("type mismatch"); }
+
+  void push(ValType t) {
+    vals_.push_back(t);
+    if (vals_.size() > max_height_) max_height_ = uint32_t(vals_.size());
+  }
+  bool pop(ValType& out) {
+    Ctrl& c = ctrls_.back();
+    if (vals_.size() == c.height) {
+      if (c.unreachable) {
+        out = ValType::Unknown;
+        return true;
+      }
+      return mismatch();
+    }
+    out = vals_.back();
+    vals_.pop_back();
+    return true;
+  }
+  bool pop_expect(ValType t) {
+    ValType a{};
+    if (!pop(a)) return false;
+    if (a != t && a != ValType::Unknown && t != ValType::Unknown) return mismatch();
+    return true;
+  }
+  bool pop_ref(ValType& out) {
+    if (!pop(out)) return false;
+    if (out != ValType::Unknown && !is_ref(out)) return mismatch();
+    return true;
+  }
+  bool pop_vals(const ValType* ts, uint32_t n) {
+    for (uint32_t i = n; i-- > 0;)
+      if (!pop_expect(ts[i])) return false;
+    return true;
+  }
+  void push_vals(const ValType* ts, uint32_t n) {
+    for (uint32_t i = 0; i < n; ++i) push(ts[i]);
+  }
+  void set_unreachable() {
+    Ctrl& c = ctrls_.back();
+    vals_.resize(c.height);
+    c.unreachable = true;
+  }
+
+  bool block_sig(int64_t bt, Ctrl& c);
+  void push_ctrl(Op kind, Ctrl sig);
+  uint32_t code_off(const uint8_t* p) const { return uint32_t(p - m_.bytes); }
+
+  // Side table.
+  uint32_t side_index() const { return uint32_t(m_.side_table.size() - side_base_); }
+  void emit_branch(const Ctrl& target, int32_t& fixups_of_target, uint32_t height);
+  void patch(int32_t& head, uint32_t target_off);
+  void patch_one(uint32_t entry, uint32_t target_off, uint32_t target_stp);
+
+  bool check_label(uint32_t depth) {
+    if (depth >= ctrls_.size()) return fail("unknown label");
+    return true;
+  }
+  bool branch(uint32_t depth);  // type-checks the label's values, no pop
+  bool check_and_keep(const ValType* ts, uint32_t n);
+  bool check_memory(uint32_t idx) {
+    if (idx >= m_.memories.size()) return fail("unknown memory " + std::to_string(idx));
+    return true;
+  }
+  bool check_table(uint32_t idx) {
+    if (idx >= m_.tables.size()) return fail("unknown table " + std::to_string(idx));
+    return true;
+  }
+  bool check_data(uint32_t idx) {
+    if (!m_.has_data_count)
+      return fail("data count section required", ErrorKind::Malformed);
+    if (idx >= m_.data_count) return fail("unknown data segment " + std::to_string(idx));
+    return true;
+  }
+  bool check_elem(uint32_t idx) {
+    if (idx >= m_.elems.size()) return fail("unknown elem segment " + std::to_string(idx));
+    return true;
+  }
+  bool mem_access(const Instr& in);
+  bool instr(Reader& r, Instr& in);
+
+  Module& m_;
+  const ModuleCtx& ctx_;
+  std::vector<ValType> vals_;
+  std::vector<Ctrl> ctrls_;
+  std::vector<ValType> locals_;
+  std::vector<ValType> tmp_;
+  uint32_t max_height_ = 0;
+  size_t side_base_ = 0;
+  const uint8_t* code_begin_ = nullptr;
+  const uint8_t* cur_pc_ = nullptr;
+  bool failed_ = false;
+  Error err_;
+};
+
+bool FuncValidator::block_sig(int64_t bt, Ctrl& c) {
+  c.params = c.results = nullptr;
+  c.nparams = c.nresults = 0;
+  if (bt == -64) return true;
+  if (bt < 0) {
+    c.results = single(static_cast<ValType>(bt & 0x7F));
+    c.nresults = 1;
+    return true;
+  }
+  if (uint64_t(bt) >= m_.types.size()) return fail("unknown type " + std::to_string(bt));
+  const FuncType& ft = m_.types[size_t(bt)];
+  c.params = ft.params.data();
+  c.nparams = uint32_t(ft.params.size());
+  c.results = ft.results.data();
+  c.nresults = uint32_t(ft.results.size());
+  return true;
+}
+
+void FuncValidator::push_ctrl(Op kind, Ctrl c) {
+  c.kind = kind;
+  c.height = uint32_t(vals_.size());
+  c.unreachable = false;
+  c.fixups = -1;
+  c.if_entry = -1;
+  ctrls_.push_back(c);
+  push_vals(c.params, c.nparams);
+}
+
+// Offsets stored in entries are relative to the function's first
+// instruction until patched; pc_delta is always relative to the branch's
+// opcode byte.
+void FuncValidator::emit_branch(const Ctrl& target, int32_t& fixups, uint32_t height) {
+  uint32_t keep = target.kind == Op::Loop ? target.nparams : target.nresults;
+  int64_t drop = int64_t(height) - keep - target.height;
+  SideEntry e;
+  e.keep = keep;
+  e.drop = drop > 0 ? uint32_t(drop) : 0;  // negative only in dead code
+  uint32_t idx = side_index();
+  uint32_t op_off = code_off(cur_pc_);
+  if (target.kind == Op::Loop) {
+    e.pc_delta = int32_t(target.loop_pc - op_off);
+    e.stp_delta = int32_t(target.loop_stp) - int32_t(idx);
+  } else {
+    e.pc_delta = fixups;             // link to the previous pending entry
+    e.stp_delta = int32_t(op_off);   // remembered until patched
+    fixups = int32_t(idx);
+  }
+  m_.side_table.push_back(e);
+}
+
+void FuncValidator::patch_one(uint32_t entry, uint32_t target_off, uint32_t target_stp) {
+  SideEntry& e = m_.side_table[side_base_ + entry];
+  uint32_t op_off = uint32_t(e.stp_delta);
+  e.pc_delta = int32_t(target_off - op_off);
+  e.stp_delta = int32_t(target_stp) - int32_t(entry);
+}
+
+void FuncValidator::patch(int32_t& head, uint32_t target_off) {
+  uint32_t stp = side_index();
+  while (head >= 0) {
+    int32_t next = m_.side_table[side_base_ + head].pc_delta;
+    patch_one(uint32_t(head), target_off, stp);
+    head = next;
+  }
+}
+
+bool FuncValidator::branch(uint32_t depth) {
+  Ctrl& t = ctrls_[ctrls_.size() - 1 - depth];
+  const ValType* ts = t.kind == Op::Loop ? t.params : t.results;
+  uint32_t n = t.kind == Op::Loop ? t.nparams : t.nresults;
+  // Pop and re-push so a polymorphic stack keeps its known types.
+  if (!pop_vals(ts, n)) return false;
+  push_vals(ts, n);
+  return true;
+}
+
+// Checks the top n values against ts and puts back what was popped, so
+// each br_table target sees the same (possibly polymorphic) stack.
+bool FuncValidator::check_and_keep(const ValType* ts, uint32_t n) {
+  tmp_.clear();
+  for (uint32_t i = n; i-- > 0;) {
+    ValType a{};
+    if (!pop(a)) return false;
+    if (a != ts[i] && a != ValType::Unknown) return mismatch();
+    tmp_.push_back(a);
+  }
+  for (uint32_t i = n; i-- > 0;) push(tmp_[i]);
+  return true;
+}
+
+bool FuncValidator::mem_access(const Instr& in) {
+  if (!check_memory(in.mem.mem)) return false;
+  const OpInfo& info = op_info(in.op);
+  if ((1u << in.mem.align) > info.size)
+    return fail("alignment must not be larger than natural");
+  if (info.imm == Imm::MemArgLane && in.lane >= 16 / info.size) return fail("invalid lane index");
+  return true;
+}
+
+bool FuncValidator::run(uint32_t func_index) {
+  Function& f = m_.funcs[func_index];
+  const FuncType& ft = m_.types[f.type];
+  const uint8_t* body_end = m_.bytes + f.body_offset + f.body_size;
+  Reader r(m_.bytes, m_.bytes + f.body_offset, body_end);
+  r.set_end_message(body_end == m_.bytes + m_.size ? "unexpected end of section or function"
+                                                   : "END opcode expected");
+  cur_pc_ = r.pos();
+
+  // Locals.
+  locals_.assign(ft.params.begin(), ft.params.end());
+  uint32_t runs{};
+  if (!r.u32(runs)) return err_ = r.error(), false;
+  uint64_t total = ft.params.size();
+  for (uint32_t i = 0; i < runs; ++i) {
+    uint32_t count{};
+    ValType t{};
+    if (!r.u32(count)) return err_ = r.error(), false;
+    total += count;
+    if (total > kMaxLocals) {
+      cur_pc_ = r.pos();
+      return fail("too many locals", ErrorKind::Malformed);
+    }
+    if (!r.val_type(t)) return err_ = r.error(), false;
+    locals_.insert(locals_.end(), count, t);
+  }
+  f.num_locals = uint32_t(locals_.size() - ft.params.size());
+  f.code_offset = uint32_t(r.pos() - m_.bytes);
+  code_begin_ = r.pos();
+  side_base_ = m_.side_table.size();
+  f.side_table = uint32_t(side_base_);
+  vals_.clear();
+  ctrls_.clear();
+  max_height_ = 0;
+
+  Ctrl fn{};
+  fn.results = ft.results.data();
+  fn.nresults = uint32_t(ft.results.size());
+  push_ctrl(Op::Block, fn);
+
+  Instr in;
+  while (!ctrls_.empty()) {
+    cur_pc_ = r.pos();
+    if (!read_opcode(r, in) || !read_immediates(r, in)) {
+      err_ = r.error();
+      return false;
+    }
+    if (!instr(r, in)) return false;
+  }
+  if (r.pos() != body_end) {
+    cur_pc_ = r.pos();
+    return fail("section size mismatch", ErrorKind::Malformed);
+  }
+  f.max_height = max_height_;
+  return true;
+}
+
+// Type-checks one instruction and emits its side-table entries.
+bool FuncValidator::instr(Reader& r, Instr& in) {
+  const OpInfo& info = op_info(in.op);
+  if (info.params[0] != OT::SP) {
+    // Plain numeric/vector instruction: the table gives the signature.
+    if (info.imm == Imm::MemArg || info.imm == Imm::MemArgLane) {
+      if (!mem_access(in)) return false;
+    } else if (info.imm == Imm::Lane) {
+      if (in.lane >= info.size) return fail("invalid lane index");
+    } else if (info.imm == Imm::Shuffle) {
+      for (int i = 0; i < 16; ++i)
+        if (in.vec[i] >= 32) return fail("invalid lane index");
+    }
+    for (int i = 2; i >= 0; --i)
+      if (info.params[i] != OT::NO && !pop_expect(from_ot(info.params[i]))) return false;
+    if (info.result != OT::NO) push(from_ot(info.result));
+    return true;
+  }
+
+  switch (in.op) {
+    case Op::Unreachable:
+      set_unreachable();
+      return true;
+    case Op::Nop:
+      return true;
+    case Op::Block:
+    case Op::Loop: {
+      Ctrl c{};
+      if (!block_sig(in.block_type, c)) return false;
+      if (!pop_vals(c.params, c.nparams)) return false;
+      c.loop_pc = code_off(r.pos());
+      c.loop_stp = side_index();
+      push_ctrl(in.op, c);
+      return true;
+    }
+    case Op::If: {
+      Ctrl c{};
+      if (!block_sig(in.block_type, c)) return false;
+      if (!pop_expect(ValType::I32) || !pop_vals(c.params, c.nparams)) return false;
+      push_ctrl(Op::If, c);
+      // The if's own entry: where to go when the condition is zero.
+      SideEntry e{-1, int32_t(code_off(cur_pc_)), 0, 0};
+      ctrls_.back().if_entry = int32_t(side_index());
+      m_.side_table.push_back(e);
+      return true;
+    }
+    case Op::Else: {
+      Ctrl& c = ctrls_.back();
+      if (c.kind != Op::If) return fail("illegal opcode", ErrorKind::Malformed);
+      if (!pop_vals(c.results, c.nresults)) return false;
+      if (vals_.size() != c.height) return mismatch();
+      // The then-arm's exit jumps to the end, like a branch to this block.
+      int32_t fix = c.fixups;
+      emit_branch(c, fix, uint32_t(vals_.size()));
+      c.fixups = fix;
+      patch_one(uint32_t(c.if_entry), code_off(r.pos()), side_index());
+      c.if_entry = -1;
+      c.kind = Op::Else;
+      c.unreachable = false;
+      push_vals(c.params, c.nparams);
+      return true;
+    }
+    case Op::End: {
+      Ctrl& c = ctrls_.back();
+      if (!pop_vals(c.results, c.nresults)) return false;
+      if (vals_.size() != c.height) return mismatch();
+      if (c.kind == Op::If) {
+        // No else: the implicit else passes the params through unchanged.
+        if (c.nparams != c.nresults || !std::equal(c.params, c.params + c.nparams, c.results))
+          return mismatch();
+        patch_one(uint32_t(c.if_entry), code_off(r.pos()), side_index());
+      }
+      // Branches to the function's own label land on its final `end`,
+      // which the interpreter executes as a return.
+      uint32_t target = ctrls_.size() == 1 ? code_off(cur_pc_) : code_off(r.pos());
+      if (c.kind != Op::Loop) patch(c.fixups, target);
+      const ValType* res = c.results;
+      uint32_t nres = c.nresults;
+      ctrls_.pop_back();
+      push_vals(res, nres);
+      return true;
+    }
+    case Op::Br: {
+      if (!check_label(in.idx)) return false;
+      Ctrl& t = ctrls_[ctrls_.size() - 1 - in.idx];
+      emit_branch(t, t.fixups, uint32_t(vals_.size()));
+      if (!branch(in.idx)) return false;
+      set_unreachable();
+      return true;
+    }
+    case Op::BrIf: {
+      if (!check_label(in.idx)) return false;
+      if (!pop_expect(ValType::I32)) return false;
+      Ctrl& t = ctrls_[ctrls_.size() - 1 - in.idx];
+      emit_branch(t, t.fixups, uint32_t(vals_.size()));
+      return branch(in.idx);
+    }
+    case Op::BrTable: {
+      if (!pop_expect(ValType::I32)) return false;
+      if (!check_label(in.idx)) return false;
+      uint32_t height = uint32_t(vals_.size());
+      const Ctrl& dflt = ctrls_[ctrls_.size() - 1 - in.idx];
+      uint32_t arity = dflt.kind == Op::Loop ? dflt.nparams : dflt.nresults;
+      Reader tr(m_.bytes, in.vec, r.pos());
+      for (uint32_t i = 0; i <= in.count; ++i) {
+        uint32_t depth{};
+        if (i < in.count) {
+          if (!tr.u32(depth)) return err_ = tr.error(), false;
+        } else {
+          depth = in.idx;
+        }
+        if (!check_label(depth)) return false;
+        Ctrl& t = ctrls_[ctrls_.size() - 1 - depth];
+        uint32_t n = t.kind == Op::Loop ? t.nparams : t.nresults;
+        if (n != arity) return mismatch();
+        emit_branch(t, t.fixups, height);
+        if (!check_and_keep(t.kind == Op::Loop ? t.params : t.results, n)) return false;
+      }
+      // Pop the default label's types (arity checked above), then unreachable.
+      if (!pop_vals(dflt.kind == Op::Loop ? dflt.params : dflt.results, arity)) return false;
+      set_unreachable();
+      return true;
+    }
+    case Op::Return: {
+      const Ctrl& fn = ctrls_.front();
+      if (!pop_vals(fn.results, fn.nresults)) return false;
+      set_unreachable();
+      return true;
+    }
+    case Op::Call: {
+      if (in.idx >= m_.funcs.size()) return fail("unknown function " + std::to_string(in.idx));
+      const FuncType& ft = m_.func_type(in.idx);
+      if (!pop_vals(ft.params.data(), uint32_t(ft.params.size()))) return false;
+      push_vals(ft.results.data(), uint32_t(ft.results.size()));
+      return true;
+    }
+    case Op::CallIndirect: {
+      if (!check_table(in.idx2)) return false;
+      if (in.idx >= m_.types.size()) return fail("unknown type " + std::to_string(in.idx));
+      if (m_.tables[in.idx2].type.elem != ValType::FuncRef) return mismatch();
+      const FuncType& ft = m_.types[in.idx];
+      if (!pop_expect(ValType::I32)) return false;
+      if (!pop_vals(ft.params.data(), uint32_t(ft.params.size()))) return false;
+      push_vals(ft.results.data(), uint32_t(ft.results.size()));
+      return true;
+    }
+    case Op::Drop: {
+      ValType t{};
+      return pop(t);
+    }
+    case Op::Select: {
+      if (!pop_expect(ValType::I32)) return false;
+      ValType a{}, b{};
+      if (!pop(a) || !pop(b)) return false;
+      if ((a != ValType::Unknown && is_ref(a)) || (b != ValType::Unknown && is_ref(b)))
+        return mismatch();
+      if (a != b && a != ValType::Unknown && b != ValType::Unknown) return mismatch();
+      push(a == ValType::Unknown ? b : a);
+      return true;
+    }
+    case Op::SelectT: {
+      if (in.count != 1) return fail("invalid result arity");
+      ValType t = static_cast<ValType>(in.vec[0]);
+      if (!pop_expect(ValType::I32) || !pop_expect(t) || !pop_expect(t)) return false;
+      push(t);
+      return true;
+    }
+    case Op::LocalGet:
+      if (in.idx >= locals_.size()) return fail("unknown local " + std::to_string(in.idx));
+      push(locals_[in.idx]);
+      return true;
+    case Op::LocalSet:
+      if (in.idx >= locals_.size()) return fail("unknown local " + std::to_string(in.idx));
+      return pop_expect(locals_[in.idx]);
+    case Op::LocalTee:
+      if (in.idx >= locals_.size()) return fail("unknown local " + std::to_string(in.idx));
+      if (!pop_expect(locals_[in.idx])) return false;
+      push(locals_[in.idx]);
+      return true;
+    case Op::GlobalGet:
+      if (in.idx >= m_.globals.size()) return fail("unknown global " + std::to_string(in.idx));
+      push(m_.globals[in.idx].type.type);
+      return true;
+    case Op::GlobalSet:
+      if (in.idx >= m_.globals.size()) return fail("unknown global " + std::to_string(in.idx));
+      if (!m_.globals[in.idx].type.mut) return fail("global is immutable");
+      return pop_expect(m_.globals[in.idx].type.type);
+    case Op::TableGet:
+      if (!check_table(in.idx) || !pop_expect(ValType::I32)) return false;
+      push(m_.tables[in.idx].type.elem);
+      return true;
+    case Op::TableSet:
+      if (!check_table(in.idx)) return false;
+      return pop_expect(m_.tables[in.idx].type.elem) && pop_expect(ValType::I32);
+    case Op::MemorySize:
+      if (!check_memory(in.idx)) return false;
+      push(ValType::I32);
+      return true;
+    case Op::MemoryGrow:
+      if (!check_memory(in.idx) || !pop_expect(ValType::I32)) return false;
+      push(ValType::I32);
+      return true;
+    case Op::RefNull:
+      push(in.heap);
+      return true;
+    case Op::RefIsNull: {
+      ValType t{};
+      if (!pop_ref(t)) return false;
+      push(ValType::I32);
+      return true;
+    }
+    case Op::RefFunc:
+      if (in.idx >= m_.funcs.size()) return fail("unknown function " + std::to_string(in.idx));
+      if (!ctx_.declared_refs[in.idx]) return fail("undeclared function reference");
+      push(ValType::FuncRef);
+      return true;
+    case Op::MemoryInit:
+      if (!check_memory(in.idx2) || !check_data(in.idx)) return false;
+      return pop_expect(ValType::I32) && pop_expect(ValType::I32) && pop_expect(ValType::I32);
+    case Op::DataDrop:
+      return check_data(in.idx);
+    case Op::MemoryCopy:
+      if (!check_memory(in.idx) || !check_memory(in.idx2)) return false;
+      return pop_expect(ValType::I32) && pop_expect(ValType::I32) && pop_expect(ValType::I32);
+    case Op::MemoryFill:
+      if (!check_memory(in.idx)) return false;
+      return pop_expect(ValType::I32) && pop_expect(ValType::I32) && pop_expect(ValType::I32);
+    case Op::TableInit:
+      if (!check_table(in.idx2) || !check_elem(in.idx)) return false;
+      if (m_.elems[in.idx].type != m_.tables[in.idx2].type.elem) return mismatch();
+      return pop_expect(ValType::I32) && pop_expect(ValType::I32) && pop_expect(ValType::I32);
+    case Op::ElemDrop:
+      return check_elem(in.idx);
+    case Op::TableCopy:
+      if (!check_table(in.idx) || !check_table(in.idx2)) return false;
+      if (m_.tables[in.idx].type.elem != m_.tables[in.idx2].type.elem) return mismatch();
+      return pop_expect(ValType::I32) && pop_expect(ValType::I32) && pop_expect(ValType::I32);
+    case Op::TableGrow:
+      if (!check_table(in.idx)) return false;
+      if (!pop_expect(ValType::I32) || !pop_expect(m_.tables[in.idx].type.elem)) return false;
+      push(ValType::I32);
+      return true;
+    case Op::TableSize:
+      if (!check_table(in.idx)) return false;
+      push(ValType::I32);
+      return true;
+    case Op::TableFill:
+      if (!check_table(in.idx)) return false;
+      return pop_expect(ValType::I32) && pop_expect(m_.tables[in.idx].type.elem) &&
+             pop_expect(ValType::I32);
+    default:
+      return fail("illegal opcode", ErrorKind::Malformed);
+  }
+}
+
+// ---- module-level checks ----------------------------------------------------
+
+class ModuleValidator {
+ public:
+  explicit ModuleValidator(Module& m) : m_(m), ctx_{m, {}} {}
+  Status run();
+
+ private:
+  Status fail(std::string msg, size_t offset = SIZE_MAX) {
+    return make_error(ErrorKind::Invalid, std::move(msg), offset);
+  }
+  Status limits(const Limits& l, uint64_t bound, const char* too_large);
+  Status const_expr(const ConstExpr& e, ValType want, uint32_t visible_globals);
+  void note_refs(const ConstExpr& e);
+
+  Module& m_;
+  ModuleCtx ctx_;
+};
+
+Status ModuleValidator::limits(const Limits& l, uint64_t bound, const char* too_large) {
+  if (l.min > bound || (l.has_max && l.max > bound)) return fail(too_large);
+  if (l.has_max && l.min > l.max) return fail("size minimum must not be greater than maximum");
+  return ok_status();
+}
+
+// Constant expressions of 2.0: one const/ref.null/ref.func/global.get of an
+// immutable global, then end.
+Status ModuleValidator::const_expr(const ConstExpr& e, ValType want, uint32_t visible_globals) {
+  Reader r(m_.bytes, m_.bytes + e.offset, m_.bytes + e.offset + e.size);
+  std::vector<ValType> stack;
+  Instr in;
+  for (;;) {
+    size_t at = r.offset();
+    if (!read_instr(r, in)) return r.error();
+    switch (in.op) {
+      case Op::I32Const: stack.push_back(ValType::I32); break;
+      case Op::I64Const: stack.push_back(ValType::I64); break;
+      case Op::F32Const: stack.push_back(ValType::F32); break;
+      case Op::F64Const: stack.push_back(ValType::F64); break;
+      case Op::V128Const: stack.push_back(ValType::V128); break;
+      case Op::RefNull: stack.push_back(in.heap); break;
+      case Op::RefFunc:
+        if (in.idx >= m_.funcs.size())
+          return fail("unknown function " + std::to_string(in.idx), at);
+        stack.push_back(ValType::FuncRef);
+        break;
+      case Op::GlobalGet:
+        if (in.idx >= visible_globals) return fail("unknown global " + std::to_string(in.idx), at);
+        if (m_.globals[in.idx].type.mut) return fail("constant expression required", at);
+        stack.push_back(m_.globals[in.idx].type.type);
+        break;
+      case Op::End:
+        if (stack.size() != 1 || stack[0] != want) return fail("type mismatch", at);
+        return ok_status();
+      default:
+        return fail("constant expression required", at);
+    }
+  }
+}
+
+void ModuleValidator::note_refs(const ConstExpr& e) {
+  Reader r(m_.bytes, m_.bytes + e.offset, m_.bytes + e.offset + e.size);
+  Instr in;
+  while (read_instr(r, in) && in.op != Op::End)
+    if (in.op == Op::RefFunc && in.idx < ctx_.declared_refs.size()) ctx_.declared_refs[in.idx] = true;
+}
+
+// Walks every function body for malformations only: used when validation
+// failed, so a module that is also malformed reports that first.
+std::optional<Error> syntax_check(const Module& m) {
+  for (uint32_t i = m.num_imported_funcs; i < m.funcs.size(); ++i) {
+    const Function& f = m.funcs[i];
+    const uint8_t* end = m.bytes + f.body_offset + f.body_size;
+    Reader r(m.bytes, m.bytes + f.body_offset, end);
+    r.set_end_message(end == m.bytes + m.size ? "unexpected end of section or function"
+                                              : "END opcode expected");
+    uint32_t runs{};
+    uint64_t total = 0;
+    bool ok = r.u32(runs);
+    for (uint32_t k = 0; ok && k < runs; ++k) {
+      uint32_t c{};
+      ValType t{};
+      ok = r.u32(c) && ((total += c) <= kMaxLocals || r.fail("too many locals")) && r.val_type(t);
+    }
+    Instr in;
+    uint64_t depth = 1;
+    while (ok && depth > 0) {
+      ok = read_instr(r, in);
+      if (!ok) break;
+      if (in.op == Op::Block || in.op == Op::Loop || in.op == Op::If) ++depth;
+      else if (in.op == Op::End) --depth;
+      else if ((in.op == Op::MemoryInit || in.op == Op::DataDrop) && !m.has_data_count)
+        ok = r.fail("data count section required", in.pc);
+    }
+    if (ok && r.pos() != end) ok = r.fail("section size mismatch");
+    if (!ok) {
+      Error e = r.error();
+      e.kind = ErrorKind::Malformed;
+      e.func = i;
+      return e;
+    }
+  }
+  return std::nullopt;
+}
+
+Status ModuleValidator::run() {
+  // Types of functions.
+  for (uint32_t i = 0; i < m_.funcs.size(); ++i)
+    if (m_.funcs[i].type >= m_.types.size())
+      return fail("unknown type " + std::to_string(m_.funcs[i].type));
+  for (const Table& t : m_.tables) {
+    Status s = limits(t.type.limits, kMaxTableSize, "table size must be at most 2^32-1");
+    if (!s.ok()) return s;
+  }
+  if (m_.memories.size() > 1) return fail("multiple memories");
+  for (const Memory& mem : m_.memories) {
+    Status s = limits(mem.type.limits, kMaxPages32, "memory size must be at most 65536 pages (4GiB)");
+    if (!s.ok()) return s;
+  }
+
+  // C.refs: functions referenced outside function bodies.
+  ctx_.declared_refs.assign(m_.funcs.size(), false);
+  for (const Global& g : m_.globals)
+    if (!g.imported) note_refs(g.init);
+  for (const ElemSegment& seg : m_.elems) {
+    if (seg.uses_exprs) {
+      for (const ConstExpr& e : seg.exprs) note_refs(e);
+    } else {
+      for (uint32_t f : seg.funcs)
+        if (f < ctx_.declared_refs.size()) ctx_.declared_refs[f] = true;
+    }
+  }
+  for (const Export& e : m_.exports)
+    if (e.kind == ExternKind::Func && e.index < ctx_.declared_refs.size()) ctx_.declared_refs[e.index] = true;
+
+  // Globals: initialisers see only imported globals (2.0).
+  for (const Global& g : m_.globals) {
+    if (g.imported) continue;
+    Status s = const_expr(g.init, g.type.type, m_.num_imported_globals);
+    if (!s.ok()) return s;
+  }
+  // Element segments.
+  for (const ElemSegment& seg : m_.elems) {
+    if (seg.mode == SegmentMode::Active) {
+      if (seg.table >= m_.tables.size()) return fail("unknown table " + std::to_string(seg.table));
+      if (m_.tables[seg.table].type.elem != seg.type) return fail("type mismatch");
+      Status s = const_expr(seg.offset, ValType::I32, uint32_t(m_.globals.size()));
+      if (!s.ok()) return s;
+    }
+    if (seg.uses_exprs) {
+      for (const ConstExpr& e : seg.exprs) {
+        Status s = const_expr(e, seg.type, uint32_t(m_.globals.size()));
+        if (!s.ok()) return s;
+      }
+    } else {
+      for (uint32_t f : seg.funcs)
+        if (f >= m_.funcs.size()) return fail("unknown function " + std::to_string(f));
+    }
+  }
+  // Data segments.
+  for (const DataSegment& seg : m_.datas) {
+    if (seg.mode != SegmentMode::Active) continue;
+    if (seg.memory >= m_.memories.size())
+      return fail("unknown memory " + std::to_string(seg.memory));
+    Status s = const_expr(seg.offset, ValType::I32, uint32_t(m_.globals.size()));
+    if (!s.ok()) return s;
+  }
+  // Start function.
+  if (m_.start >= 0) {
+    if (uint64_t(m_.start) >= m_.funcs.size())
+      return fail("unknown function " + std::to_string(m_.start));
+    const FuncType& ft = m_.func_type(uint32_t(m_.start));
+    if (!ft.params.empty() || !ft.results.empty()) return fail("start function");
+  }
+  // Exports: indices in range, names unique.
+  {
+    std::unordered_set<std::string_view> names;
+    names.reserve(m_.exports.size());
+    for (const Export& e : m_.exports) {
+      size_t n = 0;
+      switch (e.kind) {
+        case ExternKind::Func: n = m_.funcs.size(); break;
+        case ExternKind::Table: n = m_.tables.size(); break;
+        case ExternKind::Memory: n = m_.memories.size(); break;
+        case ExternKind::Global: n = m_.globals.size(); break;
+      }
+      if (e.index >= n)
+        return fail("unknown " + std::string(to_string(e.kind)) + " " + std::to_string(e.index));
+      if (!names.insert(e.name).second) return fail("duplicate export name");
+    }
+  }
+
+  // Function bodies.
+  m_.side_table.clear();
+  FuncValidator fv(m_, ctx_);
+  for (uint32_t i = m_.num_imported_funcs; i < m_.funcs.size(); ++i) {
+    if (!fv.run(i)) {
+      Error e = fv.error();
+      e.func = i;
+      return e;
+    }
+  }
+
+  m_.canonical_types.resize(m_.types.size());
+  for (size_t i = 0; i < m_.types.size(); ++i) m_.canonical_types[i] = canonical_type_id(m_.types[i]);
+  return ok_status();
+}
+
+}  // namespace
+
+Status validate(Module& m) {
+  ModuleValidator v(m);
+  Status s = v.run();
+  if (!s.ok()) {
+    if (s.error().kind != ErrorKind::Malformed) {
+      if (auto malformed = syntax_check(m)) return *malformed;
+    }
+    m.side_table.clear();
+    return s;
+  }
+  m.validated = true;
+  return s;
+}
+
+}  // namespace wisp
