@@ -12,7 +12,8 @@
  *     additionally prints "n: <n>" and "time-s: <seconds of bench_kernel>" on
  *     stderr.
  *   - KERNEL_ONLY (freestanding wasm, no imports): exports `run(i32 n) -> i64`
- *     returning the same 64-bit checksum.
+ *     returning the same 64-bit checksum, `run_default() -> i64` (= run(0)),
+ *     and `memory`.
  *
  * Size convention, shared by argv[1] and run(n): n > 0 is the size, n == 0 (or
  * no argument) is the workload's default (tuned for an interpreter run of

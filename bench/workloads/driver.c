@@ -1,7 +1,8 @@
 /* Entry points for the workloads; see bench.h.  Compiled together with one
  * workload .c file:
  *   hosted (native, WASI command): main(argc, argv)
- *   -DKERNEL_ONLY (freestanding wasm): exported run(i32) -> i64, no imports.
+ *   -DKERNEL_ONLY (freestanding wasm): exported run(i32) -> i64 and
+ *     run_default() -> i64, no imports.
  */
 #include "bench.h"
 
@@ -67,6 +68,10 @@ __attribute__((export_name("run"))) int64_t run(int32_t n) {
   heap_ptr = (uintptr_t)&__heap_base;
   return (int64_t)bench_kernel(bench_pick_n(n));
 }
+
+/* run(0) for runners that cannot pass arguments (e.g. wabt's
+ * `wasm-interp --run-all-exports`, which only calls parameterless exports). */
+__attribute__((export_name("run_default"))) int64_t run_default(void) { return run(0); }
 
 #else /* hosted */
 

@@ -1,0 +1,413 @@
+#!/usr/bin/env python3
+"""Run the bench workloads under several runtimes and compare them.
+
+Each *runtime* is a column: a name, a command template and a time source.
+Every workload is run --runs times under every runtime (interleaved, so a
+noisy neighbour hurts all columns alike), the median time is kept, the
+checksums are compared across all runs and runtimes (any mismatch or failure
+makes the exit status non-zero), and Markdown tables are printed: median
+seconds, ratio to native and ratio to Liftoff, each with geometric means.
+
+Python 3 standard library only.
+
+Command templates are split like a shell would (shlex) and then each word is
+formatted with these placeholders:
+  {native}   native executable of the workload   (<build>/native/<name>)
+  {wasm}     WASI command module                  (<build>/wasm/<name>.wasm)
+  {kernel}   freestanding module, run(i32)->i64   (<build>/wasm/<name>.kernel.wasm)
+  {n}        size argument (0 = workload default, <0 = quick size)
+  {name}     workload name
+  {harness}  this directory (node_run.mjs, node_kernel.mjs)
+  {node}     the node binary (--node)
+  {wisp}     the wisp binary (--wisp)
+  {wasm_interp} wabt's wasm-interp (--wabt)
+
+Time source: 'wall' (process wall-clock time, includes start-up and
+compilation) or 'self' (the last "run-s: X" or "time-s: X" line the runner
+printed on stdout or stderr: the native driver and node_kernel.mjs time the
+benchmark call alone).  The checksum is read from a "checksum: <hex>" line,
+or else from the last integer printed on stdout (so a runtime that prints the
+i64 result of `--invoke run` as a decimal number works too).
+
+Extra columns: --runtime 'NAME=TEMPLATE' (wall time) or
+--runtime 'NAME@self=TEMPLATE'.  For example a future wisp tier:
+  --runtime 'wisp-jit=/path/to/wisp run --tier=jit {wasm} {n}'
+
+Examples:
+  python3 bench/harness/compare.py --build-dir build-bench
+  python3 bench/harness/compare.py --build-dir build --wisp build/bin/wisp --runs 3
+  python3 bench/harness/compare.py --build-dir build-bench --quick   # checksums only
+"""
+
+import argparse
+import json
+import math
+import os
+import re
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+
+WORKLOADS = ["fib", "sieve", "matmul", "nbody", "sha256", "sort", "vm",
+             "memcpy", "i64math", "simd", "brtable"]
+
+HARNESS_DIR = os.path.dirname(os.path.abspath(__file__))
+
+# V8 compiles wasm functions lazily, on their first call, by default; with
+# eager compilation that work is in compile-s, not in the timed run() call.
+EAGER = "--no-wasm-lazy-compilation"
+
+# name, time source, template
+DEFAULT_RUNTIMES = [
+    ("native", "self", "{native} {n}"),
+    ("liftoff", "self", "{node} --liftoff-only " + EAGER + " {harness}/node_kernel.mjs {kernel} {n}"),
+    ("turbofan", "self", "{node} --no-liftoff " + EAGER + " {harness}/node_kernel.mjs {kernel} {n}"),
+    ("node", "self", "{node} " + EAGER + " {harness}/node_kernel.mjs {kernel} {n}"),
+    ("node-wasi", "wall", "{node} {harness}/node_run.mjs {wasm} {n}"),
+]
+
+WISP_RUNTIMES = [
+    ("wisp", "wall", "{wisp} run {wasm} {n}"),
+    ("wisp-kernel", "wall", "{wisp} run --invoke run {kernel} {n}"),
+]
+
+# wabt's reference interpreter (Debian package wabt): it can only call
+# parameterless exports, hence run_default (= run(0), the default size).
+WABT_RUNTIME = ("wabt-interp", "wall", "{wasm_interp} --run-all-exports {kernel}")
+
+CHECKSUM_RE = re.compile(r"checksum:\s*(?:0x)?([0-9a-fA-F]+)")
+SELF_TIME_RE = re.compile(r"^(?:run-s|time-s):\s*([0-9.eE+-]+)\s*$", re.M)
+N_RE = re.compile(r"^n:\s*(-?\d+)\s*$", re.M)
+LAST_INT_RE = re.compile(r"(-?0x[0-9a-fA-F]+|-?\d+)(?!.*\d)", re.S)
+
+
+class Runtime:
+    def __init__(self, name, time_source, template):
+        self.name = name
+        self.time_source = time_source
+        self.template = template
+
+    def argv(self, ctx):
+        return [word.format(**ctx) for word in shlex.split(self.template)]
+
+
+def parse_runtime_spec(spec):
+    if "=" not in spec:
+        raise argparse.ArgumentTypeError(f"runtime spec needs NAME=TEMPLATE: {spec!r}")
+    name, template = spec.split("=", 1)
+    source = "wall"
+    if "@" in name:
+        name, source = name.split("@", 1)
+    if source not in ("wall", "self") or not name:
+        raise argparse.ArgumentTypeError(f"bad runtime name/time source in {spec!r}")
+    return Runtime(name, source, template)
+
+
+def parse_checksum(stdout):
+    m = CHECKSUM_RE.findall(stdout)
+    if m:
+        return int(m[-1], 16) & (2**64 - 1)
+    m = LAST_INT_RE.search(stdout)
+    if m:
+        return int(m.group(1), 0) & (2**64 - 1)
+    return None
+
+
+def find_build_dir(path):
+    for cand in (path, os.path.join(path, "bench", "workloads")):
+        if os.path.isdir(os.path.join(cand, "native")) or os.path.isdir(os.path.join(cand, "wasm")):
+            return cand
+    sys.exit(f"compare.py: no native/ or wasm/ under {path} or {path}/bench/workloads; "
+             "build the bench workloads first")
+
+
+def run_once(rt, ctx, timeout):
+    """Returns dict(ok, seconds, checksum, n, error)."""
+    argv = rt.argv(ctx)
+    t0 = time.perf_counter()
+    try:
+        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"ok": False, "error": f"timeout after {timeout}s"}
+    except OSError as e:
+        return {"ok": False, "error": str(e)}
+    wall = time.perf_counter() - t0
+    if p.returncode != 0:
+        tail = (p.stderr.strip().splitlines() or [""])[-1]
+        return {"ok": False, "error": f"exit {p.returncode}: {tail}"}
+    both = p.stdout + "\n" + p.stderr
+    checksum = parse_checksum(p.stdout)
+    if checksum is None:
+        return {"ok": False, "error": "no checksum in output"}
+    seconds = wall
+    if rt.time_source == "self":
+        m = SELF_TIME_RE.findall(both)
+        if not m:
+            return {"ok": False, "error": "no run-s:/time-s: line in output"}
+        seconds = float(m[-1])
+    n_m = N_RE.findall(p.stderr)
+    return {"ok": True, "seconds": seconds, "checksum": checksum,
+            "n": int(n_m[-1]) if n_m else None}
+
+
+def geomean(values):
+    values = [v for v in values if v is not None and v > 0]
+    if not values:
+        return None
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
+def fmt_s(v):
+    if v is None:
+        return "—"
+    if v >= 10:
+        return f"{v:.1f}"
+    if v >= 1:
+        return f"{v:.2f}"
+    return f"{v:.3f}" if v >= 0.01 else f"{v:.4f}"
+
+
+def fmt_ratio(v):
+    if v is None:
+        return "—"
+    return f"{v:.2f}×" if v < 10 else f"{v:.1f}×"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build-dir", default="build-bench",
+                    help="build dir of bench/workloads (holding native/ and wasm/) or a "
+                         "top-level build dir (default: build-bench)")
+    ap.add_argument("--runs", type=int, default=5, help="runs per workload and runtime (default 5)")
+    ap.add_argument("--workloads", help="comma-separated subset (default: all)")
+    ap.add_argument("--size", action="append", default=[], metavar="NAME=N",
+                    help="size argument for one workload (repeatable)")
+    ap.add_argument("--quick", action="store_true",
+                    help="checksum check only: quick sizes (n=-1), 1 run unless --runs given")
+    ap.add_argument("--node", default="node", help="node binary (default: node)")
+    ap.add_argument("--no-node", action="store_true", help="leave out the node columns")
+    ap.add_argument("--wisp", help="wisp binary; adds the wisp columns if it runs fib correctly")
+    ap.add_argument("--wabt", nargs="?", const="wasm-interp", metavar="WASM_INTERP",
+                    help="add a column for wabt's wasm-interp (an interpreter to compare "
+                         "with; default sizes only, slow: ~3-5 s per workload)")
+    ap.add_argument("--runtime", action="append", default=[], type=parse_runtime_spec,
+                    metavar="NAME[@self]=TEMPLATE", help="add a column (repeatable)")
+    ap.add_argument("--only", help="comma-separated runtime names to keep")
+    ap.add_argument("--baseline", default="native,liftoff",
+                    help="columns to print ratio tables against (default: native,liftoff)")
+    ap.add_argument("--timeout", type=float, default=120.0, help="per-run timeout in seconds")
+    ap.add_argument("--json", help="write all raw results to this file")
+    ap.add_argument("--markdown", help="also write the tables to this file")
+    ap.add_argument("-v", "--verbose", action="store_true", help="print every run")
+    args = ap.parse_args()
+    if args.quick and "--runs" not in sys.argv:
+        args.runs = 1
+
+    build = find_build_dir(args.build_dir)
+    workloads = args.workloads.split(",") if args.workloads else list(WORKLOADS)
+    sizes = {}
+    for s in args.size:
+        name, _, val = s.partition("=")
+        sizes[name] = int(val, 0)
+
+    runtimes = []
+    for name, src, tmpl in DEFAULT_RUNTIMES:
+        if args.no_node and "{node}" in tmpl:
+            continue
+        runtimes.append(Runtime(name, src, tmpl))
+    if args.wisp:
+        wisp = os.path.abspath(args.wisp)
+        for name, src, tmpl in WISP_RUNTIMES:
+            runtimes.append(Runtime(name, src, tmpl))
+    else:
+        wisp = None
+    if args.wabt:
+        if args.quick or args.size:
+            sys.exit("compare.py: --wabt runs run_default(), so it cannot be combined "
+                     "with --quick or --size")
+        runtimes.append(Runtime(*WABT_RUNTIME))
+    runtimes.extend(args.runtime)
+    if args.only:
+        keep = args.only.split(",")
+        runtimes = [r for r in runtimes if r.name in keep]
+
+    def ctx_for(w, n):
+        return {"native": os.path.join(build, "native", w),
+                "wasm": os.path.join(build, "wasm", w + ".wasm"),
+                "kernel": os.path.join(build, "wasm", w + ".kernel.wasm"),
+                "n": str(n), "name": w, "harness": HARNESS_DIR,
+                "node": args.node, "wisp": wisp or "wisp",
+                "wasm_interp": args.wabt or "wasm-interp"}
+
+    def needed_files(rt, w):
+        c = ctx_for(w, 0)
+        return [c[k] for k in ("native", "wasm", "kernel") if "{" + k + "}" in rt.template]
+
+    # Drop columns whose artifacts were not built (e.g. no wasm toolchain).
+    usable = []
+    for rt in runtimes:
+        missing = [f for w in workloads for f in needed_files(rt, w) if not os.path.exists(f)]
+        if missing:
+            print(f"compare.py: skipping {rt.name}: {len(missing)} missing file(s), "
+                  f"e.g. {missing[0]}", file=sys.stderr)
+        else:
+            usable.append(rt)
+    runtimes = usable
+
+    # Probe runtimes that are not ours (wisp, extra columns) on fib's quick size.
+    ref_probe = None
+    native_rt = next((r for r in runtimes if r.name == "native"), None)
+    if native_rt:
+        res = run_once(native_rt, ctx_for("fib", -1), args.timeout)
+        ref_probe = res.get("checksum")
+    builtin_names = {n for n, _, _ in DEFAULT_RUNTIMES}
+    usable = []
+    for rt in runtimes:
+        if rt.name in builtin_names:
+            usable.append(rt)
+            continue
+        if rt.name == WABT_RUNTIME[0]:  # runs the default size only: no quick probe
+            usable.append(rt)
+            continue
+        res = run_once(rt, ctx_for("fib", -1), args.timeout)
+        if not res["ok"]:
+            print(f"compare.py: skipping {rt.name}: probe failed ({res['error']})", file=sys.stderr)
+        elif ref_probe is not None and res["checksum"] != ref_probe:
+            print(f"compare.py: skipping {rt.name}: probe checksum {res['checksum']:016x} "
+                  f"!= native {ref_probe:016x}", file=sys.stderr)
+        else:
+            usable.append(rt)
+    runtimes = usable
+    if not runtimes:
+        sys.exit("compare.py: no runtime to run")
+
+    n_arg = {w: (-1 if args.quick else sizes.get(w, 0)) for w in workloads}
+    results = {w: {rt.name: [] for rt in runtimes} for w in workloads}
+    reported_n = {}
+    total = args.runs * len(workloads) * len(runtimes)
+    done = 0
+    t_start = time.perf_counter()
+    for run in range(args.runs):
+        for w in workloads:
+            for rt in runtimes:
+                res = run_once(rt, ctx_for(w, n_arg[w]), args.timeout)
+                results[w][rt.name].append(res)
+                if res.get("n") is not None:
+                    reported_n[w] = res["n"]
+                done += 1
+                if args.verbose:
+                    desc = (f"{res['seconds']:.4f}s {res['checksum']:016x}" if res["ok"]
+                            else "FAILED " + res["error"])
+                    print(f"[{done}/{total}] run {run + 1} {w} {rt.name}: {desc}", file=sys.stderr)
+        if not args.verbose:
+            print(f"compare.py: run {run + 1}/{args.runs} done "
+                  f"({time.perf_counter() - t_start:.0f}s)", file=sys.stderr)
+
+    # Medians and checksum agreement.
+    status = 0
+    medians = {w: {} for w in workloads}
+    notes = []
+    checksums = {}
+    ref = {}
+    for w in workloads:
+        seen = {}
+        for rt in runtimes:
+            rs = results[w][rt.name]
+            ok = [r for r in rs if r["ok"]]
+            if len(ok) < len(rs):
+                status = 1
+                notes.append(f"{w} / {rt.name}: {len(rs) - len(ok)} failed run(s): "
+                             f"{next(r['error'] for r in rs if not r['ok'])}")
+            if ok:
+                medians[w][rt.name] = statistics.median(r["seconds"] for r in ok)
+            for r in ok:
+                seen.setdefault(r["checksum"], set()).add(rt.name)
+        if len(seen) > 1:
+            status = 1
+            desc = "; ".join(f"{c:016x} from {', '.join(sorted(nm))}" for c, nm in seen.items())
+            notes.append(f"{w}: CHECKSUM MISMATCH: {desc}")
+        checksums[w] = sorted(f"{c:016x}" for c in seen)
+        # the reference: native's checksum, else the most common one
+        if "native" in results[w] and any(r["ok"] for r in results[w]["native"]):
+            ref[w] = next(r["checksum"] for r in results[w]["native"] if r["ok"])
+        elif seen:
+            ref[w] = max(seen, key=lambda c: len(seen[c]))
+
+    names = [rt.name for rt in runtimes]
+    lines = []
+    lines.append(f"Median seconds of {args.runs} run(s)"
+                 + (" (quick sizes)" if args.quick else "") + ".")
+    lines.append("")
+    lines.append("| workload | n | " + " | ".join(names) + " |")
+    lines.append("|---|---:|" + "---:|" * len(names))
+    for w in workloads:
+        n_show = str(reported_n.get(w, n_arg[w] if n_arg[w] else "default"))
+        bad = len(checksums[w]) > 1
+        cells = []
+        for nm in names:
+            v = medians[w].get(nm)
+            cells.append(("✗ " if bad else "") + fmt_s(v))
+        lines.append(f"| {w} | {n_show} | " + " | ".join(cells) + " |")
+    gm = [geomean([medians[w].get(nm) for w in workloads]) for nm in names]
+    lines.append("| **geomean** | | " + " | ".join(fmt_s(v) for v in gm) + " |")
+
+    for base in [b for b in args.baseline.split(",") if b in names]:
+        others = [nm for nm in names if nm != base]
+        if not others:
+            continue
+        lines.append("")
+        lines.append(f"Ratio to {base} (median time / {base} median time; lower is faster).")
+        lines.append("")
+        lines.append("| workload | " + " | ".join(others) + " |")
+        lines.append("|---|" + "---:|" * len(others))
+        ratios = {nm: [] for nm in others}
+        for w in workloads:
+            b = medians[w].get(base)
+            cells = []
+            for nm in others:
+                v = medians[w].get(nm)
+                r = v / b if (v is not None and b) else None
+                ratios[nm].append(r)
+                cells.append(fmt_ratio(r))
+            lines.append(f"| {w} | " + " | ".join(cells) + " |")
+        lines.append("| **geomean** | " + " | ".join(fmt_ratio(geomean(ratios[nm])) for nm in others) + " |")
+
+    lines.append("")
+    lines.append("Columns (time: self = the runner's own timing of the benchmark call, "
+                 "wall = whole process):")
+    lines.append("")
+    for rt in runtimes:
+        lines.append(f"- `{rt.name}` ({rt.time_source}): `{rt.template}`")
+    if notes:
+        lines.append("")
+        lines.append("Problems:")
+        lines.append("")
+        for nline in notes:
+            lines.append(f"- {nline}")
+    text = "\n".join(lines) + "\n"
+    sys.stdout.write(text)
+    if args.markdown:
+        with open(args.markdown, "w") as f:
+            f.write(text)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"build_dir": build, "runs": args.runs,
+                       "runtimes": [{"name": r.name, "time": r.time_source, "template": r.template}
+                                    for r in runtimes],
+                       "n": {w: reported_n.get(w, n_arg[w]) for w in workloads},
+                       "checksums": checksums, "medians": medians, "results": results},
+                      f, indent=1)
+    good = sum(1 for w in workloads for nm in names for r in results[w][nm]
+               if r["ok"] and r["checksum"] == ref.get(w))
+    if status:
+        print("compare.py: failures or checksum mismatches, see Problems above", file=sys.stderr)
+    print(f"compare: {good} passed, {total - good} failed", file=sys.stderr)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
