@@ -55,6 +55,8 @@ struct ScriptModule {
   bool failed = false;
   Error error;
   size_t line = 0;
+  // Where the `(module ...)` s-expression sits in the script text.
+  size_t source_begin = 0, source_end = 0;
 };
 
 struct Command {

@@ -34,6 +34,7 @@ class WastParser {
       if (!built) return built.take_error();
       if (ts_.toks[pos].kind != Tok::Eof) return unexpected_token(ts_, ts_.toks[pos]);
       c.module.bytes = write_binary(*built);
+      c.module.source_end = ts_.src.size();
       script.commands.push_back(std::move(c));
       return script;
     }
@@ -112,6 +113,8 @@ class WastParser {
     auto end = sexpr_end();
     if (!end) return end.take_error();
     size_t start = p_;
+    m.source_begin = ts_.toks[start].begin;
+    m.source_end = ts_.toks[*end - 1].begin + 1;
     p_ += 2;
     // 3.0's `module definition` / `module instance`: read the module, ignore the keyword.
     if (peek().kind == Tok::Keyword && (text(peek()) == "definition" || text(peek()) == "instance")) ++p_;

@@ -21,7 +21,7 @@ std::string type_key(const FuncType& ft) {
   std::string k;
   k.reserve(ft.params.size() + ft.results.size() + 1);
   for (ValType v : ft.params) k += char(v);
-  k += '|';
+  k += '\0';  // not a value type byte
   for (ValType v : ft.results) k += char(v);
   return k;
 }
