@@ -5,7 +5,7 @@
  * thousands. */
 #include "bench.h"
 
-BENCH_SIZES(8000, 50)
+BENCH_SIZES(10000, 50)
 
 static BENCH_NOINLINE void dispatch(uint32_t *s, uint32_t sel, uint32_t x) {
   switch (sel) {

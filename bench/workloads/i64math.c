@@ -5,7 +5,7 @@
  * and i64.clz/ctz/popcnt.  n = iterations, in thousands. */
 #include "bench.h"
 
-BENCH_SIZES(2400, 2)
+BENCH_SIZES(3400, 2)
 
 static inline uint64_t mulhi64(uint64_t a, uint64_t b) {
   uint64_t al = (uint32_t)a, ah = a >> 32, bl = (uint32_t)b, bh = b >> 32;

@@ -6,7 +6,7 @@
  * n = number of operations, in thousands. */
 #include "bench.h"
 
-BENCH_SIZES(2000, 10)
+BENCH_SIZES(4000, 10)
 
 #define BUF_SIZE (1u << 20)
 #define HALF (BUF_SIZE / 2)

@@ -5,7 +5,7 @@
  * bit-identical across targets. */
 #include "bench.h"
 
-BENCH_SIZES(100000, 1000)
+BENCH_SIZES(150000, 1000)
 
 #define NBODIES 8
 

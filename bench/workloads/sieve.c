@@ -3,7 +3,7 @@
  * n = upper limit (numbers below n are sieved). */
 #include "bench.h"
 
-BENCH_SIZES(8000000, 10000)
+BENCH_SIZES(12000000, 10000)
 
 uint64_t bench_kernel(int32_t n) {
   if (n < 2) n = 2;

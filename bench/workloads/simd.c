@@ -17,7 +17,7 @@
 #define USE_WASM_SIMD 0
 #endif
 
-BENCH_SIZES(500, 3)
+BENCH_SIZES(650, 3)
 
 #define W 256
 #define H 256

@@ -5,7 +5,7 @@
  * n = number of elements. */
 #include "bench.h"
 
-BENCH_SIZES(250000, 2000)
+BENCH_SIZES(350000, 2000)
 
 static void insertion(uint32_t *a, int32_t lo, int32_t hi) {
   for (int32_t i = lo + 1; i <= hi; i++) {

@@ -6,7 +6,7 @@
  * bytecode program (about 17 bytecode instructions each). */
 #include "bench.h"
 
-BENCH_SIZES(600000, 5000)
+BENCH_SIZES(700000, 5000)
 
 enum {
   OP_HALT,
