@@ -39,9 +39,11 @@ size_t reserve_bound(uint32_t count, const Reader& r) {
 
 class Decoder {
  public:
-  Decoder(Module& m) : m_(m), r_(m.bytes, m.bytes, m.bytes + m.size) {}
+  Decoder(Module& m) : m_(m), r_(m.bytes, m.bytes, m.bytes + m.size) { r_.set_limit(m.bytes + m.size); }
 
   Status run();
+  // Offset just past the code section, 0 if none was read.
+  size_t code_end() const { return code_end_; }
 
  private:
   bool header();
@@ -72,6 +74,8 @@ class Decoder {
   uint32_t declared_funcs_ = 0;  // from the function section
   bool saw_function_section_ = false;
   bool saw_code_section_ = false;
+  uint32_t code_count_ = 0;
+  size_t code_end_ = 0;
 };
 
 Status Decoder::run() {
@@ -108,7 +112,7 @@ Status Decoder::run() {
     r_.set_end(outer_end);
     r_.set_end_message("unexpected end");
   }
-  if (saw_function_section_ && declared_funcs_ > 0 && !saw_code_section_)
+  if (code_count_ != declared_funcs_)
     return make_error(ErrorKind::Malformed, "function and code section have inconsistent lengths",
                       m_.size);
   if (m_.has_data_count && m_.data_count != m_.datas.size())
@@ -151,9 +155,10 @@ bool Decoder::type_section() {
   m_.types.reserve(reserve_bound(n, r_));
   for (uint32_t i = 0; i < n; ++i) {
     const uint8_t* at = r_.pos();
-    uint8_t form{};
-    if (!r_.u8(form)) return false;
-    if (form != 0x60) return r_.fail("malformed function type", at);
+    int8_t form{};
+    // The form is a 7-bit signed LEB: 0x60 is -0x20.
+    if (!r_.sleb<7>(form)) return false;
+    if (form != -0x20) return r_.fail("malformed function type", at);
     FuncType ft;
     uint32_t np{};
     if (!r_.u32(np)) return false;
@@ -417,17 +422,22 @@ bool Decoder::code_section() {
   const uint8_t* at = r_.pos();
   uint32_t n{};
   if (!r_.u32(n)) return false;
-  if (n != declared_funcs_)
-    return r_.fail("function and code section have inconsistent lengths", at);
+  (void)at;
+  code_count_ = n;
+  // A count that disagrees with the function section is reported after the
+  // whole module is read (a later section-order error takes precedence).
   Function* f = m_.funcs.data() + m_.num_imported_funcs;
   for (uint32_t i = 0; i < n; ++i, ++f) {
     uint32_t size{};
     if (!r_.length(size)) return false;
-    f->body_offset = off(r_.pos());
-    f->body_size = size;
+    if (i < declared_funcs_) {
+      f->body_offset = off(r_.pos());
+      f->body_size = size;
+    }
     const uint8_t* skip = nullptr;
     if (!r_.bytes(size, skip)) return false;
   }
+  code_end_ = r_.offset();
   return true;
 }
 
@@ -512,10 +522,62 @@ void Decoder::name_section(const uint8_t* begin, const uint8_t* end) {
   m_.func_names = std::move(funcs);
 }
 
+}  // namespace
+
+// Walks every function body for malformations only: used when validation
+// failed, so a module that is also malformed reports that first.
+std::optional<Error> find_malformed_body(const Module& m) {
+  for (uint32_t i = m.num_imported_funcs; i < m.funcs.size(); ++i) {
+    const Function& f = m.funcs[i];
+    if (f.body_offset == 0) continue;  // no code entry was read for it
+    const uint8_t* end = m.bytes + f.body_offset + f.body_size;
+    Reader r(m.bytes, m.bytes + f.body_offset, end);
+    r.set_limit(m.bytes + m.size);
+    r.set_end_message(end == m.bytes + m.size ? "unexpected end of section or function"
+                                              : "END opcode expected");
+    uint32_t runs{};
+    uint64_t total = 0;
+    bool ok = r.u32(runs);
+    for (uint32_t k = 0; ok && k < runs; ++k) {
+      uint32_t c{};
+      ValType t{};
+      ok = r.u32(c) && ((total += c) <= kMaxFunctionLocals || r.fail("too many locals")) && r.val_type(t);
+    }
+    Instr in;
+    uint64_t depth = 1;
+    while (ok && depth > 0) {
+      ok = read_instr(r, in);
+      if (!ok) break;
+      if (in.op == Op::Block || in.op == Op::Loop || in.op == Op::If) ++depth;
+      else if (in.op == Op::End) --depth;
+      else if ((in.op == Op::MemoryInit || in.op == Op::DataDrop) && !m.has_data_count)
+        ok = r.fail("data count section required", in.pc);
+    }
+    if (ok && r.pos() != end) ok = r.fail("section size mismatch");
+    if (!ok) {
+      Error e = r.error();
+      e.kind = ErrorKind::Malformed;
+      e.func = i;
+      return e;
+    }
+  }
+  return std::nullopt;
+}
+
+
+namespace {
+
 Result<Module> decode_into(Module m) {
   Decoder d(m);
   Status s = d.run();
-  if (!s.ok()) return s.take_error();
+  if (!s.ok()) {
+    // Bodies are only delimited here, but the reference decoder reads them
+    // in place: a malformed body before the error wins.
+    if (d.code_end() && s.error().offset >= d.code_end()) {
+      if (auto e = find_malformed_body(m)) return *e;
+    }
+    return s.take_error();
+  }
   return m;
 }
 

@@ -3,6 +3,7 @@
 // delimited here; the validator reads them.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "runtime/module.hpp"
@@ -14,5 +15,15 @@ namespace wisp {
 Result<Module> decode(std::vector<uint8_t> bytes);
 // Borrows: the caller keeps [data, data+size) alive as long as the module.
 Result<Module> decode_borrowed(const uint8_t* data, size_t size);
+
+// Implementation limit on params + locals of one function (as V8 and
+// wasmtime); also the spec's "too many locals" for overflowing counts.
+inline constexpr uint64_t kMaxFunctionLocals = 50000;
+
+// Reads every function body for encoding errors only (opcodes, LEBs,
+// block nesting, size). The validator calls it when a module is invalid, so
+// that one also malformed reports the malformation, as the spec's
+// decode-then-validate order requires.
+std::optional<Error> find_malformed_body(const Module& m);
 
 }  // namespace wisp

@@ -18,7 +18,7 @@ bool valid_utf8(const uint8_t* p, size_t n);
 class Reader {
  public:
   Reader(const uint8_t* base, const uint8_t* begin, const uint8_t* end)
-      : base_(base), p_(begin), end_(end) {}
+      : base_(base), p_(begin), end_(end), limit_(end) {}
 
   const uint8_t* pos() const { return p_; }
   const uint8_t* end() const { return end_; }
@@ -64,7 +64,14 @@ class Reader {
     const uint8_t* start = p_;
     LebStatus s = read_uleb<Bits>(p_, end_, out);
     if (s == LebStatus::Ok) [[likely]] return true;
-    if (s == LebStatus::End) return fail_end();
+    if (s == LebStatus::End) {
+      // The reference decoder reads on past a section's end and reports
+      // an overlong integer as such; match it when the bytes are there.
+      const uint8_t* q = start;
+      T ignored;
+      s = read_uleb<Bits>(q, limit_, ignored);
+      if (s == LebStatus::Ok || s == LebStatus::End) return fail_end();
+    }
     return fail(leb_message(s), start);
   }
   template <unsigned Bits = 32, class T>
@@ -72,9 +79,17 @@ class Reader {
     const uint8_t* start = p_;
     LebStatus s = read_sleb<Bits>(p_, end_, out);
     if (s == LebStatus::Ok) [[likely]] return true;
-    if (s == LebStatus::End) return fail_end();
+    if (s == LebStatus::End) {
+      const uint8_t* q = start;
+      T ignored;
+      s = read_sleb<Bits>(q, limit_, ignored);
+      if (s == LebStatus::Ok || s == LebStatus::End) return fail_end();
+    }
     return fail(leb_message(s), start);
   }
+  // The end of all input, which section-bounded readers may peek up to for
+  // diagnostics only.
+  void set_limit(const uint8_t* limit) { limit_ = limit; }
   bool u32(uint32_t& out) { return uleb<32>(out); }
 
   // A u32 length that must not exceed the bytes left ("length out of bounds").
@@ -121,6 +136,7 @@ class Reader {
   const uint8_t* base_;
   const uint8_t* p_;
   const uint8_t* end_;
+  const uint8_t* limit_;
   bool failed_ = false;
   const char* end_msg_ = "unexpected end";
   Error error_;

@@ -9,7 +9,7 @@
 namespace wisp {
 
 // Which phase rejected the input; the spec tests tell them apart.
-enum class ErrorKind : uint8_t { Malformed, Invalid, Link, Other };
+enum class ErrorKind : uint8_t { Malformed, Invalid, Link, Trap, Other };
 
 struct Error {
   ErrorKind kind = ErrorKind::Other;

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "runtime/decoder.hpp"
 #include "runtime/instr_reader.hpp"
 #include "runtime/reader.hpp"
 
@@ -28,9 +29,11 @@ TypeRegistry& registry() {
 
 uint32_t canonical_type_id(const FuncType& t) {
   std::string key;
-  key.reserve(t.params.size() + t.results.size() + 1);
+  // Param count first, so no (params, results) split is ambiguous.
+  key.reserve(t.params.size() + t.results.size() + 4);
+  uint32_t np = uint32_t(t.params.size());
+  key.append(reinterpret_cast<const char*>(&np), sizeof np);
   for (ValType v : t.params) key.push_back(char(v));
-  key.push_back('|');
   for (ValType v : t.results) key.push_back(char(v));
   TypeRegistry& r = registry();
   std::lock_guard<std::mutex> lock(r.mu);
@@ -47,9 +50,7 @@ const FuncType& canonical_type(uint32_t id) {
 
 namespace {
 
-// Implementation limit, as in V8 and wasmtime; also the spec's "too many
-// locals" for counts that overflow.
-constexpr uint64_t kMaxLocals = 50000;
+constexpr uint64_t kMaxLocals = kMaxFunctionLocals;
 
 const ValType* single(ValType t) {
   static const ValType kI32 = ValType::I32, kI64 = ValType::I64, kF32 = ValType::F32,
@@ -316,6 +317,7 @@ bool FuncValidator::run(uint32_t func_index) {
   const FuncType& ft = m_.types[f.type];
   const uint8_t* body_end = m_.bytes + f.body_offset + f.body_size;
   Reader r(m_.bytes, m_.bytes + f.body_offset, body_end);
+  r.set_limit(m_.bytes + m_.size);
   r.set_end_message(body_end == m_.bytes + m_.size ? "unexpected end of section or function"
                                                    : "END opcode expected");
   cur_pc_ = r.pos();
@@ -690,44 +692,6 @@ void ModuleValidator::note_refs(const ConstExpr& e) {
     if (in.op == Op::RefFunc && in.idx < ctx_.declared_refs.size()) ctx_.declared_refs[in.idx] = true;
 }
 
-// Walks every function body for malformations only: used when validation
-// failed, so a module that is also malformed reports that first.
-std::optional<Error> syntax_check(const Module& m) {
-  for (uint32_t i = m.num_imported_funcs; i < m.funcs.size(); ++i) {
-    const Function& f = m.funcs[i];
-    const uint8_t* end = m.bytes + f.body_offset + f.body_size;
-    Reader r(m.bytes, m.bytes + f.body_offset, end);
-    r.set_end_message(end == m.bytes + m.size ? "unexpected end of section or function"
-                                              : "END opcode expected");
-    uint32_t runs{};
-    uint64_t total = 0;
-    bool ok = r.u32(runs);
-    for (uint32_t k = 0; ok && k < runs; ++k) {
-      uint32_t c{};
-      ValType t{};
-      ok = r.u32(c) && ((total += c) <= kMaxLocals || r.fail("too many locals")) && r.val_type(t);
-    }
-    Instr in;
-    uint64_t depth = 1;
-    while (ok && depth > 0) {
-      ok = read_instr(r, in);
-      if (!ok) break;
-      if (in.op == Op::Block || in.op == Op::Loop || in.op == Op::If) ++depth;
-      else if (in.op == Op::End) --depth;
-      else if ((in.op == Op::MemoryInit || in.op == Op::DataDrop) && !m.has_data_count)
-        ok = r.fail("data count section required", in.pc);
-    }
-    if (ok && r.pos() != end) ok = r.fail("section size mismatch");
-    if (!ok) {
-      Error e = r.error();
-      e.kind = ErrorKind::Malformed;
-      e.func = i;
-      return e;
-    }
-  }
-  return std::nullopt;
-}
-
 Status ModuleValidator::run() {
   // Types of functions.
   for (uint32_t i = 0; i < m_.funcs.size(); ++i)
@@ -758,7 +722,7 @@ Status ModuleValidator::run() {
   for (const Export& e : m_.exports)
     if (e.kind == ExternKind::Func && e.index < ctx_.declared_refs.size()) ctx_.declared_refs[e.index] = true;
 
-  // Globals: initialisers see only imported globals (2.0).
+  // Constant expressions see only imported globals (2.0; 3.0 relaxes this).
   for (const Global& g : m_.globals) {
     if (g.imported) continue;
     Status s = const_expr(g.init, g.type.type, m_.num_imported_globals);
@@ -769,12 +733,12 @@ Status ModuleValidator::run() {
     if (seg.mode == SegmentMode::Active) {
       if (seg.table >= m_.tables.size()) return fail("unknown table " + std::to_string(seg.table));
       if (m_.tables[seg.table].type.elem != seg.type) return fail("type mismatch");
-      Status s = const_expr(seg.offset, ValType::I32, uint32_t(m_.globals.size()));
+      Status s = const_expr(seg.offset, ValType::I32, m_.num_imported_globals);
       if (!s.ok()) return s;
     }
     if (seg.uses_exprs) {
       for (const ConstExpr& e : seg.exprs) {
-        Status s = const_expr(e, seg.type, uint32_t(m_.globals.size()));
+        Status s = const_expr(e, seg.type, m_.num_imported_globals);
         if (!s.ok()) return s;
       }
     } else {
@@ -787,7 +751,7 @@ Status ModuleValidator::run() {
     if (seg.mode != SegmentMode::Active) continue;
     if (seg.memory >= m_.memories.size())
       return fail("unknown memory " + std::to_string(seg.memory));
-    Status s = const_expr(seg.offset, ValType::I32, uint32_t(m_.globals.size()));
+    Status s = const_expr(seg.offset, ValType::I32, m_.num_imported_globals);
     if (!s.ok()) return s;
   }
   // Start function.
@@ -809,8 +773,10 @@ Status ModuleValidator::run() {
         case ExternKind::Memory: n = m_.memories.size(); break;
         case ExternKind::Global: n = m_.globals.size(); break;
       }
-      if (e.index >= n)
-        return fail("unknown " + std::string(to_string(e.kind)) + " " + std::to_string(e.index));
+      if (e.index >= n) {
+        const char* what = e.kind == ExternKind::Func ? "function" : to_string(e.kind).data();
+        return fail("unknown " + std::string(what) + " " + std::to_string(e.index));
+      }
       if (!names.insert(e.name).second) return fail("duplicate export name");
     }
   }
@@ -838,7 +804,7 @@ Status validate(Module& m) {
   Status s = v.run();
   if (!s.ok()) {
     if (s.error().kind != ErrorKind::Malformed) {
-      if (auto malformed = syntax_check(m)) return *malformed;
+      if (auto malformed = find_malformed_body(m)) return *malformed;
     }
     m.side_table.clear();
     return s;

@@ -1,0 +1,54 @@
+// Execution state shared by the interpreter (and later the JIT): the value
+// stack, the call-frame stack and trap details. One per Store.
+//
+// Frame layout on the value stack (slots grow upwards):
+//   fp[0 .. nparams)              arguments, placed there by the caller
+//   fp[nparams .. nparams+nlocals) declared locals, zeroed on entry
+//   then the operand stack, at most max_height slots
+// A call leaves the arguments where the caller pushed them: they become the
+// callee's first locals without a copy. A return copies the results to
+// fp[0..nresults) of the callee, which is where the caller's operand stack
+// expects them.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "runtime/interp/slot.hpp"
+#include "runtime/side_table.hpp"
+#include "runtime/trap.hpp"
+
+namespace wisp {
+
+struct FuncInst;
+
+// frames[k] describes the k-th active wasm function: the function, and the
+// pc/stp/fp it will resume at once its callee returns.
+struct Frame {
+  const uint8_t* pc;
+  const SideEntry* stp;
+  Slot* fp;
+  FuncInst* fn;
+};
+
+struct ExecContext {
+  Slot* stack_base = nullptr;
+  Slot* stack_limit = nullptr;
+  Slot* stack_top = nullptr;   // first free slot between calls (for re-entry)
+  Frame* frames_base = nullptr;
+  Frame* frames_limit = nullptr;
+  Frame* frame_top = nullptr;  // innermost active frame, frames_base-1 if none
+  uint64_t fuel = 0;
+  bool fuel_enabled = false;
+
+  // Set when a call traps.
+  TrapKind trap = TrapKind::None;
+  std::string trap_message;  // HostError details
+  int64_t trap_index = -1;   // table element index of an element trap
+  int exit_code = 0;         // TrapKind::Exit
+};
+
+// Runs fn (wasm or host) with args at ctx.stack_top[0..nparams); results
+// are left at stack_top[0..nresults). Must run inside run_guarded.
+TrapKind interp_call(ExecContext& ctx, FuncInst* fn);
+
+}  // namespace wisp

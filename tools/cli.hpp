@@ -1,0 +1,23 @@
+// Shared pieces of the `wisp` command-line tool.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "runtime/result.hpp"
+
+namespace wisp::cli {
+
+// Reads FILE; text (.wat or anything not starting with "\0asm") is parsed
+// to binary. Errors come back ready to print (with line or byte offset).
+Result<std::vector<uint8_t>> load_binary(const std::string& path);
+
+int cmd_validate(int argc, char** argv);
+int cmd_parse(int argc, char** argv);
+int cmd_run(int argc, char** argv);
+int cmd_wast(int argc, char** argv);
+
+// "wisp: error: ..." on stderr.
+void error(const std::string& msg);
+
+}  // namespace wisp::cli

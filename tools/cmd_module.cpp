@@ -1,0 +1,108 @@
+// wisp validate / wisp parse, and module loading shared by the commands.
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "runtime/decoder.hpp"
+#include "runtime/text/wat.hpp"
+#include "runtime/validator.hpp"
+#include "tools/cli.hpp"
+
+namespace wisp::cli {
+
+void error(const std::string& msg) { fprintf(stderr, "wisp: error: %s\n", msg.c_str()); }
+
+Result<std::vector<uint8_t>> load_binary(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(ErrorKind::Other, path + ": cannot open file: " + strerror(errno));
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return make_error(ErrorKind::Other, path + ": read error");
+  if (bytes.size() >= 4 && std::memcmp(bytes.data(), "\0asm", 4) == 0) return bytes;
+  bool looks_binary = path.size() >= 5 && path.compare(path.size() - 5, 5, ".wasm") == 0;
+  if (looks_binary) return bytes;  // let the decoder explain what is wrong
+  auto text = text::parse_wat(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  if (!text.ok()) {
+    Error e = text.take_error();
+    e.message = path + ": " + format_error(e);
+    e.line = 0;
+    e.offset = SIZE_MAX;
+    return e;
+  }
+  return std::move(text.value());
+}
+
+// "FILE: at offset 0x..: in function N ($name): message"
+static std::string describe(const std::string& path, const Module* m, const Error& e) {
+  std::string s = path + ": ";
+  if (e.offset != SIZE_MAX) {
+    char buf[40];
+    snprintf(buf, sizeof buf, "at offset 0x%zx: ", e.offset);
+    s += buf;
+  }
+  if (e.func >= 0) {
+    s += "in function " + std::to_string(e.func);
+    if (m) {
+      std::string_view name = m->func_name(uint32_t(e.func));
+      if (!name.empty()) s += " (" + std::string(name) + ")";
+    }
+    s += ": ";
+  }
+  s += e.kind == ErrorKind::Malformed ? "malformed module: " : "invalid module: ";
+  s += e.message;
+  return s;
+}
+
+int cmd_validate(int argc, char** argv) {
+  if (argc != 1) {
+    error("usage: wisp validate FILE");
+    return 1;
+  }
+  std::string path = argv[0];
+  auto bytes = load_binary(path);
+  if (!bytes.ok()) {
+    error(bytes.error().message);
+    return 1;
+  }
+  auto m = decode(std::move(bytes.value()));
+  if (!m.ok()) {
+    error(describe(path, nullptr, m.error()));
+    return 1;
+  }
+  Status s = validate(m.value());
+  if (!s.ok()) {
+    error(describe(path, &m.value(), s.error()));
+    return 1;
+  }
+  return 0;
+}
+
+int cmd_parse(int argc, char** argv) {
+  std::string in, out;
+  for (int i = 0; i < argc; ++i) {
+    if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
+    else if (in.empty()) in = argv[i];
+    else {
+      error("usage: wisp parse FILE -o OUT.wasm");
+      return 1;
+    }
+  }
+  if (in.empty() || out.empty()) {
+    error("usage: wisp parse FILE -o OUT.wasm");
+    return 1;
+  }
+  auto bytes = load_binary(in);
+  if (!bytes.ok()) {
+    error(bytes.error().message);
+    return 1;
+  }
+  std::ofstream f(out, std::ios::binary);
+  f.write(reinterpret_cast<const char*>(bytes->data()), std::streamsize(bytes->size()));
+  if (!f) {
+    error(out + ": cannot write");
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace wisp::cli

@@ -1,0 +1,201 @@
+// wisp run: instantiate a module and call its _start or an export.
+#include <cerrno>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "runtime/wisp.hpp"
+#include "tools/cli.hpp"
+
+namespace wisp::cli {
+namespace {
+
+struct RunOptions {
+  std::string invoke;
+  std::string file;
+  std::vector<std::string> args;
+  StoreConfig store;
+};
+
+bool parse_u64(const char* s, uint64_t& out) {
+  char* end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 0);
+  if (errno || *end || !*s) return false;
+  out = v;
+  return true;
+}
+
+// Parses a command-line argument for a parameter of type t, as wasmtime's
+// --invoke does: integers in decimal (or 0x hex), floats as C literals
+// (inf, nan accepted).
+bool parse_arg(const std::string& s, ValType t, Value& out) {
+  const char* p = s.c_str();
+  char* end;
+  errno = 0;
+  switch (t) {
+    case ValType::I32: {
+      long long v = strtoll(p, &end, 0);
+      if (*end || errno || v < INT32_MIN || v > UINT32_MAX) return false;
+      out = Value::i32(uint32_t(v));
+      return true;
+    }
+    case ValType::I64: {
+      if (s[0] != '-') {
+        unsigned long long u = strtoull(p, &end, 0);
+        if (*end || errno) return false;
+        out = Value::i64(u);
+        return true;
+      }
+      long long v = strtoll(p, &end, 0);
+      if (*end || errno) return false;
+      out = Value::i64(uint64_t(v));
+      return true;
+    }
+    case ValType::F32: {
+      float v = strtof(p, &end);
+      if (*end || !*p) return false;
+      out = Value::f32(v);
+      return true;
+    }
+    case ValType::F64: {
+      double v = strtod(p, &end);
+      if (*end || !*p) return false;
+      out = Value::f64(v);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+std::string format_value(const Value& v) {
+  char buf[64];
+  switch (v.type) {
+    case ValType::I32: snprintf(buf, sizeof buf, "%" PRId32, v.bits.i32); break;
+    case ValType::I64: snprintf(buf, sizeof buf, "%" PRId64, v.bits.i64); break;
+    case ValType::F32: snprintf(buf, sizeof buf, "%.9g", double(v.bits.f32)); break;
+    case ValType::F64: snprintf(buf, sizeof buf, "%.17g", v.bits.f64); break;
+#if WISP_SIMD
+    case ValType::V128: {
+      std::string s = "0x";
+      for (int i = 15; i >= 0; --i) {
+        snprintf(buf, sizeof buf, "%02x", v.bits.v128[i]);
+        s += buf;
+      }
+      return s;
+    }
+#endif
+    default:
+      return v.bits.ref ? "ref" : "null";
+  }
+  return buf;
+}
+
+}  // namespace
+
+int cmd_run(int argc, char** argv) {
+  RunOptions o;
+  int i = 0;
+  for (; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](uint64_t& out) {
+      if (i + 1 >= argc || !parse_u64(argv[i + 1], out)) {
+        error("run: " + a + " needs a number");
+        return false;
+      }
+      ++i;
+      return true;
+    };
+    if (a == "--invoke" && i + 1 < argc) {
+      o.invoke = argv[++i];
+    } else if (a == "--fuel") {
+      if (!value(o.store.fuel)) return 1;
+    } else if (a == "--max-memory") {
+      if (!value(o.store.max_memory_bytes)) return 1;
+    } else if (a == "--max-stack") {
+      uint64_t v;
+      if (!value(v)) return 1;
+      o.store.max_call_depth = uint32_t(std::min<uint64_t>(v, 1u << 24));
+    } else if (a == "--") {
+      ++i;
+      break;
+    } else if (a.size() > 1 && a[0] == '-') {
+      error("run: unknown option " + a);
+      return 1;
+    } else {
+      break;
+    }
+  }
+  if (i >= argc) {
+    error("usage: wisp run [options] FILE [ARGS...]");
+    return 1;
+  }
+  o.file = argv[i++];
+  for (; i < argc; ++i) o.args.push_back(argv[i]);
+
+  auto bytes = load_binary(o.file);
+  if (!bytes.ok()) {
+    error(bytes.error().message);
+    return 1;
+  }
+  auto mod = load_module(std::move(bytes.value()));
+  if (!mod.ok()) {
+    const Error& e = mod.error();
+    error(o.file + ": " + format_error(e));
+    return 1;
+  }
+  Store store(o.store);
+  Linker linker;
+  auto inst = linker.instantiate(store, mod.value());
+  if (!inst.ok()) {
+    const Error& e = inst.error();
+    if (e.kind == ErrorKind::Trap) {
+      fprintf(stderr, "wisp: trap: %s\n", e.message.c_str());
+      return 134;
+    }
+    error(o.file + ": " + e.message);
+    return 1;
+  }
+
+  std::string name = o.invoke.empty() ? "_start" : o.invoke;
+  FuncInst* f = inst.value()->func_export(name);
+  if (!f) {
+    if (o.invoke.empty()) return 0;  // no _start: the start function was the program
+    error(o.file + ": no exported function '" + name + "'");
+    return 1;
+  }
+  const FuncType& ft = f->type();
+  std::vector<Value> args;
+  if (!o.invoke.empty()) {
+    if (o.args.size() != ft.params.size()) {
+      error("'" + name + "' takes " + std::to_string(ft.params.size()) + " arguments, got " +
+            std::to_string(o.args.size()));
+      return 1;
+    }
+    for (size_t k = 0; k < o.args.size(); ++k) {
+      Value v;
+      if (!parse_arg(o.args[k], ft.params[k], v)) {
+        error("argument " + std::to_string(k + 1) + " '" + o.args[k] + "' is not a valid " +
+              std::string(to_string(ft.params[k])));
+        return 1;
+      }
+      args.push_back(v);
+    }
+  }
+  CallResult r = store.call(f, args);
+  if (auto* t = std::get_if<Trap>(&r)) {
+    if (t->kind == TrapKind::Exit) return t->exit_code;
+    fflush(stdout);
+    fprintf(stderr, "wisp: trap: %s\n", format_trap(*t).c_str());
+    return 134;
+  }
+  if (!o.invoke.empty())
+    for (const Value& v : std::get<std::vector<Value>>(r)) printf("%s\n", format_value(v).c_str());
+  return 0;
+}
+
+}  // namespace wisp::cli
+

@@ -1,0 +1,45 @@
+// wisp wast: the spec-test runner's command line.
+#include <cstring>
+#include <iostream>
+
+#include "spec-tests/wast_runner.hpp"
+#include "tools/cli.hpp"
+
+namespace wisp::cli {
+
+int cmd_wast(int argc, char** argv) {
+  spec::Options opts;
+  std::vector<std::string> files;
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--verbose" || a == "-v") opts.verbose = true;
+    else if (a == "--tier" && i + 1 < argc) opts.tier = argv[++i];
+    else if (a == "--expected-failures" && i + 1 < argc)
+      opts.expected_failures = spec::read_expected_failures(argv[++i]);
+    else if (a.size() > 1 && a[0] == '-') {
+      error("wast: unknown option " + a);
+      return 1;
+    } else files.push_back(a);
+  }
+  if (opts.tier != "interp") {
+    error("wast: unknown tier '" + opts.tier + "' (available: interp)");
+    return 1;
+  }
+  if (files.empty()) {
+    error("usage: wisp wast [--verbose] [--tier interp] [--expected-failures FILE] FILE...");
+    return 1;
+  }
+  spec::Stats total;
+  for (const std::string& f : files) total += spec::run_file(f, opts, std::cout);
+  std::cout << "\n";
+  if (total.skipped) std::cout << total.skipped << " skipped\n";
+  if (total.expected_failed) std::cout << total.expected_failed << " expected failures (listed)\n";
+  if (total.unexpected_passed)
+    std::cout << total.unexpected_passed << " listed as expected failures but passed\n";
+  if (total.message_mismatch)
+    std::cout << total.message_mismatch << " rejected with a different message than the spec's\n";
+  std::cout << total.passed << " passed, " << total.failed << " failed\n";
+  return total.failed ? 1 : 0;
+}
+
+}  // namespace wisp::cli

@@ -1,0 +1,46 @@
+// wisp: run, validate and test WebAssembly modules.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "tools/cli.hpp"
+
+namespace {
+
+void usage(FILE* f) {
+  fputs(
+      "usage: wisp <command> [options]\n"
+      "\n"
+      "commands:\n"
+      "  run [--invoke NAME] [--fuel N] [--max-memory BYTES] [--max-stack FRAMES]\n"
+      "      FILE [ARGS...]       run a .wasm/.wat module (its _start, or NAME)\n"
+      "  validate FILE            check a module; exit 0 if valid\n"
+      "  parse FILE -o OUT.wasm   convert text to binary\n"
+      "  wast [--verbose] [--tier interp] [--expected-failures FILE] FILE...\n"
+      "                           run spec-test scripts\n"
+      "  help                     this text\n"
+      "\n"
+      "exit status: 0 ok; 1 bad input or usage; 134 the module trapped;\n"
+      "for `run`, a WASI program's proc_exit code.\n",
+      f);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return 1;
+  }
+  std::string cmd = argv[1];
+  if (cmd == "run") return wisp::cli::cmd_run(argc - 2, argv + 2);
+  if (cmd == "validate") return wisp::cli::cmd_validate(argc - 2, argv + 2);
+  if (cmd == "parse") return wisp::cli::cmd_parse(argc - 2, argv + 2);
+  if (cmd == "wast") return wisp::cli::cmd_wast(argc - 2, argv + 2);
+  if (cmd == "help" || cmd == "--help" || cmd == "-h") {
+    usage(stdout);
+    return 0;
+  }
+  wisp::cli::error("unknown command '" + cmd + "' (try 'wisp help')");
+  return 1;
+}
