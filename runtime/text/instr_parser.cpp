@@ -48,6 +48,21 @@ int lane_shape(std::string_view s, unsigned& lanes, unsigned& bits, bool& is_flo
 
 }  // namespace
 
+void WatParser::push_label(std::string_view name) {
+  if (!name.empty()) label_positions_[name].push_back(labels_.size());
+  labels_.push_back(name);
+}
+
+void WatParser::pop_label() {
+  if (!labels_.back().empty()) label_positions_[labels_.back()].pop_back();
+  labels_.pop_back();
+}
+
+void WatParser::clear_labels() {
+  labels_.clear();
+  label_positions_.clear();
+}
+
 Status WatParser::parse_expr(Bytes& out) {
   if (auto s = parse_instr_seq(out, false); !s) return s;
   out.push_back(0x0B);
@@ -60,13 +75,10 @@ Result<uint32_t> WatParser::resolve_label() {
   const Token& t = peek();
   if (t.kind == Tok::Id) {
     std::string_view id = text(t);
-    for (size_t i = labels_.size(); i-- > 0;) {
-      if (labels_[i] == id) {
-        ++p_;
-        return uint32_t(labels_.size() - 1 - i);
-      }
-    }
-    return err(t, "unknown label " + std::string(id));
+    auto it = label_positions_.find(id);
+    if (it == label_positions_.end() || it->second.empty()) return err(t, "unknown label " + std::string(id));
+    ++p_;
+    return uint32_t(labels_.size() - 1 - it->second.back());
   }
   return parse_u32("constant out of range");
 }
@@ -385,8 +397,6 @@ Status WatParser::parse_plain_immediates(Op op, const Token& op_tok, Bytes& out)
 Status WatParser::parse_instr_seq(Bytes& out, bool single) {
   std::vector<Frame> frames;
   Bytes pending;
-  const size_t base_labels = labels_.size();
-  (void)base_labels;
   auto flush_pending = [&](Frame& f) {
     out.insert(out.end(), pending.begin() + f.pending, pending.end());
     pending.resize(f.pending);
@@ -400,7 +410,7 @@ Status WatParser::parse_instr_seq(Bytes& out, bool single) {
       if (t.kind == Tok::RParen) {
         ++p_;
         out.push_back(0x0B);
-        labels_.pop_back();
+        pop_label();
         frames.pop_back();
         if (single && frames.empty()) return ok_status();
         continue;
@@ -429,7 +439,7 @@ Status WatParser::parse_instr_seq(Bytes& out, bool single) {
         case Frame::FoldedBlock:
           ++p_;
           out.push_back(0x0B);
-          labels_.pop_back();
+          pop_label();
           frames.pop_back();
           break;
         case Frame::IfThen:
@@ -452,7 +462,7 @@ Status WatParser::parse_instr_seq(Bytes& out, bool single) {
       if (top && top->kind == Frame::IfCond && at_sexpr("then")) {
         p_ += 2;
         flush_pending(*top);
-        labels_.push_back(top->label);
+        push_label(top->label);
         top->kind = Frame::IfThen;
         continue;
       }
@@ -468,7 +478,7 @@ Status WatParser::parse_instr_seq(Bytes& out, bool single) {
         std::string_view label = take_id();
         emit_op(op_info(*op), out);
         if (auto s = parse_block_type(out); !s) return s;
-        labels_.push_back(label);
+        push_label(label);
         frames.push_back({Frame::FoldedBlock, false, label, 0});
       } else if (*op == Op::If) {
         Frame f{Frame::IfCond, false, take_id(), pending.size()};
@@ -505,7 +515,7 @@ Status WatParser::parse_instr_seq(Bytes& out, bool single) {
         if (!at_keyword("end")) out.push_back(0x05);  // as wabt: no empty else arm
       } else {
         out.push_back(0x0B);
-        labels_.pop_back();
+        pop_label();
         frames.pop_back();
       }
       continue;
@@ -520,7 +530,7 @@ Status WatParser::parse_instr_seq(Bytes& out, bool single) {
       std::string_view label = take_id();
       emit_op(op_info(*op), out);
       if (auto s = parse_block_type(out); !s) return s;
-      labels_.push_back(label);
+      push_label(label);
       frames.push_back({*op == Op::If ? Frame::PlainIf : Frame::PlainBlock, false, label, 0});
       continue;
     }

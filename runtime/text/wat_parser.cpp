@@ -535,7 +535,7 @@ Status WatParser::parse_func_field(const Field& f) {
   m_.funcs.push_back(*t);
 
   locals_.clear();
-  labels_.clear();
+  clear_labels();
   for (uint32_t i = 0; i < names.size(); ++i)
     if (!names[i].empty()) locals_.emplace(names[i], i);
   num_locals_ = uint32_t(names.size());
@@ -690,7 +690,7 @@ Status WatParser::parse_global_field(const Field& f) {
   auto gt = parse_global_type();
   if (!gt) return gt.take_error();
   g.type = *gt;
-  labels_.clear();
+  clear_labels();
   if (auto s = parse_expr(g.init); !s) return s;
   m_.globals.push_back(std::move(g));
   return expect(Tok::RParen);
@@ -733,7 +733,7 @@ Status WatParser::parse_start_field() {
 
 Result<Bytes> WatParser::parse_offset_expr() {
   Bytes out;
-  labels_.clear();
+  clear_labels();
   locals_.clear();
   if (at_sexpr("offset")) {
     p_ += 2;
@@ -749,7 +749,7 @@ Result<Bytes> WatParser::parse_offset_expr() {
 
 Result<Bytes> WatParser::parse_elem_item() {
   Bytes out;
-  labels_.clear();
+  clear_labels();
   locals_.clear();
   if (at_sexpr("item")) {
     p_ += 2;

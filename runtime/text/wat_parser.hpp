@@ -143,6 +143,12 @@ class WatParser {
   std::unordered_map<std::string_view, uint32_t> locals_;
   uint32_t num_locals_ = 0;
   std::vector<std::string_view> labels_;  // innermost last; empty = unnamed
+  // Name -> positions in labels_ (innermost last), so lookups stay O(1)
+  // however deep the nesting.
+  std::unordered_map<std::string_view, std::vector<size_t>> label_positions_;
+  void push_label(std::string_view name);
+  void pop_label();
+  void clear_labels();
 };
 
 }  // namespace wisp::text
