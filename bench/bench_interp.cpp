@@ -1,0 +1,99 @@
+// Interpreter speed on the C workloads' freestanding kernels
+// (bench/workloads/*.kernel.wasm, `run_default() -> i64`). Reports time per
+// run and, from a fuel-counted run, wasm instructions executed and ns per
+// instruction. Cross-runtime ratios come from bench/run (compare.py), which
+// runs node in the same session.
+#include <benchmark/benchmark.h>
+
+#include <dirent.h>
+
+#include <algorithm>
+#include <map>
+
+#include "bench/bench_corpus.hpp"
+#include "runtime/wisp.hpp"
+
+namespace wisp::bench {
+namespace {
+
+struct Kernel {
+  std::string name;
+  std::shared_ptr<Module> module;
+};
+
+std::vector<Kernel> load_kernels() {
+  std::vector<Kernel> out;
+  std::string dir = WISP_BENCH_WORKLOAD_DIR;
+  std::vector<std::string> names;
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      std::string n = e->d_name;
+      const std::string suffix = ".kernel.wasm";
+      if (n.size() > suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0)
+        names.push_back(n);
+    }
+    closedir(d);
+  }
+  std::sort(names.begin(), names.end());
+  for (const std::string& n : names) {
+    auto m = load_module(read_file(dir + "/" + n));
+    if (m.ok()) out.push_back({n.substr(0, n.find('.')), m.value()});
+  }
+  return out;
+}
+
+// Instructions executed by one run, counted with fuel.
+uint64_t count_instructions(const Kernel& k) {
+  StoreConfig cfg;
+  cfg.fuel = UINT64_MAX;
+  Store store(cfg);
+  auto inst = store.instantiate(k.module, {});
+  if (!inst.ok()) return 0;
+  CallResult r = store.call(inst.value()->func_export("run_default"), {});
+  if (std::holds_alternative<Trap>(r)) return 0;
+  return UINT64_MAX - store.fuel_left();
+}
+
+void run_kernel(benchmark::State& state, const Kernel& k) {
+  static std::map<std::string, uint64_t> counts;
+  uint64_t& instrs = counts[k.name];
+  if (!instrs) instrs = count_instructions(k);
+  for (auto _ : state) {
+    state.PauseTiming();
+    Store store;
+    auto inst = store.instantiate(k.module, {});
+    if (!inst.ok()) {
+      state.SkipWithError(inst.error().message.c_str());
+      return;
+    }
+    FuncInst* f = inst.value()->func_export("run_default");
+    state.ResumeTiming();
+    CallResult r = store.call(f, {});
+    if (auto* t = std::get_if<Trap>(&r)) {
+      state.SkipWithError(t->message.c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["instrs"] = double(instrs);
+  state.counters["ns/instr"] = benchmark::Counter(
+      double(instrs) * double(state.iterations()) * 1e-9,
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+int register_kernels() {
+  static std::vector<Kernel> kernels = load_kernels();
+  for (const Kernel& k : kernels) {
+    benchmark::RegisterBenchmark(("BM_Interp/" + k.name).c_str(),
+                                 [&k](benchmark::State& s) { run_kernel(s, k); })
+        ->Unit(benchmark::kMillisecond)
+        ->Iterations(1)
+        ->Repetitions(3)
+        ->ReportAggregatesOnly();
+  }
+  return 0;
+}
+const int registered = register_kernels();
+
+}  // namespace
+}  // namespace wisp::bench
