@@ -1,0 +1,175 @@
+// Internals shared by the simd_*.cpp files that implement the 0xFD
+// handlers (see SIMD.md). Not an interface for the rest of the runtime:
+// everything outside reaches SIMD through kSimdHandlers (slot.hpp).
+#pragma once
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+#include "runtime/interp/slot.hpp"
+
+// Backend choice. WISP_SIMD_PORTABLE=1 (CMake option of the same name)
+// forces the plain C++ path everywhere; otherwise the SSE4.1 intrinsics are
+// used when the compiler targets them (simd.cmake adds -msse4.1 on x86-64).
+#ifndef WISP_SIMD_PORTABLE
+#define WISP_SIMD_PORTABLE 0
+#endif
+#if !WISP_SIMD_PORTABLE && defined(__x86_64__) && defined(__SSE4_1__)
+#define WISP_SIMD_SSE41 1
+#include <smmintrin.h>
+#else
+#define WISP_SIMD_SSE41 0
+#endif
+
+#if WISP_SIMD
+
+// Lanes are numbered the way Wasm numbers them: lane i lives at bytes
+// [i*N, (i+1)*N) of the 16-byte value, so a host vector lane i is Wasm lane
+// i only on a little-endian host.
+static_assert(std::endian::native == std::endian::little, "wisp SIMD assumes a little-endian host");
+
+namespace wisp::simd {
+
+// Lane views of a v128 (GCC/Clang vector extensions). Arithmetic that may
+// wrap is done on the unsigned views: signed overflow in vector lanes is as
+// undefined as in scalars.
+typedef int8_t i8x16 __attribute__((vector_size(16)));
+typedef uint8_t u8x16 __attribute__((vector_size(16)));
+typedef int16_t i16x8 __attribute__((vector_size(16)));
+typedef uint16_t u16x8 __attribute__((vector_size(16)));
+typedef int32_t i32x4 __attribute__((vector_size(16)));
+typedef uint32_t u32x4 __attribute__((vector_size(16)));
+typedef int64_t i64x2 __attribute__((vector_size(16)));
+typedef uint64_t u64x2 __attribute__((vector_size(16)));
+typedef float f32x4 __attribute__((vector_size(16)));
+typedef double f64x2 __attribute__((vector_size(16)));
+// Half-width views, for widening and narrowing with __builtin_convertvector.
+typedef int8_t i8x8 __attribute__((vector_size(8)));
+typedef uint8_t u8x8 __attribute__((vector_size(8)));
+typedef int16_t i16x4 __attribute__((vector_size(8)));
+typedef uint16_t u16x4 __attribute__((vector_size(8)));
+typedef int32_t i32x2 __attribute__((vector_size(8)));
+typedef uint32_t u32x2 __attribute__((vector_size(8)));
+typedef float f32x2 __attribute__((vector_size(8)));
+
+// Slot <-> vector. memcpy keeps this free of aliasing questions; slots are
+// 16-byte aligned, so it compiles to one aligned load or store.
+template <class V>
+inline V get(const Slot& s) {
+  static_assert(sizeof(V) == 16);
+  V v;
+  std::memcpy(&v, &s, 16);
+  return v;
+}
+template <class V>
+inline void put(Slot& s, const V& v) {
+  static_assert(sizeof(V) == 16);
+  std::memcpy(&s, &v, 16);
+}
+// Reinterprets the 16 bytes as another lane view.
+template <class To, class From>
+inline To bits(From v) {
+  return std::bit_cast<To>(v);
+}
+// All lanes = x.
+template <class V, class T>
+inline V splat(T x) {
+  using E = std::remove_reference_t<decltype(V{}[0])>;
+  V v;
+  for (unsigned i = 0; i < sizeof(V) / sizeof(E); ++i) v[i] = E(x);
+  return v;
+}
+// Lane-wise m ? a : b for a comparison mask m (lanes all-ones or zero).
+template <class V, class M>
+inline V select(M m, V a, V b) {
+  return bits<V>((bits<M>(a) & m) | (bits<M>(b) & ~m));
+}
+
+// A scalar result (i32/i64/f32/f64) in a slot: the rest of the slot is
+// zeroed so a stale v128 never leaks into a later 64-bit read of it.
+template <class T>
+inline void put_scalar(Slot& s, T x) {
+  Slot r{};
+  std::memcpy(&r, &x, sizeof(T));
+  s = r;
+}
+
+// Immediates. Code is validated, so LEBs are well-formed and at most five
+// bytes, but they may be non-minimal: decode, don't assume one byte.
+inline uint32_t read_u32(const uint8_t*& pc) {
+  uint32_t v = *pc++;
+  if (v < 0x80) [[likely]]
+    return v;
+  v &= 0x7F;
+  unsigned shift = 7;
+  uint8_t b;
+  do {
+    b = *pc++;
+    v |= uint32_t(b & 0x7F) << shift;
+    shift += 7;
+  } while (b & 0x80);
+  return v;
+}
+
+// memarg (align, offset) -> host address of a u32 Wasm address. Alignment
+// is only a hint in Wasm, so it is skipped. No bounds check: the 33-bit
+// sum lands in the guard region when out of bounds and the fault becomes a
+// trap (signals.hpp).
+inline uint8_t* effective_address(const uint8_t*& pc, uint8_t* mem, uint32_t addr) {
+  read_u32(pc);
+  uint32_t offset = read_u32(pc);
+  return mem + uint64_t(addr) + uint64_t(offset);
+}
+
+// Handler shapes. Operands are read before the result is written because
+// the result slot is the deepest operand's.
+template <class A, class F>
+inline Slot* unary(Slot* sp, F f) {
+  put(sp[-1], f(get<A>(sp[-1])));
+  return sp;
+}
+template <class A, class F>
+inline Slot* binary(Slot* sp, F f) {
+  put(sp[-2], f(get<A>(sp[-2]), get<A>(sp[-1])));
+  return sp - 1;
+}
+// v128 -> i32 (any_true, all_true, bitmask).
+template <class A, class F>
+inline Slot* reduce(Slot* sp, F f) {
+  put_scalar<uint32_t>(sp[-1], f(get<A>(sp[-1])));
+  return sp;
+}
+// (v128, i32 count) -> v128; the count is taken modulo the lane width.
+template <class A, unsigned LaneBits, class F>
+inline Slot* shift(Slot* sp, F f) {
+  unsigned n = sp[-1].u32 & (LaneBits - 1);
+  put(sp[-2], f(get<A>(sp[-2]), n));
+  return sp - 1;
+}
+
+}  // namespace wisp::simd
+
+#define WISP_SIMD_HANDLER(Name) \
+  Slot* Name(Slot* sp, [[maybe_unused]] const uint8_t*& pc, [[maybe_unused]] uint8_t* mem)
+// One-expression handlers: operands are `a` (and `b`) of lane view T.
+#define WISP_SIMD_UNARY(Name, T, ...) \
+  WISP_SIMD_HANDLER(Name) { return unary<T>(sp, [](T a) { return __VA_ARGS__; }); }
+#define WISP_SIMD_BINARY(Name, T, ...) \
+  WISP_SIMD_HANDLER(Name) { return binary<T>(sp, [](T a, T b) { return __VA_ARGS__; }); }
+
+// Declarations of every handler, named after its opcodes.def row (Op::X is
+// handled by wisp::simd::X). The prefix column selects the 0xFD rows.
+namespace wisp::simd {
+#define WISP_SIMD_DECLARE_0x00(name)
+#define WISP_SIMD_DECLARE_0xFC(name)
+#define WISP_SIMD_DECLARE_0xFD(name) Slot* name(Slot* sp, const uint8_t*& pc, uint8_t* mem);
+#define WISP_OP(name, text, prefix, code, imm, size, p1, p2, p3, r) WISP_SIMD_DECLARE_##prefix(name)
+#include "runtime/opcodes.def"
+#undef WISP_OP
+#undef WISP_SIMD_DECLARE_0x00
+#undef WISP_SIMD_DECLARE_0xFC
+#undef WISP_SIMD_DECLARE_0xFD
+}  // namespace wisp::simd
+
+#endif  // WISP_SIMD

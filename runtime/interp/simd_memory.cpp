@@ -1,0 +1,116 @@
+// SIMD loads and stores: v128.load/store, the extending and splatting
+// loads, load*_zero and the single-lane loads and stores.
+//
+// Every access is a memcpy from mem + u32 address + u32 offset: no bounds
+// check (guard pages) and no alignment requirement (Wasm alignment is a
+// hint; memcpy of a constant size is one unaligned move).
+#include "runtime/interp/simd_impl.hpp"
+
+#if WISP_SIMD
+namespace wisp::simd {
+namespace {
+
+// (i32 address) -> v128 built from the N bytes at the address.
+template <unsigned N, class F>
+inline Slot* load(Slot* sp, const uint8_t*& pc, uint8_t* mem, F build) {
+  const uint8_t* p = effective_address(pc, mem, sp[-1].u32);
+  uint8_t bytes[N];
+  std::memcpy(bytes, p, N);
+  put(sp[-1], build(bytes));
+  return sp;
+}
+
+// loadMxN_s/u: N lanes of M bits each, widened to 2M bits. Narrow is the
+// 8-byte vector type of the memory lanes, Wide the 16-byte result type.
+template <class Narrow, class Wide>
+inline Slot* load_extend(Slot* sp, const uint8_t*& pc, uint8_t* mem) {
+  return load<8>(sp, pc, mem, [](const uint8_t* b) {
+    Narrow n;
+    std::memcpy(&n, b, 8);
+    return __builtin_convertvector(n, Wide);
+  });
+}
+
+// loadN_splat: one N-byte lane copied to every lane.
+template <class V, class T>
+inline Slot* load_splat(Slot* sp, const uint8_t*& pc, uint8_t* mem) {
+  return load<sizeof(T)>(sp, pc, mem, [](const uint8_t* b) {
+    T x;
+    std::memcpy(&x, b, sizeof(T));
+    return splat<V>(x);
+  });
+}
+
+// loadN_zero: the N bytes in lane 0, zeros above.
+template <unsigned N>
+inline Slot* load_zero(Slot* sp, const uint8_t*& pc, uint8_t* mem) {
+  return load<N>(sp, pc, mem, [](const uint8_t* b) {
+    u8x16 v{};
+    std::memcpy(&v, b, N);
+    return v;
+  });
+}
+
+// loadN_lane: (i32 address, v128) -> v128 with lane `lane` replaced by the
+// N bytes at the address. The lane immediate follows the memarg.
+template <unsigned N>
+inline Slot* load_lane(Slot* sp, const uint8_t*& pc, uint8_t* mem) {
+  const uint8_t* p = effective_address(pc, mem, sp[-2].u32);
+  // Validation bounds the lane; the mask keeps a bad one inside the slot.
+  unsigned lane = *pc++ & (16 / N - 1);
+  Slot v = sp[-1];
+  std::memcpy(reinterpret_cast<uint8_t*>(&v) + lane * N, p, N);
+  sp[-2] = v;
+  return sp - 1;
+}
+
+// storeN_lane: (i32 address, v128) -> (), writes lane `lane` only.
+template <unsigned N>
+inline Slot* store_lane(Slot* sp, const uint8_t*& pc, uint8_t* mem) {
+  uint8_t* p = effective_address(pc, mem, sp[-2].u32);
+  unsigned lane = *pc++ & (16 / N - 1);
+  std::memcpy(p, reinterpret_cast<const uint8_t*>(&sp[-1]) + lane * N, N);
+  return sp - 2;
+}
+
+}  // namespace
+
+WISP_SIMD_HANDLER(V128Load) {
+  const uint8_t* p = effective_address(pc, mem, sp[-1].u32);
+  std::memcpy(&sp[-1], p, 16);
+  return sp;
+}
+
+WISP_SIMD_HANDLER(V128Store) {
+  uint8_t* p = effective_address(pc, mem, sp[-2].u32);
+  std::memcpy(p, &sp[-1], 16);
+  return sp - 2;
+}
+
+WISP_SIMD_HANDLER(V128Load8x8S) { return load_extend<i8x8, i16x8>(sp, pc, mem); }
+WISP_SIMD_HANDLER(V128Load8x8U) { return load_extend<u8x8, u16x8>(sp, pc, mem); }
+WISP_SIMD_HANDLER(V128Load16x4S) { return load_extend<i16x4, i32x4>(sp, pc, mem); }
+WISP_SIMD_HANDLER(V128Load16x4U) { return load_extend<u16x4, u32x4>(sp, pc, mem); }
+WISP_SIMD_HANDLER(V128Load32x2S) { return load_extend<i32x2, i64x2>(sp, pc, mem); }
+WISP_SIMD_HANDLER(V128Load32x2U) { return load_extend<u32x2, u64x2>(sp, pc, mem); }
+
+WISP_SIMD_HANDLER(V128Load8Splat) { return load_splat<u8x16, uint8_t>(sp, pc, mem); }
+WISP_SIMD_HANDLER(V128Load16Splat) { return load_splat<u16x8, uint16_t>(sp, pc, mem); }
+WISP_SIMD_HANDLER(V128Load32Splat) { return load_splat<u32x4, uint32_t>(sp, pc, mem); }
+WISP_SIMD_HANDLER(V128Load64Splat) { return load_splat<u64x2, uint64_t>(sp, pc, mem); }
+
+WISP_SIMD_HANDLER(V128Load32Zero) { return load_zero<4>(sp, pc, mem); }
+WISP_SIMD_HANDLER(V128Load64Zero) { return load_zero<8>(sp, pc, mem); }
+
+WISP_SIMD_HANDLER(V128Load8Lane) { return load_lane<1>(sp, pc, mem); }
+WISP_SIMD_HANDLER(V128Load16Lane) { return load_lane<2>(sp, pc, mem); }
+WISP_SIMD_HANDLER(V128Load32Lane) { return load_lane<4>(sp, pc, mem); }
+WISP_SIMD_HANDLER(V128Load64Lane) { return load_lane<8>(sp, pc, mem); }
+
+WISP_SIMD_HANDLER(V128Store8Lane) { return store_lane<1>(sp, pc, mem); }
+WISP_SIMD_HANDLER(V128Store16Lane) { return store_lane<2>(sp, pc, mem); }
+WISP_SIMD_HANDLER(V128Store32Lane) { return store_lane<4>(sp, pc, mem); }
+WISP_SIMD_HANDLER(V128Store64Lane) { return store_lane<8>(sp, pc, mem); }
+
+}  // namespace wisp::simd
+#endif  // WISP_SIMD
