@@ -190,6 +190,9 @@ TEST(TextWat, DataCountOnlyWhenCodeNeedsIt) {
             "41 00 41 00 41 00 fc 08 00 00 fc 09 00 41 00 41 00 41 00 fc 0c 00 00 fc 0d 00"
             " 41 00 41 00 41 00 fc 0e 00 00 0b");
   EXPECT_EQ(section("(memory 1) (data (i32.const 0) \"a\")", 12), "");
+  // Unlike wabt, also with no segments: `data.drop 0` must stay invalid
+  // ("unknown data segment"), not become malformed for lack of DataCount.
+  EXPECT_EQ(section("(func (data.drop 0))", 12), "00");
 }
 
 TEST(TextWat, TableInstructionsDefaultToTableZero) {
@@ -255,6 +258,8 @@ TEST(TextWat, CommentsAndAnnotations) {
   EXPECT_EQ(code("(func (; block (; nested ;) comment ;) nop ;; line comment\n nop)"), "01 01 0b");
   EXPECT_EQ(code("(func (@annotation (arbitrary \"stuff\") 1 2) nop)"), "01 0b");
   EXPECT_EQ(code("(func(nop)nop)"), "01 01 0b");
+  // A line comment ends at CR as well as LF.
+  EXPECT_EQ(code("(func ;; comment\r nop)"), "01 0b");
 }
 
 TEST(TextWat, DoesNotTypeCheck) {

@@ -153,8 +153,10 @@ Bytes write_binary(const BuiltModule& m) {
     for (const BuiltElem& e : m.elems) put_elem(s, e);
     section(9);
   }
-  // wabt writes DataCount only when the code needs it.
-  if (m.uses_data_count && !m.datas.empty()) {
+  // DataCount only when the code needs it, as wabt does; but unlike wabt
+  // also when there are no segments at all, or `data.drop 0` in a module
+  // without data would be malformed instead of invalid.
+  if (m.uses_data_count) {
     put_u32(s, m.datas.size());
     section(12);
   }

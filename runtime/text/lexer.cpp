@@ -65,7 +65,7 @@ class Lexer {
       if (is_space(c)) {
         ++p_;
       } else if (c == ';' && p_ + 1 < s_.size() && s_[p_ + 1] == ';') {
-        while (p_ < s_.size() && s_[p_] != '\n') ++p_;
+        while (p_ < s_.size() && s_[p_] != '\n' && s_[p_] != '\r') ++p_;  // CR ends it too
       } else if (c == '(' && p_ + 1 < s_.size() && s_[p_ + 1] == ';') {
         // Block comments nest; a depth counter keeps this iterative.
         size_t start = p_;
