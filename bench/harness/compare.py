@@ -153,6 +153,26 @@ def run_once(rt, ctx, timeout):
             "n": int(n_m[-1]) if n_m else None}
 
 
+def machine_info():
+    """One line: date, nproc, CPU model, load averages (1/5/15 min)."""
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        with open("/proc/loadavg") as f:
+            load = " ".join(f.read().split()[:3])
+    except OSError:
+        load = "?"
+    return (f"{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs ({cpu}), "
+            f"load average {load}")
+
+
 def geomean(values):
     values = [v for v in values if v is not None and v > 0]
     if not values:
@@ -199,6 +219,9 @@ def main():
     ap.add_argument("--only", help="comma-separated runtime names to keep")
     ap.add_argument("--baseline", default="native,liftoff",
                     help="columns to print ratio tables against (default: native,liftoff)")
+    ap.add_argument("--allow-failures", action="store_true",
+                    help="failed runs (crash, timeout, unsupported feature) do not make the "
+                         "exit status non-zero; checksum mismatches still do")
     ap.add_argument("--timeout", type=float, default=120.0, help="per-run timeout in seconds")
     ap.add_argument("--json", help="write all raw results to this file")
     ap.add_argument("--markdown", help="also write the tables to this file")
@@ -285,6 +308,7 @@ def main():
         sys.exit("compare.py: no runtime to run")
 
     n_arg = {w: (-1 if args.quick else sizes.get(w, 0)) for w in workloads}
+    info_before = machine_info()
     results = {w: {rt.name: [] for rt in runtimes} for w in workloads}
     reported_n = {}
     total = args.runs * len(workloads) * len(runtimes)
@@ -318,7 +342,8 @@ def main():
             rs = results[w][rt.name]
             ok = [r for r in rs if r["ok"]]
             if len(ok) < len(rs):
-                status = 1
+                if not args.allow_failures:
+                    status = 1
                 notes.append(f"{w} / {rt.name}: {len(rs) - len(ok)} failed run(s): "
                              f"{next(r['error'] for r in rs if not r['ok'])}")
             if ok:
@@ -337,9 +362,13 @@ def main():
             ref[w] = max(seen, key=lambda c: len(seen[c]))
 
     names = [rt.name for rt in runtimes]
+    info_after = machine_info()
     lines = []
     lines.append(f"Median seconds of {args.runs} run(s)"
                  + (" (quick sizes)" if args.quick else "") + ".")
+    lines.append("")
+    lines.append(f"Started {info_before}; ended {info_after.split(', ', 1)[0]}, "
+                 f"load average {info_after.rsplit('load average ', 1)[1]}.")
     lines.append("")
     lines.append("| workload | n | " + " | ".join(names) + " |")
     lines.append("|---|---:|" + "---:|" * len(names))
@@ -395,6 +424,7 @@ def main():
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"build_dir": build, "runs": args.runs,
+                       "machine_before": info_before, "machine_after": info_after,
                        "runtimes": [{"name": r.name, "time": r.time_source, "template": r.template}
                                     for r in runtimes],
                        "n": {w: reported_n.get(w, n_arg[w]) for w in workloads},
