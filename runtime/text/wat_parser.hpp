@@ -49,7 +49,7 @@ class WatParser {
     bool imported;
   };
 
-  // --- token helpers (wat_parser.cpp)
+  // --- token helpers (wat_common.cpp)
   const Token& peek(size_t k = 0) const {
     size_t i = p_ + k;
     return i < ts_.toks.size() ? ts_.toks[i] : ts_.toks.back();
@@ -70,7 +70,7 @@ class WatParser {
   Status expect_keyword(std::string_view kw);
   Status skip_sexpr();  // at `(`: skips to past the matching `)`
 
-  // --- literals and names (wat_parser.cpp)
+  // --- literals and names (wat_common.cpp)
   Result<uint32_t> parse_u32(const char* range_msg = "i32 constant out of range");
   Result<uint64_t> parse_int_lit(unsigned bits);
   Result<std::string> parse_name();  // a string that must be UTF-8
@@ -105,6 +105,7 @@ class WatParser {
   // parameter ids (empty for unnamed) when non-null.
   Result<uint32_t> parse_type_use(std::vector<std::string_view>* names);
   uint32_t find_or_add_type(const FuncType& ft);
+  // --- segments (segment_parser.cpp)
   Result<Bytes> parse_offset_expr();  // `(offset instr*)` or one folded instr
   Result<Bytes> parse_elem_item();
   Status parse_elem_list(BuiltElem& e, bool allow_bare_funcs);
@@ -132,7 +133,6 @@ class WatParser {
   std::vector<Field> fields_;
   std::unordered_map<std::string_view, uint32_t> names_[kSpaceCount];
   uint32_t counts_[kSpaceCount] = {};
-  uint32_t explicit_types_ = 0;
   std::unordered_map<std::string, uint32_t> type_index_;  // see find_or_add_type
   size_t indexed_types_ = 0;
   // First non-import definition seen, for "import after ..." (empty if none).
