@@ -220,10 +220,15 @@ CallResult Store::call(FuncInst* f, std::span<const Value> args) {
     return trap;
   }
   for (size_t i = 0; i < args.size(); ++i) base[i] = args[i].bits;
+  // A host function may call back into wasm: keep the outer interpreter's
+  // registers-in-memory intact whatever way this call ends (a memory fault
+  // skips interp_call's own bookkeeping).
   Frame* saved_frame = c.frame_top;
-  // Callee frames start just past the caller's; the slot where pc lives
-  // must not be stale from an earlier call for backtraces of host frames.
+  Frame* saved_entry = c.entry_frame;
+  Instance* saved_inst = c.inst;
+  const uint8_t* saved_end = c.code_end;
   TrapKind k = run_guarded([&] { interp_call(c, f); });
+  bool fault = k != TrapKind::None;
   if (k == TrapKind::None) k = c.trap;
   if (k != TrapKind::None) {
     trap.kind = k;
@@ -232,14 +237,16 @@ CallResult Store::call(FuncInst* f, std::span<const Value> args) {
     if (c.trap_index >= 0) trap.message += " " + std::to_string(c.trap_index);
     c.trap_index = -1;
     trap.exit_code = c.exit_code;
+    if (fault && c.frame_top > saved_frame) c.frame_top->pc = c.fault_pc;
     if (f->instance) trap.backtrace = backtrace(c, saved_frame + 1, c.frame_top);
-    c.frame_top = saved_frame;
-    c.stack_top = base;
-    c.trap = TrapKind::None;
-    return trap;
   }
   c.frame_top = saved_frame;
+  c.entry_frame = saved_entry;
+  c.inst = saved_inst;
+  c.code_end = saved_end;
   c.stack_top = base;
+  c.trap = TrapKind::None;
+  if (k != TrapKind::None) return trap;
   std::vector<Value> results(ft.results.size());
   for (size_t i = 0; i < results.size(); ++i) {
     results[i].type = ft.results[i];

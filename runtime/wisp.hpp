@@ -8,6 +8,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <span>
@@ -88,6 +89,9 @@ class Store {
   Result<MemoryInst*> memory(MemoryType type);
 
   CallResult call(FuncInst* f, std::span<const Value> args);
+  CallResult call(FuncInst* f, std::initializer_list<Value> args) {
+    return call(f, std::span<const Value>(args.begin(), args.size()));
+  }
   // Fuel left (only meaningful when config().fuel != 0).
   uint64_t fuel_left() const { return exec_.fuel; }
   void set_fuel(uint64_t fuel) { exec_.fuel = fuel; exec_.fuel_enabled = fuel != 0; }

@@ -30,7 +30,16 @@ struct Frame {
   FuncInst* fn;
 };
 
+struct Instance;
+
 struct ExecContext {
+  // Interpreter registers that do not fit in argument registers: kept here
+  // and reloaded by the handlers that need them (calls, globals, tables).
+  Instance* inst = nullptr;            // instance of the running function
+  const uint8_t* code_end = nullptr;   // its final `end` byte
+  Frame* entry_frame = nullptr;        // frame of the innermost host->wasm entry
+  const uint8_t* fault_pc = nullptr;   // pc of the last memory access (for traps)
+
   Slot* stack_base = nullptr;
   Slot* stack_limit = nullptr;
   Slot* stack_top = nullptr;   // first free slot between calls (for re-entry)

@@ -24,10 +24,35 @@ struct alignas(WISP_SIMD ? 16 : 8) Slot {
     void* ref;
 #if WISP_SIMD
     uint8_t v128[16];
+    uint64_t w[2];
 #endif
   };
 };
 static_assert(sizeof(Slot) == (WISP_SIMD ? 16 : 8));
+
+// Store-forwarding rule of the value stack: every scalar result is written
+// as one 8-byte store (i32/f32 zero-extended), and whole slots are copied as
+// 8-byte halves. A load wider than the last store to the same place cannot
+// be forwarded and stalls for ~12 cycles; a 16-byte movdqa copy right after
+// an 8-byte result did exactly that (measured in INTERPRETER.md).
+inline void copy_slot(Slot& d, const Slot& s) {
+#if WISP_SIMD
+  uint64_t lo = s.w[0], hi = s.w[1];
+  // Keep the halves in general registers: the compiler would otherwise
+  // merge them back into one 16-byte load.
+  asm("" : "+r"(lo), "+r"(hi));
+  d.w[0] = lo;
+  d.w[1] = hi;
+#else
+  d.u64 = s.u64;
+#endif
+}
+inline void set_u32(Slot& d, uint32_t v) { d.u64 = v; }
+inline void set_f32(Slot& d, float f) {
+  uint32_t b;
+  std::memcpy(&b, &f, 4);
+  d.u64 = b;
+}
 
 inline uint32_t slot_f32_bits(const Slot& s) { uint32_t b; std::memcpy(&b, &s.f32, 4); return b; }
 inline uint64_t slot_f64_bits(const Slot& s) { uint64_t b; std::memcpy(&b, &s.f64, 8); return b; }

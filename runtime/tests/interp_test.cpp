@@ -1,0 +1,201 @@
+// Interpreter and runtime behaviour the spec suite does not pin down:
+// backtraces, limits, fuel, host calls and re-entry, the tail-call
+// dispatch's stack use. Each case: a .wat module and what must happen.
+#include <gtest/gtest.h>
+#include <pthread.h>
+
+#include "runtime/text/wat.hpp"
+#include "runtime/wisp.hpp"
+
+namespace wisp {
+namespace {
+
+std::shared_ptr<Module> compile(const char* wat) {
+  auto bin = text::parse_wat(wat);
+  EXPECT_TRUE(bin.ok()) << (bin.ok() ? "" : bin.error().message);
+  auto m = load_module(std::move(bin.value()));
+  EXPECT_TRUE(m.ok()) << (m.ok() ? "" : m.error().message);
+  return m.value();
+}
+
+Instance* instantiate(Store& store, const char* wat) {
+  auto inst = store.instantiate(compile(wat), {});
+  EXPECT_TRUE(inst.ok()) << (inst.ok() ? "" : inst.error().message);
+  return inst.value();
+}
+
+CallResult call(Store& store, Instance* inst, const char* name, std::vector<Value> args = {}) {
+  FuncInst* f = inst->func_export(name);
+  EXPECT_NE(f, nullptr) << name;
+  return store.call(f, args);
+}
+
+TEST(Interp, TrapReportsFunctionNamesAndOffsets) {
+  Store store;
+  Instance* inst = instantiate(store, R"((module
+    (memory 1)
+    (func $inner (param i32) (result i32) (i32.load (local.get 0)))
+    (func $outer (export "outer") (param i32) (result i32) (call $inner (local.get 0)))))");
+  CallResult r = call(store, inst, "outer", {Value::i32(70000)});
+  ASSERT_TRUE(std::holds_alternative<Trap>(r));
+  const Trap& t = std::get<Trap>(r);
+  EXPECT_EQ(t.kind, TrapKind::MemoryOutOfBounds);
+  EXPECT_EQ(t.message, "out of bounds memory access");
+  ASSERT_EQ(t.backtrace.size(), 2u);
+  EXPECT_EQ(t.backtrace[0].func, 0u);
+  EXPECT_EQ(t.backtrace[1].func, 1u);
+  EXPECT_EQ(t.backtrace[1].name, "outer");  // no name section: the export's name
+  EXPECT_GT(t.backtrace[0].offset, 0);
+  // The store is usable after a trap.
+  CallResult ok = call(store, inst, "outer", {Value::i32(0)});
+  ASSERT_TRUE(std::holds_alternative<std::vector<Value>>(ok));
+}
+
+TEST(Interp, InfiniteRecursionTrapsWithCallStackExhausted) {
+  StoreConfig cfg;
+  cfg.max_call_depth = 1000;
+  Store store(cfg);
+  Instance* inst = instantiate(store, R"((module (func $f (export "f") (call $f))))");
+  CallResult r = call(store, inst, "f");
+  ASSERT_TRUE(std::holds_alternative<Trap>(r));
+  EXPECT_EQ(std::get<Trap>(r).kind, TrapKind::StackExhausted);
+  EXPECT_EQ(std::get<Trap>(r).message, "call stack exhausted");
+}
+
+TEST(Interp, DepthLimitIsConfigurable) {
+  const char* wat = R"((module
+    (func $down (export "down") (param i32) (result i32)
+      (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+        (else (call $down (i32.sub (local.get 0) (i32.const 1))))))))";
+  StoreConfig small;
+  small.max_call_depth = 100;
+  Store s1(small);
+  EXPECT_TRUE(std::holds_alternative<Trap>(call(s1, instantiate(s1, wat), "down", {Value::i32(200)})));
+  Store s2;  // default depth is far larger
+  EXPECT_FALSE(std::holds_alternative<Trap>(call(s2, instantiate(s2, wat), "down", {Value::i32(200)})));
+}
+
+TEST(Interp, FuelStopsAnInfiniteLoop) {
+  StoreConfig cfg;
+  cfg.fuel = 10000;
+  Store store(cfg);
+  Instance* inst = instantiate(store, R"((module (func (export "spin") (loop (br 0)))))");
+  CallResult r = call(store, inst, "spin");
+  ASSERT_TRUE(std::holds_alternative<Trap>(r));
+  EXPECT_EQ(std::get<Trap>(r).kind, TrapKind::OutOfFuel);
+  EXPECT_EQ(store.fuel_left(), 0u);
+}
+
+TEST(Interp, FuelCountsInstructions) {
+  StoreConfig cfg;
+  cfg.fuel = 1000;
+  Store store(cfg);
+  Instance* inst = instantiate(store, R"((module (func (export "f") (result i32)
+    (i32.add (i32.const 1) (i32.const 2)))))");
+  CallResult r = call(store, inst, "f");
+  ASSERT_FALSE(std::holds_alternative<Trap>(r));
+  // i32.const, i32.const, i32.add, end
+  EXPECT_EQ(1000 - store.fuel_left(), 4u);
+}
+
+TrapKind host_add(HostContext&, Slot* args) {
+  args[0].u64 = uint32_t(args[0].u32 + args[1].u32);
+  return TrapKind::None;
+}
+
+TEST(Interp, HostFunctionsGetArgumentsAndReturnResults) {
+  Store store;
+  FuncType t{{ValType::I32, ValType::I32}, {ValType::I32}};
+  FuncInst* add = store.host_func(t, host_add, nullptr, "env.add");
+  auto m = compile(R"((module (import "env" "add" (func $add (param i32 i32) (result i32)))
+    (func (export "f") (result i32) (call $add (i32.const 40) (i32.const 2)))))");
+  Extern imports[] = {{ExternKind::Func, add}};
+  auto inst = store.instantiate(m, imports);
+  ASSERT_TRUE(inst.ok());
+  CallResult r = call(store, inst.value(), "f");
+  ASSERT_TRUE(std::holds_alternative<std::vector<Value>>(r));
+  EXPECT_EQ(std::get<std::vector<Value>>(r)[0].bits.u32, 42u);
+}
+
+// A host function that calls back into wasm (re-entry), possibly trapping.
+struct Reenter {
+  FuncInst* target = nullptr;
+};
+TrapKind host_reenter(HostContext& ctx, Slot* args) {
+  auto* st = static_cast<Reenter*>(ctx.data);
+  CallResult r = ctx.store->call(st->target, {Value::i32(args[0].u32)});
+  if (auto* t = std::get_if<Trap>(&r)) {
+    ctx.message = "inner: " + t->message;
+    return TrapKind::HostError;
+  }
+  args[0].u64 = std::get<std::vector<Value>>(r)[0].bits.u32 + 1;
+  return TrapKind::None;
+}
+
+TEST(Interp, HostCanReenterWasmAndSeeItsTraps) {
+  Store store;
+  Reenter st;
+  FuncType t{{ValType::I32}, {ValType::I32}};
+  FuncInst* h = store.host_func(t, host_reenter, &st, "env.reenter");
+  auto m = compile(R"((module (import "env" "reenter" (func $r (param i32) (result i32)))
+    (memory 1)
+    (func (export "double") (param i32) (result i32)
+      (drop (i32.load (i32.mul (local.get 0) (i32.const 1000))))
+      (i32.mul (local.get 0) (i32.const 2)))
+    (func (export "f") (param i32) (result i32)
+      (i32.add (call $r (local.get 0)) (i32.const 100)))))");
+  Extern imports[] = {{ExternKind::Func, h}};
+  auto inst = store.instantiate(m, imports);
+  ASSERT_TRUE(inst.ok());
+  st.target = inst.value()->func_export("double");
+  CallResult r = call(store, inst.value(), "f", {Value::i32(5)});
+  ASSERT_TRUE(std::holds_alternative<std::vector<Value>>(r));
+  EXPECT_EQ(std::get<std::vector<Value>>(r)[0].bits.u32, 5u * 2 + 1 + 100);
+  // The inner call faults (address 100000 >= 1 page); the outer one then fails cleanly.
+  CallResult bad = call(store, inst.value(), "f", {Value::i32(100)});
+  ASSERT_TRUE(std::holds_alternative<Trap>(bad));
+  EXPECT_EQ(std::get<Trap>(bad).message, "inner: out of bounds memory access");
+  // And the store still works.
+  CallResult again = call(store, inst.value(), "f", {Value::i32(1)});
+  ASSERT_TRUE(std::holds_alternative<std::vector<Value>>(again));
+}
+
+// Handlers end in tail calls; if a compiler did not turn them into jumps,
+// a long loop would overflow a small native stack. Run one on 256 KiB.
+void* long_loop(void* arg) {
+  auto* ok = static_cast<bool*>(arg);
+  Store store;
+  Instance* inst = instantiate(store, R"((module (func (export "count") (param i32) (result i32)
+    (local i32)
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+    (local.get 1))))");
+  CallResult r = call(store, inst, "count", {Value::i32(3000000)});
+  *ok = std::holds_alternative<std::vector<Value>>(r) &&
+        std::get<std::vector<Value>>(r)[0].bits.u32 == 3000000u;
+  return nullptr;
+}
+
+TEST(InterpTailCalls, LongLoopRunsInASmallNativeStack) {
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 256 * 1024);
+  pthread_t th;
+  bool ok = false;
+  ASSERT_EQ(pthread_create(&th, &attr, long_loop, &ok), 0);
+  pthread_join(th, nullptr);
+  pthread_attr_destroy(&attr);
+  EXPECT_TRUE(ok);
+}
+
+TEST(Interp, ArgumentTypesAreChecked) {
+  Store store;
+  Instance* inst = instantiate(store, R"((module (func (export "f") (param i64))))");
+  CallResult r = call(store, inst, "f", {Value::i32(1)});
+  ASSERT_TRUE(std::holds_alternative<Trap>(r));
+  EXPECT_NE(std::get<Trap>(r).message.find("expected i64"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace wisp
