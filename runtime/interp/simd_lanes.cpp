@@ -77,9 +77,11 @@ WISP_SIMD_BINARY(I8x16Swizzle, __m128i,
                  _mm_shuffle_epi8(a, _mm_adds_epu8(b, _mm_set1_epi8(0x70))))
 #else
 WISP_SIMD_BINARY(I8x16Swizzle, u8x16, [&] {
+  // Gather with the index taken mod 16, then clear the lanes whose index
+  // was >= 16 with a vector mask (no per-lane branch).
   u8x16 r;
-  for (int i = 0; i < 16; ++i) r[i] = b[i] < 16 ? a[b[i] & 15] : 0;
-  return r;
+  for (int i = 0; i < 16; ++i) r[i] = a[b[i] & 15];
+  return r & bits<u8x16>(b < 16);
 }())
 #endif
 
