@@ -21,7 +21,9 @@ Result<std::vector<uint8_t>> load_binary(const std::string& path) {
   if (bytes.size() >= 4 && std::memcmp(bytes.data(), "\0asm", 4) == 0) return bytes;
   bool looks_binary = path.size() >= 5 && path.compare(path.size() - 5, 5, ".wasm") == 0;
   if (looks_binary) return bytes;  // let the decoder explain what is wrong
-  auto text = text::parse_wat(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  text::WatOptions opts;
+  opts.names = true;  // so traps and errors can name functions
+  auto text = text::parse_wat(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), opts);
   if (!text.ok()) {
     Error e = text.take_error();
     e.message = path + ": " + format_error(e);

@@ -11,7 +11,9 @@ namespace wisp {
 namespace {
 
 std::shared_ptr<Module> compile(const char* wat) {
-  auto bin = text::parse_wat(wat);
+  text::WatOptions opts;
+  opts.names = true;
+  auto bin = text::parse_wat(wat, opts);
   EXPECT_TRUE(bin.ok()) << (bin.ok() ? "" : bin.error().message);
   auto m = load_module(std::move(bin.value()));
   EXPECT_TRUE(m.ok()) << (m.ok() ? "" : m.error().message);
@@ -44,7 +46,8 @@ TEST(Interp, TrapReportsFunctionNamesAndOffsets) {
   ASSERT_EQ(t.backtrace.size(), 2u);
   EXPECT_EQ(t.backtrace[0].func, 0u);
   EXPECT_EQ(t.backtrace[1].func, 1u);
-  EXPECT_EQ(t.backtrace[1].name, "outer");  // no name section: the export's name
+  EXPECT_EQ(t.backtrace[0].name, "inner");
+  EXPECT_EQ(t.backtrace[1].name, "outer");
   EXPECT_GT(t.backtrace[0].offset, 0);
   // The store is usable after a trap.
   CallResult ok = call(store, inst, "outer", {Value::i32(0)});

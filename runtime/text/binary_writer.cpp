@@ -78,7 +78,7 @@ void put_data(Bytes& out, const BuiltData& d) {
 
 }  // namespace
 
-Bytes write_binary(const BuiltModule& m) {
+Bytes write_binary(const BuiltModule& m, bool with_names) {
   Bytes out = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
   Bytes s;
   auto section = [&](uint8_t id) {
@@ -172,6 +172,32 @@ Bytes write_binary(const BuiltModule& m) {
     put_u32(s, m.datas.size());
     for (const BuiltData& d : m.datas) put_data(s, d);
     section(11);
+  }
+  if (with_names && (!m.module_name.empty() || !m.func_names.empty())) {
+    auto put_name = [](Bytes& b, const std::string& n) {
+      put_u32(b, n.size());
+      b.insert(b.end(), n.begin(), n.end());
+    };
+    put_name(s, "name");
+    Bytes sub;
+    if (!m.module_name.empty()) {
+      put_name(sub, m.module_name);
+      s.push_back(0);
+      put_u32(s, sub.size());
+      put_bytes(s, sub);
+      sub.clear();
+    }
+    if (!m.func_names.empty()) {
+      put_u32(sub, m.func_names.size());
+      for (const auto& [idx, n] : m.func_names) {
+        put_u32(sub, idx);
+        put_name(sub, n);
+      }
+      s.push_back(1);
+      put_u32(s, sub.size());
+      put_bytes(s, sub);
+    }
+    section(0);
   }
   return out;
 }

@@ -60,9 +60,13 @@ struct BuiltModule {
   std::vector<BuiltData> datas;
   std::vector<Bytes> code;  // per defined function: locals vector, then body plus `end`
   bool uses_data_count = false;  // memory.init / data.drop seen
+  // For the optional name section: `$id`s without the `$`.
+  std::string module_name;
+  std::vector<std::pair<uint32_t, std::string>> func_names;  // sorted by index
 };
 
-// Serializes with the section layout and encoding choices of wabt's wat2wasm.
-Bytes write_binary(const BuiltModule& m);
+// Serializes with the section layout and encoding choices of wabt's wat2wasm;
+// with_names appends a "name" section (as wat2wasm --debug-names would).
+Bytes write_binary(const BuiltModule& m, bool with_names = false);
 
 }  // namespace wisp::text

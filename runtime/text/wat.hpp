@@ -12,6 +12,12 @@ namespace wisp::text {
 // Error{kind=ErrorKind::Malformed, message, line (1-based), offset (char offset)}.
 // The result is the binary encoding, laid out as wabt's wat2wasm would; it is
 // not validated (invalid modules encode fine, for the validator to reject).
-Result<std::vector<uint8_t>> parse_wat(std::string_view text);
+struct WatOptions {
+  // Emit a "name" section with the module's and functions' `$id`s, so
+  // traps and errors can name functions (off for spec-suite comparisons
+  // with wabt, which leaves names out by default).
+  bool names = false;
+};
+Result<std::vector<uint8_t>> parse_wat(std::string_view text, const WatOptions& opts = {});
 
 }  // namespace wisp::text

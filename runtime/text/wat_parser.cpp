@@ -1,3 +1,4 @@
+#include <algorithm>
 // Module fields. Two passes over the tokens: the first binds every name and
 // index and reads the explicit types (uses may precede definitions); the
 // second parses each field in order, appending implicit types in the order
@@ -120,6 +121,9 @@ Result<BuiltModule> WatParser::run() {
     if (auto s = parse_field(f); !s) return s.take_error();
   }
   p_ = end;
+  for (const auto& [id, idx] : names_[kFuncs])
+    m_.func_names.emplace_back(idx, std::string(id.substr(id[0] == '$' ? 1 : 0)));
+  std::sort(m_.func_names.begin(), m_.func_names.end());
   return std::move(m_);
 }
 
@@ -549,17 +553,19 @@ Result<BuiltModule> parse_module_fields(const TokenStream& ts, size_t& pos) {
   return r;
 }
 
-Result<Bytes> parse_module_sexpr(const TokenStream& ts, size_t& pos) {
+Result<Bytes> parse_module_sexpr(const TokenStream& ts, size_t& pos, bool with_names) {
   pos += 2;  // `(module`
-  if (pos < ts.toks.size() && ts.toks[pos].kind == Tok::Id) ++pos;
+  std::string_view id;
+  if (pos < ts.toks.size() && ts.toks[pos].kind == Tok::Id) id = ts.text(ts.toks[pos++]);
   auto m = parse_module_fields(ts, pos);
   if (!m) return m.take_error();
   if (ts.toks[pos].kind != Tok::RParen) return unexpected_token(ts, ts.toks[pos]);
   ++pos;
-  return write_binary(*m);
+  if (!id.empty()) m->module_name = std::string(id.substr(1));
+  return write_binary(*m, with_names);
 }
 
-Result<std::vector<uint8_t>> parse_wat(std::string_view text) {
+Result<std::vector<uint8_t>> parse_wat(std::string_view text, const WatOptions& opts) {
   auto ts = lex(text);
   if (!ts) return ts.take_error();
   size_t pos = 0;
@@ -567,11 +573,11 @@ Result<std::vector<uint8_t>> parse_wat(std::string_view text) {
   Result<Bytes> bytes = Bytes{};
   if (toks.size() > 1 && toks[0].kind == Tok::LParen && toks[1].kind == Tok::Keyword &&
       ts->text(toks[1]) == "module") {
-    bytes = parse_module_sexpr(*ts, pos);
+    bytes = parse_module_sexpr(*ts, pos, opts.names);
   } else {
     auto m = parse_module_fields(*ts, pos);
     if (!m) return m.take_error();
-    bytes = write_binary(*m);
+    bytes = write_binary(*m, opts.names);
   }
   if (!bytes) return bytes.take_error();
   if (toks[pos].kind != Tok::Eof) return unexpected_token(*ts, toks[pos]);

@@ -21,7 +21,7 @@ Result<BuiltModule> parse_module_fields(const TokenStream& ts, size_t& pos);
 
 // Parses `(module $id? field*)` with ts.toks[pos] at the `(`; pos ends past
 // the closing `)`. The caller has checked that no `binary`/`quote` follows.
-Result<Bytes> parse_module_sexpr(const TokenStream& ts, size_t& pos);
+Result<Bytes> parse_module_sexpr(const TokenStream& ts, size_t& pos, bool with_names = false);
 
 // Error helpers with the spec interpreter's wording, shared with the .wast
 // parser: a token that is not a valid token of the language at all is an
