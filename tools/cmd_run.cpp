@@ -1,4 +1,8 @@
 // wisp run: instantiate a module and call its _start or an export.
+//
+// WASI is always linked, with nothing granted unless asked for: --dir,
+// --env and --tcplisten mean what they mean for wasmtime.
+#include <csignal>
 #include <cerrno>
 #include <cinttypes>
 #include <cmath>
@@ -8,6 +12,7 @@
 
 #include "runtime/wisp.hpp"
 #include "tools/cli.hpp"
+#include "wasi/wasi.hpp"
 
 namespace wisp::cli {
 namespace {
@@ -17,7 +22,43 @@ struct RunOptions {
   std::string file;
   std::vector<std::string> args;
   StoreConfig store;
+  wasi::WasiConfig wasi;
 };
+
+const char* const kRunUsage =
+    "usage: wisp run [options] FILE [ARGS...]\n"
+    "  --invoke NAME          call export NAME with ARGS as its parameters\n"
+    "  --fuel N               trap after N instructions\n"
+    "  --max-memory BYTES     cap every linear memory\n"
+    "  --max-stack FRAMES     cap the call depth\n"
+    "  --dir HOST[::GUEST]    grant directory HOST, seen by the guest as GUEST\n"
+    "                         (default: HOST as written)\n"
+    "  --env NAME=VALUE       set a variable in the guest's environment\n"
+    "  --env NAME             copy one variable from wisp's environment\n"
+    "  --tcplisten HOST:PORT  preopen a listening socket (for sock_accept)\n"
+    "The guest gets nothing else: no host environment, no other files, no network.\n";
+
+// "--dir HOST::GUEST" as in wasmtime; without "::" the guest sees HOST as written.
+wasi::PreopenDir parse_dir(const std::string& v) {
+  size_t sep = v.find("::");
+  if (sep == std::string::npos) return {v, v};
+  return {v.substr(0, sep), v.substr(sep + 2)};
+}
+
+// Later settings of a name replace earlier ones, keeping the first position.
+void set_env(std::vector<std::string>& env, const std::string& name, const std::string& value) {
+  for (std::string& e : env)
+    if (e.compare(0, name.size() + 1, name + "=") == 0) {
+      e = name + "=" + value;
+      return;
+    }
+  env.push_back(name + "=" + value);
+}
+
+std::string base_name(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
 
 bool parse_u64(const char* s, uint64_t& out) {
   char* end;
@@ -109,8 +150,40 @@ int cmd_run(int argc, char** argv) {
       ++i;
       return true;
     };
-    if (a == "--invoke" && i + 1 < argc) {
-      o.invoke = argv[++i];
+    // String-valued options, as "--opt VALUE" or "--opt=VALUE".
+    std::string sval;
+    auto str = [&](const char* name) {
+      size_t n = strlen(name);
+      if (a == name && i + 1 < argc) {
+        sval = argv[++i];
+        return true;
+      }
+      if (a.size() > n && a.compare(0, n, name) == 0 && a[n] == '=') {
+        sval = a.substr(n + 1);
+        return true;
+      }
+      return false;
+    };
+    if (a == "--help" || a == "-h") {
+      fputs(kRunUsage, stdout);
+      return 0;
+    } else if (str("--invoke")) {
+      o.invoke = sval;
+    } else if (str("--dir")) {
+      o.wasi.dirs.push_back(parse_dir(sval));
+    } else if (str("--env")) {
+      size_t eq = sval.find('=');
+      if (eq == 0 || sval.empty()) {
+        error("run: --env needs NAME=VALUE or NAME");
+        return 1;
+      }
+      if (eq != std::string::npos) {
+        set_env(o.wasi.env, sval.substr(0, eq), sval.substr(eq + 1));
+      } else if (const char* host = getenv(sval.c_str())) {
+        set_env(o.wasi.env, sval, host);
+      }
+    } else if (str("--tcplisten")) {
+      o.wasi.tcp_listen.push_back(sval);
     } else if (a == "--fuel") {
       if (!value(o.store.fuel)) return 1;
     } else if (a == "--max-memory") {
@@ -130,11 +203,15 @@ int cmd_run(int argc, char** argv) {
     }
   }
   if (i >= argc) {
-    error("usage: wisp run [options] FILE [ARGS...]");
+    fputs(kRunUsage, stderr);
     return 1;
   }
   o.file = argv[i++];
   for (; i < argc; ++i) o.args.push_back(argv[i]);
+  // argv[0] is the module's file name; with --invoke, ARGS are the
+  // function's parameters, not the program's.
+  o.wasi.args.push_back(base_name(o.file));
+  if (o.invoke.empty()) o.wasi.args.insert(o.wasi.args.end(), o.args.begin(), o.args.end());
 
   auto bytes = load_binary(o.file);
   if (!bytes.ok()) {
@@ -147,11 +224,23 @@ int cmd_run(int argc, char** argv) {
     error(o.file + ": " + format_error(e));
     return 1;
   }
+  auto wasi_ctx = wasi::WasiCtx::create(o.wasi);
+  if (!wasi_ctx.ok()) {
+    error(wasi_ctx.error().message);
+    return 1;
+  }
+  // A guest writing to a closed pipe gets EPIPE from fd_write, as a native
+  // program that ignores SIGPIPE would, instead of killing wisp.
+  signal(SIGPIPE, SIG_IGN);
   Store store(o.store);
   Linker linker;
+  wasi::add_to_linker(linker, store, *wasi_ctx.value());
   auto inst = linker.instantiate(store, mod.value());
   if (!inst.ok()) {
     const Error& e = inst.error();
+    // proc_exit inside the start function: the code travels in the context.
+    if (e.kind == ErrorKind::Trap && wasi_ctx.value()->exit_code >= 0)
+      return wasi_ctx.value()->exit_code;
     if (e.kind == ErrorKind::Trap) {
       fprintf(stderr, "wisp: trap: %s\n", e.message.c_str());
       return 134;
@@ -166,6 +255,18 @@ int cmd_run(int argc, char** argv) {
     if (o.invoke.empty()) return 0;  // no _start: the start function was the program
     error(o.file + ": no exported function '" + name + "'");
     return 1;
+  }
+  // A reactor (no _start) is initialised before any of its exports is used.
+  if (!o.invoke.empty() && !inst.value()->func_export("_start")) {
+    if (FuncInst* init = inst.value()->func_export("_initialize")) {
+      CallResult r = store.call(init, {});
+      if (auto* t = std::get_if<Trap>(&r)) {
+        if (t->kind == TrapKind::Exit) return t->exit_code;
+        fflush(stdout);
+        fprintf(stderr, "wisp: trap: %s\n", format_trap(*t).c_str());
+        return 134;
+      }
+    }
   }
   const FuncType& ft = f->type();
   std::vector<Value> args;

@@ -1,0 +1,114 @@
+// WasiCtx setup: stdio, preopened directories, preopened listening sockets.
+#include <fcntl.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "wasi/preview1/host_stat.hpp"
+#include "wasi/preview1/unique_fd.hpp"
+#include "wasi/wasi.hpp"
+
+namespace wisp::wasi {
+namespace {
+
+FdEntry stdio_entry(int host) {
+  FdEntry e;
+  e.kind = FdKind::Stdio;
+  e.host = host;
+  e.owned = false;
+  struct stat st;
+  if (fstat(host, &st) == 0) {
+    e.filetype = filetype_from_mode(st.st_mode);
+    // A redirected file keeps file rights (seek, tell, stat); a terminal or
+    // pipe gets the stream subset.
+    e.base = S_ISREG(st.st_mode) ? right::RegularFile : right::Tty;
+  } else {
+    // Closed stdio: present in the table (fds 3+ keep their numbers), but
+    // every operation on it fails with EBADF from the host.
+    e.filetype = Filetype::Unknown;
+    e.base = right::Tty;
+  }
+  return e;
+}
+
+Result<UniqueFd> listen_on(const std::string& spec) {
+  auto fail = [&](const std::string& why) {
+    return make_error(ErrorKind::Other, "--tcplisten " + spec + ": " + why);
+  };
+  size_t colon = spec.rfind(':');
+  if (colon == std::string::npos || colon + 1 == spec.size()) return fail("expected HOST:PORT");
+  std::string host = spec.substr(0, colon), port = spec.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* res = nullptr;
+  int rc = getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &res);
+  if (rc != 0) return fail(gai_strerror(rc));
+  std::string last = "no address";
+  for (addrinfo* ai = res; ai; ai = ai->ai_next) {
+    UniqueFd s(socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol));
+    if (!s.valid()) {
+      last = strerror(errno);
+      continue;
+    }
+    int one = 1;
+    setsockopt(s.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(s.get(), ai->ai_addr, ai->ai_addrlen) != 0 || listen(s.get(), 128) != 0) {
+      last = strerror(errno);
+      continue;
+    }
+    freeaddrinfo(res);
+    return s;
+  }
+  freeaddrinfo(res);
+  return fail(last);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<WasiCtx>> WasiCtx::create(const WasiConfig& cfg) {
+  std::unique_ptr<WasiCtx> ctx(new WasiCtx());
+  ctx->args = cfg.args;
+  ctx->env = cfg.env;
+  ctx->fds.place(0, stdio_entry(cfg.stdin_fd));
+  ctx->fds.place(1, stdio_entry(cfg.stdout_fd));
+  ctx->fds.place(2, stdio_entry(cfg.stderr_fd));
+  uint32_t next = 3;
+  // Directories first: libc scans fds from 3 and stops at the first that is
+  // not a preopened directory, so listeners go after them.
+  for (const PreopenDir& d : cfg.dirs) {
+    UniqueFd fd(open(d.host.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd.valid())
+      return make_error(ErrorKind::Other, "--dir " + d.host + ": " + strerror(errno));
+    FdEntry e;
+    e.kind = FdKind::Directory;
+    e.filetype = Filetype::Directory;
+    e.host = fd.release();
+    e.base = right::Directory;
+    e.inheriting = right::DirectoryInheriting;
+    e.preopen = d.guest;
+    e.is_preopen = true;
+    ctx->fds.place(next++, std::move(e));
+  }
+  for (const std::string& spec : cfg.tcp_listen) {
+    auto s = listen_on(spec);
+    if (!s.ok()) return s.take_error();
+    FdEntry e;
+    e.kind = FdKind::Socket;
+    e.filetype = Filetype::SocketStream;
+    e.host = s.value().release();
+    e.base = right::ListenSocket;
+    e.inheriting = right::Socket;
+    ctx->fds.place(next++, std::move(e));
+  }
+  return ctx;
+}
+
+}  // namespace wisp::wasi
