@@ -51,3 +51,19 @@ BENCHMARK(BM_DecodeOnly_Largest)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace wisp::bench
+
+namespace wisp::bench {
+namespace {
+void BM_DecodeOnly_SpecSuite(benchmark::State& state) {
+  const Corpus& c = spec_corpus();
+  for (auto _ : state) {
+    for (const auto& b : c.modules) {
+      auto m = decode_borrowed(b.data(), b.size());
+      benchmark::DoNotOptimize(m);
+    }
+  }
+  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(c.total_bytes));
+}
+BENCHMARK(BM_DecodeOnly_SpecSuite)->Unit(benchmark::kMillisecond);
+}  // namespace
+}  // namespace wisp::bench

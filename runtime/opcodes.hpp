@@ -71,18 +71,32 @@ inline const OpInfo& op_info(Op op) { return kOpInfo[static_cast<unsigned>(op)];
 inline constexpr Op kNoOp = Op::kCount;
 
 // Decoding tables: byte -> Op for the single-byte space and each prefix.
+// Built at compile time, so reading them costs no initialisation guard.
 struct OpTables {
   Op plain[256];
   Op fc[256];
   Op fd[256];
 };
-const OpTables& op_tables();
 
-inline Op op_from_byte(uint8_t b) { return op_tables().plain[b]; }
+constexpr OpTables build_op_tables() {
+  OpTables t{};
+  for (unsigned i = 0; i < 256; ++i) t.plain[i] = t.fc[i] = t.fd[i] = kNoOp;
+  for (unsigned i = 0; i < kOpCount; ++i) {
+    const OpInfo& info = kOpInfo[i];
+    Op op = static_cast<Op>(i);
+    if (info.prefix == 0x00) t.plain[info.code] = op;
+    else if (info.prefix == 0xFC) t.fc[info.code] = op;
+    else if (info.prefix == 0xFD) t.fd[info.code] = op;
+  }
+  return t;
+}
+inline constexpr OpTables kOpTables = build_op_tables();
+
+inline Op op_from_byte(uint8_t b) { return kOpTables.plain[b]; }
 // prefix is 0xFC or 0xFD; code is the decoded u32 after it.
 inline Op op_from_prefixed(uint8_t prefix, uint32_t code) {
   if (code > 255) return kNoOp;
-  return prefix == 0xFC ? op_tables().fc[code] : prefix == 0xFD ? op_tables().fd[code] : kNoOp;
+  return prefix == 0xFC ? kOpTables.fc[code] : prefix == 0xFD ? kOpTables.fd[code] : kNoOp;
 }
 // Text mnemonic -> Op ("select" maps to the untyped form).
 std::optional<Op> op_from_text(std::string_view text);

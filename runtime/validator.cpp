@@ -1,11 +1,11 @@
 #include "runtime/validator.hpp"
 
 #include <algorithm>
+#include <array>
 #include <deque>
 #include <mutex>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "runtime/decoder.hpp"
 #include "runtime/instr_reader.hpp"
@@ -68,7 +68,15 @@ const ValType* single(ValType t) {
   }
 }
 
-ValType from_ot(OT t) {
+// Signatures of the plain instructions (opcodes.def rows without SP), as
+// value types, computed once at compile time.
+struct PlainSig {
+  uint8_t nparams = 0;
+  bool has_result = false;
+  ValType params[3] = {};
+  ValType result = ValType::Unknown;
+};
+constexpr ValType ot_type(OT t) {
   switch (t) {
     case OT::I32: return ValType::I32;
     case OT::I64: return ValType::I64;
@@ -78,6 +86,20 @@ ValType from_ot(OT t) {
     default: return ValType::Unknown;
   }
 }
+constexpr std::array<PlainSig, kOpCount> build_plain_sigs() {
+  std::array<PlainSig, kOpCount> out{};
+  for (unsigned i = 0; i < kOpCount; ++i) {
+    const OpInfo& info = kOpInfo[i];
+    if (info.params[0] == OT::SP) continue;
+    PlainSig& s = out[i];
+    for (OT p : info.params)
+      if (p != OT::NO) s.params[s.nparams++] = ot_type(p);
+    s.has_result = info.result != OT::NO;
+    s.result = ot_type(info.result);
+  }
+  return out;
+}
+constexpr std::array<PlainSig, kOpCount> kPlainSigs = build_plain_sigs();
 
 struct Ctrl {
   Op kind;  // Block (also the function), Loop, If, Else
@@ -101,10 +123,11 @@ struct ModuleCtx {
 
 class FuncValidator {
  public:
-  FuncValidator(Module& m, const ModuleCtx& ctx) : m_(m), ctx_(ctx) {
-    vals_.reserve(256);
-    ctrls_.reserve(64);
-  }
+  // The stacks are per-thread scratch, reused across functions and
+  // modules: validating many small modules must not allocate per module.
+  FuncValidator(Module& m, const ModuleCtx& ctx)
+      : m_(m), ctx_(ctx), vals_(scratch().vals), ctrls_(scratch().ctrls),
+        locals_(scratch().locals), tmp_(scratch().tmp) {}
 
   // Returns false with error() set.
   bool run(uint32_t func_index);
@@ -201,10 +224,18 @@ class FuncValidator {
 
   Module& m_;
   const ModuleCtx& ctx_;
-  std::vector<ValType> vals_;
-  std::vector<Ctrl> ctrls_;
-  std::vector<ValType> locals_;
-  std::vector<ValType> tmp_;
+  struct Scratch {
+    std::vector<ValType> vals, locals, tmp;
+    std::vector<Ctrl> ctrls;
+  };
+  static Scratch& scratch() {
+    thread_local Scratch s;
+    return s;
+  }
+  std::vector<ValType>& vals_;
+  std::vector<Ctrl>& ctrls_;
+  std::vector<ValType>& locals_;
+  std::vector<ValType>& tmp_;
   uint32_t max_height_ = 0;
   size_t side_base_ = 0;
   const uint8_t* code_begin_ = nullptr;
@@ -383,9 +414,24 @@ bool FuncValidator::instr(Reader& r, Instr& in) {
       for (int i = 0; i < 16; ++i)
         if (in.vec[i] >= 32) return fail("invalid lane index");
     }
-    for (int i = 2; i >= 0; --i)
-      if (info.params[i] != OT::NO && !pop_expect(from_ot(info.params[i]))) return false;
-    if (info.result != OT::NO) push(from_ot(info.result));
+    const PlainSig& sig = kPlainSigs[unsigned(in.op)];
+    // Fast path: the operands are there and typed as expected.
+    size_t n = vals_.size();
+    if (n >= ctrls_.back().height + size_t(sig.nparams)) {
+      bool ok = true;
+      for (unsigned i = 0; i < sig.nparams; ++i) {
+        ValType a = vals_[n - sig.nparams + i];
+        ok &= (a == sig.params[i]) | (a == ValType::Unknown);
+      }
+      if (ok) {
+        vals_.resize(n - sig.nparams);
+        if (sig.has_result) push(sig.result);
+        return true;
+      }
+    }
+    for (int i = int(sig.nparams) - 1; i >= 0; --i)
+      if (!pop_expect(sig.params[i])) return false;
+    if (sig.has_result) push(sig.result);
     return true;
   }
 
@@ -763,9 +809,18 @@ Status ModuleValidator::run() {
   }
   // Exports: indices in range, names unique.
   {
-    std::unordered_set<std::string_view> names;
-    names.reserve(m_.exports.size());
-    for (const Export& e : m_.exports) {
+    // Most modules export a handful of names: compare pairwise then; sort
+    // beyond that.
+    std::vector<std::string_view> sorted;
+    if (m_.exports.size() > 16) {
+      sorted.reserve(m_.exports.size());
+      for (const Export& e : m_.exports) sorted.push_back(e.name);
+      std::sort(sorted.begin(), sorted.end());
+      if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
+        return fail("duplicate export name");
+    }
+    for (size_t i = 0; i < m_.exports.size(); ++i) {
+      const Export& e = m_.exports[i];
       size_t n = 0;
       switch (e.kind) {
         case ExternKind::Func: n = m_.funcs.size(); break;
@@ -777,7 +832,9 @@ Status ModuleValidator::run() {
         const char* what = e.kind == ExternKind::Func ? "function" : to_string(e.kind).data();
         return fail("unknown " + std::string(what) + " " + std::to_string(e.index));
       }
-      if (!names.insert(e.name).second) return fail("duplicate export name");
+      if (m_.exports.size() <= 16)
+        for (size_t j = 0; j < i; ++j)
+          if (m_.exports[j].name == e.name) return fail("duplicate export name");
     }
   }
 
