@@ -32,9 +32,14 @@ int section_rank(uint8_t id) {
 }
 
 // Bounds what a count may pre-allocate: every element takes at least one
-// byte, so a count beyond the bytes left cannot be honest.
+// byte, so a count beyond the bytes left cannot be honest. Even a count the
+// bytes could hold is only trusted up to kMaxReserve: elements are far
+// larger than their one-byte minimum encoding, so reserving for all of them
+// up front would let a large input declare gigabytes it does not contain.
+// Past that, vectors grow as elements are actually read.
+constexpr size_t kMaxReserve = 1 << 16;
 size_t reserve_bound(uint32_t count, const Reader& r) {
-  return std::min<size_t>(count, r.remaining());
+  return std::min({size_t(count), r.remaining(), kMaxReserve});
 }
 
 class Decoder {
@@ -63,6 +68,7 @@ class Decoder {
   bool custom_section(const uint8_t* end);
   void name_section(const uint8_t* begin, const uint8_t* end);
 
+  bool val_types(std::vector<ValType>& out);
   bool limits(Limits& l, uint64_t max_bound);
   bool table_type(TableType& t);
   bool global_type(GlobalType& g);
@@ -160,19 +166,22 @@ bool Decoder::type_section() {
     if (!r_.sleb<7>(form)) return false;
     if (form != -0x20) return r_.fail("malformed function type", at);
     FuncType ft;
-    uint32_t np{};
-    if (!r_.u32(np)) return false;
-    ft.params.resize(reserve_bound(np, r_));
-    if (np > ft.params.size()) return r_.fail_end();
-    for (auto& t : ft.params)
-      if (!r_.val_type(t)) return false;
-    uint32_t nr{};
-    if (!r_.u32(nr)) return false;
-    ft.results.resize(reserve_bound(nr, r_));
-    if (nr > ft.results.size()) return r_.fail_end();
-    for (auto& t : ft.results)
-      if (!r_.val_type(t)) return false;
+    if (!val_types(ft.params) || !val_types(ft.results)) return false;
     m_.types.push_back(std::move(ft));
+  }
+  return true;
+}
+
+// vec(valtype): read one by one, so a bad type before the end of the
+// section is reported as such, as the reference decoder does.
+bool Decoder::val_types(std::vector<ValType>& out) {
+  uint32_t n{};
+  if (!r_.u32(n)) return false;
+  out.reserve(reserve_bound(n, r_));
+  for (uint32_t i = 0; i < n; ++i) {
+    ValType t{};
+    if (!r_.val_type(t)) return false;
+    out.push_back(t);
   }
   return true;
 }
