@@ -18,11 +18,13 @@ inline Slot* extract_lane(Slot* sp, const uint8_t*& pc) {
 }
 
 // (v128, scalar) -> v128. The scalar's low bytes are the lane (an i32
-// operand of i8x16.replace_lane is truncated), little-endian.
-template <unsigned N>
+// operand of i8x16.replace_lane is truncated). V: unsigned view, T: its lane.
+template <class V, class T>
 inline Slot* replace_lane(Slot* sp, const uint8_t*& pc) {
-  unsigned lane = *pc++ & (16 / N - 1);
-  std::memcpy(reinterpret_cast<uint8_t*>(&sp[-2]) + lane * N, &sp[-1], N);
+  unsigned lane = *pc++ & (16 / sizeof(T) - 1);
+  T x;
+  std::memcpy(&x, &sp[-1], sizeof(T));
+  put(sp[-2], insert_lane(get<V>(sp[-2]), lane, x));
   return sp - 1;
 }
 
@@ -59,8 +61,9 @@ WISP_SIMD_HANDLER(I8x16Shuffle) {
   put(sp[-2], _mm_or_si128(from_a, from_b));
 #else
   uint8_t ab[32];
-  std::memcpy(ab, &sp[-2], 16);
-  std::memcpy(ab + 16, &sp[-1], 16);
+  u8x16 a = get<u8x16>(sp[-2]), b = get<u8x16>(sp[-1]);
+  std::memcpy(ab, &a, 16);
+  std::memcpy(ab + 16, &b, 16);
   u8x16 r;
   // Validated indices are < 32; the mask keeps a bad one inside ab.
   for (int i = 0; i < 16; ++i) r[i] = ab[s[i] & 31];
@@ -102,12 +105,13 @@ WISP_SIMD_HANDLER(I64x2ExtractLane) { return extract_lane<uint64_t, uint64_t>(sp
 WISP_SIMD_HANDLER(F32x4ExtractLane) { return extract_lane<uint32_t, uint32_t>(sp, pc); }
 WISP_SIMD_HANDLER(F64x2ExtractLane) { return extract_lane<uint64_t, uint64_t>(sp, pc); }
 
-WISP_SIMD_HANDLER(I8x16ReplaceLane) { return replace_lane<1>(sp, pc); }
-WISP_SIMD_HANDLER(I16x8ReplaceLane) { return replace_lane<2>(sp, pc); }
-WISP_SIMD_HANDLER(I32x4ReplaceLane) { return replace_lane<4>(sp, pc); }
-WISP_SIMD_HANDLER(I64x2ReplaceLane) { return replace_lane<8>(sp, pc); }
-WISP_SIMD_HANDLER(F32x4ReplaceLane) { return replace_lane<4>(sp, pc); }
-WISP_SIMD_HANDLER(F64x2ReplaceLane) { return replace_lane<8>(sp, pc); }
+WISP_SIMD_HANDLER(I8x16ReplaceLane) { return replace_lane<u8x16, uint8_t>(sp, pc); }
+WISP_SIMD_HANDLER(I16x8ReplaceLane) { return replace_lane<u16x8, uint16_t>(sp, pc); }
+WISP_SIMD_HANDLER(I32x4ReplaceLane) { return replace_lane<u32x4, uint32_t>(sp, pc); }
+WISP_SIMD_HANDLER(I64x2ReplaceLane) { return replace_lane<u64x2, uint64_t>(sp, pc); }
+// Float lanes go through integer views so NaN payloads survive.
+WISP_SIMD_HANDLER(F32x4ReplaceLane) { return replace_lane<u32x4, uint32_t>(sp, pc); }
+WISP_SIMD_HANDLER(F64x2ReplaceLane) { return replace_lane<u64x2, uint64_t>(sp, pc); }
 
 }  // namespace wisp::simd
 #endif  // WISP_SIMD

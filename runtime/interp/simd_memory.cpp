@@ -52,19 +52,21 @@ inline Slot* load_zero(Slot* sp, const uint8_t*& pc, uint8_t* mem) {
 }
 
 // loadN_lane: (i32 address, v128) -> v128 with lane `lane` replaced by the
-// N bytes at the address. The lane immediate follows the memarg.
-template <unsigned N>
+// N bytes at the address. The lane immediate follows the memarg. V is the
+// unsigned view with T-sized lanes.
+template <class V, class T>
 inline Slot* load_lane(Slot* sp, const uint8_t*& pc, uint8_t* mem) {
   const uint8_t* p = effective_address(pc, mem, sp[-2].u32);
-  // Validation bounds the lane; the mask keeps a bad one inside the slot.
-  unsigned lane = *pc++ & (16 / N - 1);
-  Slot v = sp[-1];
-  std::memcpy(reinterpret_cast<uint8_t*>(&v) + lane * N, p, N);
-  sp[-2] = v;
+  // Validation bounds the lane; the mask keeps a bad one inside the vector.
+  unsigned lane = *pc++ & (16 / sizeof(T) - 1);
+  T x;
+  std::memcpy(&x, p, sizeof(T));
+  put(sp[-2], insert_lane(get<V>(sp[-1]), lane, x));
   return sp - 1;
 }
 
-// storeN_lane: (i32 address, v128) -> (), writes lane `lane` only.
+// storeN_lane: (i32 address, v128) -> (), writes lane `lane` only. A
+// narrow load from inside the slot forwards from whatever stored it.
 template <unsigned N>
 inline Slot* store_lane(Slot* sp, const uint8_t*& pc, uint8_t* mem) {
   uint8_t* p = effective_address(pc, mem, sp[-2].u32);
@@ -83,7 +85,8 @@ WISP_SIMD_HANDLER(V128Load) {
 
 WISP_SIMD_HANDLER(V128Store) {
   uint8_t* p = effective_address(pc, mem, sp[-2].u32);
-  std::memcpy(p, &sp[-1], 16);
+  u8x16 v = get<u8x16>(sp[-1]);
+  std::memcpy(p, &v, 16);
   return sp - 2;
 }
 
@@ -102,10 +105,10 @@ WISP_SIMD_HANDLER(V128Load64Splat) { return load_splat<u64x2, uint64_t>(sp, pc, 
 WISP_SIMD_HANDLER(V128Load32Zero) { return load_zero<4>(sp, pc, mem); }
 WISP_SIMD_HANDLER(V128Load64Zero) { return load_zero<8>(sp, pc, mem); }
 
-WISP_SIMD_HANDLER(V128Load8Lane) { return load_lane<1>(sp, pc, mem); }
-WISP_SIMD_HANDLER(V128Load16Lane) { return load_lane<2>(sp, pc, mem); }
-WISP_SIMD_HANDLER(V128Load32Lane) { return load_lane<4>(sp, pc, mem); }
-WISP_SIMD_HANDLER(V128Load64Lane) { return load_lane<8>(sp, pc, mem); }
+WISP_SIMD_HANDLER(V128Load8Lane) { return load_lane<u8x16, uint8_t>(sp, pc, mem); }
+WISP_SIMD_HANDLER(V128Load16Lane) { return load_lane<u16x8, uint16_t>(sp, pc, mem); }
+WISP_SIMD_HANDLER(V128Load32Lane) { return load_lane<u32x4, uint32_t>(sp, pc, mem); }
+WISP_SIMD_HANDLER(V128Load64Lane) { return load_lane<u64x2, uint64_t>(sp, pc, mem); }
 
 WISP_SIMD_HANDLER(V128Store8Lane) { return store_lane<1>(sp, pc, mem); }
 WISP_SIMD_HANDLER(V128Store16Lane) { return store_lane<2>(sp, pc, mem); }
