@@ -15,6 +15,16 @@
 namespace wisp::wasi {
 namespace {
 
+// libc's isatty() is "a character device without seek rights", so only a
+// real terminal may look like that. Files and seekable devices such as
+// /dev/null keep file rights (seek, tell); pipes and sockets get the stream
+// subset.
+Rights stdio_rights(int host, const struct stat& st) {
+  if (isatty(host)) return right::Tty;
+  if (S_ISREG(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) return right::RegularFile;
+  return right::Tty;
+}
+
 FdEntry stdio_entry(int host) {
   FdEntry e;
   e.kind = FdKind::Stdio;
@@ -23,9 +33,7 @@ FdEntry stdio_entry(int host) {
   struct stat st;
   if (fstat(host, &st) == 0) {
     e.filetype = filetype_from_mode(st.st_mode);
-    // A redirected file keeps file rights (seek, tell, stat); a terminal or
-    // pipe gets the stream subset.
-    e.base = S_ISREG(st.st_mode) ? right::RegularFile : right::Tty;
+    e.base = stdio_rights(host, st);
   } else {
     // Closed stdio: present in the table (fds 3+ keep their numbers), but
     // every operation on it fails with EBADF from the host.

@@ -58,7 +58,10 @@ Errno path_open(Call& c, u32 dirfd, u32 dirflags, u32 path, u32 path_len, u32 of
   FdEntry ne;
   ne.filetype = filetype_from_mode(st.st_mode);
   ne.kind = S_ISDIR(st.st_mode) ? FdKind::Directory : FdKind::File;
-  ne.base = base & (S_ISDIR(st.st_mode) ? right::Directory : right::RegularFile);
+  Rights max = S_ISDIR(st.st_mode) ? right::Directory
+               : isatty(fd.get())   ? right::Tty  // what libc's isatty() looks for
+                                    : right::RegularFile;
+  ne.base = base & max;
   ne.inheriting = inheriting;
   ne.rsync = fdflags_in & fdflags::Rsync;
   ne.host = fd.release();

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cerrno>
 #include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -52,7 +53,12 @@ bool use_openat2() {
   if (g_forced == Mode::Portable) return false;
   int v = g_impl.load(std::memory_order_relaxed);
   if (v == 0) {
-    v = probe_openat2() ? 1 : 2;
+    // WISP_WASI_RESOLVER=portable selects the fallback even where openat2
+    // works, so the fallback can be tested end to end on any kernel. It can
+    // only choose between two implementations of the same guarantee.
+    const char* force = getenv("WISP_WASI_RESOLVER");
+    bool portable = force && std::string_view(force) == "portable";
+    v = !portable && probe_openat2() ? 1 : 2;
     g_impl.store(v, std::memory_order_relaxed);
   }
   return v == 1;

@@ -1,0 +1,44 @@
+/* stdio behaviours, by mode (argv[1]):
+     cat        copy stdin to stdout with read/write (pipes and terminals)
+     lines      read stdin line by line with fgets, echo "got: <line>"
+     exit       printf without a newline, then exit(7): libc must flush
+     trap       print with write() and printf+fflush, then trap
+     isatty     print isatty() for 0, 1, 2 */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int main(int argc, char** argv) {
+  const char* mode = argc > 1 ? argv[1] : "cat";
+  if (!strcmp(mode, "cat")) {
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(0, buf, sizeof buf)) > 0)
+      if (write(1, buf, (size_t)n) != n) return 1;
+    return n < 0;
+  }
+  if (!strcmp(mode, "lines")) {
+    char line[256];
+    while (fgets(line, sizeof line, stdin)) {
+      printf("got: %s", line);
+      fflush(stdout);
+    }
+    return 0;
+  }
+  if (!strcmp(mode, "exit")) {
+    printf("buffered output, no newline");
+    exit(7);
+  }
+  if (!strcmp(mode, "trap")) {
+    write(1, "unbuffered\n", 11);
+    printf("flushed\n");
+    fflush(stdout);
+    __builtin_trap();
+  }
+  if (!strcmp(mode, "isatty")) {
+    printf("%d %d %d\n", isatty(0), isatty(1), isatty(2));
+    return 0;
+  }
+  return 2;
+}
