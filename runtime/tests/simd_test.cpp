@@ -659,6 +659,8 @@ TEST(SimdBoolean, AnyAllTrueAndBitmask) {
   V128 zero = i64x2(0, 0);
   EXPECT_EQ(run_i32(Op::V128AnyTrue, {zero}), 0u);
   EXPECT_EQ(run_i32(Op::V128AnyTrue, {i64x2(0, 0x8000000000000000)}), 1u);
+  // The i32 result is zero-extended over the slot's low 8 bytes.
+  EXPECT_EQ(exec(Op::V128AnyTrue, {i64x2(-1, -1)}).u64, 1u);
   // all_true looks at whole lanes: one zero lane anywhere makes it false.
   EXPECT_EQ(run_i32(Op::I8x16AllTrue, {i8x16(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0x80)}), 1u);
   EXPECT_EQ(run_i32(Op::I8x16AllTrue, {i8x16(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0)}), 0u);
