@@ -435,11 +435,14 @@ bool Decoder::code_section() {
   code_count_ = n;
   // A count that disagrees with the function section is reported after the
   // whole module is read (a later section-order error takes precedence).
-  Function* f = m_.funcs.data() + m_.num_imported_funcs;
-  for (uint32_t i = 0; i < n; ++i, ++f) {
+  for (uint32_t i = 0; i < n; ++i) {
     uint32_t size{};
     if (!r_.length(size)) return false;
+    // Index only within the declared functions: with more bodies than
+    // declarations a walking pointer would step past the vector's end (or
+    // off a null data() when there are no functions at all).
     if (i < declared_funcs_) {
+      Function* f = &m_.funcs[m_.num_imported_funcs + i];
       f->body_offset = off(r_.pos());
       f->body_size = size;
     }
