@@ -25,7 +25,7 @@ LinearMemory* HostContext::memory() const {
 
 int64_t TableInst::grow(uint32_t delta, Ref init) {
   uint64_t old = elems.size();
-  if (old + delta > max()) return -1;
+  if (old + delta > max() || old + delta > kGrowLimit) return -1;
   // A table cannot outgrow what the host can allocate; treat that as -1.
   try {
     elems.resize(old + delta, init);

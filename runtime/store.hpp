@@ -66,6 +66,10 @@ struct TableInst {
   TableType type;
   std::vector<Ref> elems;
   uint64_t max() const { return type.limits.has_max ? type.limits.max : kMaxTableSize; }
+  // Growth stops here whatever the declared maximum: a guest must not make
+  // the host allocate (and zero) gigabytes of references with one
+  // table.grow. 10M elements as in V8; failing to grow is always allowed.
+  static constexpr uint64_t kGrowLimit = 10'000'000;
   // Returns the old size or -1.
   int64_t grow(uint32_t delta, Ref init);
 };
