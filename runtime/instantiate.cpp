@@ -374,6 +374,7 @@ struct Instantiator {
       f.side_table = m.side_table.data() + fd.side_table;
       f.nlocals = fd.num_locals;
       f.max_height = fd.max_height;
+      f.wide = fd.uses_v128;
       inst.funcs[idx] = &f;
     }
     // Tables.

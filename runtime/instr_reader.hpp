@@ -47,6 +47,7 @@ inline bool read_opcode(Reader& r, Instr& in) {
     op = op_from_prefixed(b, code);
   }
   if (op == kNoOp) return r.fail("illegal opcode", in.pc);
+  if (!WISP_SIMD && b == 0xFD) return r.fail("SIMD is not supported by this build (WISP_SIMD=OFF)", in.pc);
   in.op = op;
   return true;
 }

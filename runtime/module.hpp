@@ -41,6 +41,7 @@ struct Function {
   uint32_t code_offset = 0;   // first instruction after the locals
   uint32_t num_locals = 0;    // declared locals, excluding params
   uint32_t max_height = 0;    // operand stack high-water mark, in values
+  bool uses_v128 = false;     // any v128 value: the interpreter copies whole slots
   uint32_t side_table = 0;    // index of the first SideEntry in Module::side_table
 };
 

@@ -49,6 +49,7 @@ struct FuncInst {
   const SideEntry* side_table = nullptr;
   uint32_t nlocals = 0;         // declared locals, excluding params
   uint32_t max_height = 0;      // operand stack need, in slots
+  bool wide = false;            // handles v128: copy slots whole (interp_loop.cpp)
   // Host functions:
   HostFn host = nullptr;
   void* host_data = nullptr;

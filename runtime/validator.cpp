@@ -145,6 +145,7 @@ class FuncValidator {
 
   void push(ValType t) {
     vals_.push_back(t);
+    uses_v128_ |= t == ValType::V128;
     if (vals_.size() > max_height_) max_height_ = uint32_t(vals_.size());
   }
   bool pop(ValType& out) {
@@ -237,6 +238,7 @@ class FuncValidator {
   std::vector<ValType>& locals_;
   std::vector<ValType>& tmp_;
   uint32_t max_height_ = 0;
+  bool uses_v128_ = false;
   size_t side_base_ = 0;
   const uint8_t* code_begin_ = nullptr;
   const uint8_t* cur_pc_ = nullptr;
@@ -378,6 +380,7 @@ bool FuncValidator::run(uint32_t func_index) {
   vals_.clear();
   ctrls_.clear();
   max_height_ = 0;
+  uses_v128_ = false;
 
   Ctrl fn{};
   fn.results = ft.results.data();
@@ -398,6 +401,9 @@ bool FuncValidator::run(uint32_t func_index) {
     return fail("section size mismatch", ErrorKind::Malformed);
   }
   f.max_height = max_height_;
+  for (ValType t : locals_) uses_v128_ |= t == ValType::V128;
+  for (ValType t : ft.results) uses_v128_ |= t == ValType::V128;
+  f.uses_v128 = uses_v128_;
   return true;
 }
 

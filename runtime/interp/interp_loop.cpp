@@ -39,8 +39,11 @@ namespace {
 
 using Handler = WISP_CC void (*)(ARGS);
 
-// Dispatch tables, one per fuel mode. Defined after the handlers.
-template <bool Fuel>
+// Dispatch tables, one per fuel mode and slot width. Defined after the
+// handlers. Wide handlers copy whole 16-byte slots; functions that never
+// hold a v128 (the validator knows) run the narrow set, which copies 8
+// bytes, so SIMD support costs scalar code nothing.
+template <bool Fuel, bool Wide>
 struct Tables {
   static const std::array<Handler, 256> main;
   static const std::array<Handler, 256> fc;
@@ -199,8 +202,14 @@ inline void put(Slot& s, double v) { s.f64 = v; }
 // ---- handler plumbing -----------------------------------------------------------
 
 #define DEF(name) \
-  template <bool Fuel> \
+  template <bool Fuel, bool Wide> \
   WISP_CC void h_##name(ARGS)
+
+template <bool Wide>
+inline void copy(Slot& d, const Slot& s) {
+  if constexpr (Wide) copy_slot(d, s);
+  else d.u64 = s.u64;
+}
 
 // Dispatch the instruction at pc. With fuel, every instruction costs one.
 #define NEXT()                                                          \
@@ -210,7 +219,20 @@ inline void put(Slot& s, double v) { s.f64 = v; }
         return trap_exit(t, pc, TrapKind::OutOfFuel);                   \
       --t->fuel;                                                        \
     }                                                                   \
-    WISP_MUSTTAIL return Tables<Fuel>::main[*pc](pc + 1, sp, fp, mem, stp, t); \
+    WISP_MUSTTAIL return Tables<Fuel, Wide>::main[*pc](pc + 1, sp, fp, mem, stp, t); \
+  } while (0)
+
+// Dispatch into the handler set of another function (after a call or return).
+#define NEXT_AS(wide)                                                   \
+  do {                                                                  \
+    if constexpr (Fuel) {                                               \
+      if (t->fuel == 0) [[unlikely]]                                    \
+        return trap_exit(t, pc, TrapKind::OutOfFuel);                   \
+      --t->fuel;                                                        \
+    }                                                                   \
+    if (wide)                                                           \
+      WISP_MUSTTAIL return Tables<Fuel, true>::main[*pc](pc + 1, sp, fp, mem, stp, t); \
+    WISP_MUSTTAIL return Tables<Fuel, false>::main[*pc](pc + 1, sp, fp, mem, stp, t); \
   } while (0)
 
 #define TRAP(kind) return trap_exit(t, pc, (kind))
@@ -241,7 +263,7 @@ inline void put(Slot& s, double v) { s.f64 = v; }
     if (drop_) {                                                                \
       uint32_t keep_ = e_->keep;                                                \
       Slot* dst_ = sp - keep_ - drop_;                                          \
-      for (uint32_t i_ = 0; i_ < keep_; ++i_) copy_slot(dst_[i_], sp[int64_t(i_) - keep_]); \
+      for (uint32_t i_ = 0; i_ < keep_; ++i_) copy<Wide>(dst_[i_], sp[int64_t(i_) - keep_]); \
       sp -= drop_;                                                              \
     }                                                                           \
     stp = e_ + e_->stp_delta;                                                   \
@@ -322,7 +344,7 @@ DEF(Else) {
 DEF(Return);
 DEF(End) {
   if (pc - 1 != t->code_end) [[likely]] NEXT();
-  WISP_MUSTTAIL return h_Return<Fuel>(PASS);
+  WISP_MUSTTAIL return h_Return<Fuel, Wide>(PASS);
 }
 DEF(Br) {
   TAKE_BRANCH(pc - 1, stp);
@@ -351,7 +373,7 @@ DEF(Return) {
   Frame* fr = t->frame_top;
   uint32_t n = fr->fn->nresults;
   Slot* src = sp - n;
-  for (uint32_t i = 0; i < n; ++i) copy_slot(fp[i], src[i]);
+  for (uint32_t i = 0; i < n; ++i) copy<Wide>(fp[i], src[i]);
   sp = fp + n;
   if (fr == t->entry_frame) return;  // back to interp_call
   --fr;
@@ -365,7 +387,7 @@ DEF(Return) {
     t->inst = f->instance;
     mem = t->inst->mem0;
   }
-  NEXT();
+  NEXT_AS(f->wide);
 }
 DEF(Call) {
   uint32_t idx;
@@ -376,7 +398,7 @@ DEF(Call) {
     NEXT();
   }
   ENTER(callee);
-  NEXT();
+  NEXT_AS(callee->wide);
 }
 DEF(CallIndirect) {
   uint32_t type_idx, table_idx;
@@ -401,7 +423,7 @@ DEF(CallIndirect) {
     NEXT();
   }
   ENTER(callee);
-  NEXT();
+  NEXT_AS(callee->wide);
 }
 
 // ---- parametric -----------------------------------------------------------------------
@@ -412,7 +434,7 @@ DEF(Drop) {
 DEF(Select) {
   uint32_t c = (--sp)->u32;
   --sp;
-  if (!c) copy_slot(sp[-1], sp[0]);
+  if (!c) copy<Wide>(sp[-1], sp[0]);
   NEXT();
 }
 DEF(SelectT) {
@@ -420,7 +442,7 @@ DEF(SelectT) {
   SKIP_LEB();  // the type
   uint32_t c = (--sp)->u32;
   --sp;
-  if (!c) copy_slot(sp[-1], sp[0]);
+  if (!c) copy<Wide>(sp[-1], sp[0]);
   NEXT();
 }
 
@@ -428,7 +450,7 @@ DEF(SelectT) {
 DEF(LocalGet) {
   uint32_t idx;
   READ_U32(idx);
-  copy_slot(*sp, fp[idx]);
+  copy<Wide>(*sp, fp[idx]);
   ++sp;
   NEXT();
 }
@@ -436,19 +458,19 @@ DEF(LocalSet) {
   uint32_t idx;
   READ_U32(idx);
   --sp;
-  copy_slot(fp[idx], *sp);
+  copy<Wide>(fp[idx], *sp);
   NEXT();
 }
 DEF(LocalTee) {
   uint32_t idx;
   READ_U32(idx);
-  copy_slot(fp[idx], sp[-1]);
+  copy<Wide>(fp[idx], sp[-1]);
   NEXT();
 }
 DEF(GlobalGet) {
   uint32_t idx;
   READ_U32(idx);
-  copy_slot(*sp, t->inst->globals[idx]->value);
+  copy<Wide>(*sp, t->inst->globals[idx]->value);
   ++sp;
   NEXT();
 }
@@ -456,7 +478,7 @@ DEF(GlobalSet) {
   uint32_t idx;
   READ_U32(idx);
   --sp;
-  copy_slot(t->inst->globals[idx]->value, *sp);
+  copy<Wide>(t->inst->globals[idx]->value, *sp);
   NEXT();
 }
 DEF(TableGet) {
@@ -835,7 +857,7 @@ DEF(prefix_fc) {
   uint32_t sub;
   READ_U32(sub);
   if (sub > 255) [[unlikely]] TRAP(TrapKind::Unreachable);
-  WISP_MUSTTAIL return Tables<Fuel>::fc[sub](PASS);
+  WISP_MUSTTAIL return Tables<Fuel, Wide>::fc[sub](PASS);
 }
 UNOP2(I32TruncSatF32S, f32, i32, num::trunc_sat<int32_t>(a))
 UNOP2(I32TruncSatF32U, f32, u32, num::trunc_sat<uint32_t>(a))
@@ -951,27 +973,27 @@ DEF(prefix_fd) {
 }
 
 // ---- dispatch tables ------------------------------------------------------------------
-template <bool Fuel>
+template <bool Fuel, bool Wide>
 constexpr std::array<Handler, 256> make_main() {
   std::array<Handler, 256> t{};
-  for (auto& h : t) h = &h_illegal<Fuel>;
+  for (auto& h : t) h = &h_illegal<Fuel, Wide>;
 #define WISP_OP(name, text, prefix, code, imm, size, p1, p2, p3, r) \
-  if (prefix == 0x00) t[code] = &h_##name<Fuel>;
+  if (prefix == 0x00) t[code] = &h_##name<Fuel, Wide>;
 #define WISP_OP_FD(...)
 #include "runtime/opcodes.def"
 #undef WISP_OP_FD
 #undef WISP_OP
-  t[0xFC] = &h_prefix_fc<Fuel>;
-  t[0xFD] = &h_prefix_fd<Fuel>;
+  t[0xFC] = &h_prefix_fc<Fuel, Wide>;
+  t[0xFD] = &h_prefix_fd<Fuel, Wide>;
   return t;
 }
 
-template <bool Fuel>
+template <bool Fuel, bool Wide>
 constexpr std::array<Handler, 256> make_fc() {
   std::array<Handler, 256> t{};
-  for (auto& h : t) h = &h_illegal<Fuel>;
+  for (auto& h : t) h = &h_illegal<Fuel, Wide>;
 #define WISP_OP(name, text, prefix, code, imm, size, p1, p2, p3, r) \
-  if (prefix == 0xFC) t[code] = &h_##name<Fuel>;
+  if (prefix == 0xFC) t[code] = &h_##name<Fuel, Wide>;
 #define WISP_OP_FD(...)
 #include "runtime/opcodes.def"
 #undef WISP_OP_FD
@@ -979,10 +1001,10 @@ constexpr std::array<Handler, 256> make_fc() {
   return t;
 }
 
-template <bool Fuel>
-const std::array<Handler, 256> Tables<Fuel>::main = make_main<Fuel>();
-template <bool Fuel>
-const std::array<Handler, 256> Tables<Fuel>::fc = make_fc<Fuel>();
+template <bool Fuel, bool Wide>
+const std::array<Handler, 256> Tables<Fuel, Wide>::main = make_main<Fuel, Wide>();
+template <bool Fuel, bool Wide>
+const std::array<Handler, 256> Tables<Fuel, Wide>::fc = make_fc<Fuel, Wide>();
 
 // Runs `entry` until it returns to its caller or traps.
 TrapKind run(ExecContext& ctx, FuncInst* entry) {
@@ -1002,12 +1024,15 @@ TrapKind run(ExecContext& ctx, FuncInst* entry) {
   sp += entry->nlocals;
   const uint8_t* pc = entry->code;
   uint8_t* mem = ctx.inst->mem0;
+  const SideEntry* stp = entry->side_table;
   if (ctx.fuel_enabled) {
     if (ctx.fuel == 0) return ctx.trap = TrapKind::OutOfFuel;
     --ctx.fuel;
-    Tables<true>::main[*pc](pc + 1, sp, fp, mem, entry->side_table, &ctx);
+    if (entry->wide) Tables<true, true>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx);
+    else Tables<true, false>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx);
   } else {
-    Tables<false>::main[*pc](pc + 1, sp, fp, mem, entry->side_table, &ctx);
+    if (entry->wide) Tables<false, true>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx);
+    else Tables<false, false>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx);
   }
   if (ctx.trap == TrapKind::None) ctx.frame_top = frame - 1;
   return ctx.trap;
