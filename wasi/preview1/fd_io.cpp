@@ -45,10 +45,20 @@ Errno transfer(Call& c, u32 fd, Rights needed, u32 iovs, u32 iovs_len, int64_t o
   return Errno::Success;
 }
 
-ssize_t do_readv(int fd, const iovec* v, int n, int64_t) { return readv(fd, v, n); }
-ssize_t do_writev(int fd, const iovec* v, int n, int64_t) { return writev(fd, v, n); }
-ssize_t do_preadv(int fd, const iovec* v, int n, int64_t off) { return preadv(fd, v, n, off); }
-ssize_t do_pwritev(int fd, const iovec* v, int n, int64_t off) { return pwritev(fd, v, n, off); }
+// One buffer (what libc's stdio flush passes nearly always) goes through the
+// plain call: the kernel then has no iovec array to copy in.
+ssize_t do_readv(int fd, const iovec* v, int n, int64_t) {
+  return n == 1 ? read(fd, v->iov_base, v->iov_len) : readv(fd, v, n);
+}
+ssize_t do_writev(int fd, const iovec* v, int n, int64_t) {
+  return n == 1 ? write(fd, v->iov_base, v->iov_len) : writev(fd, v, n);
+}
+ssize_t do_preadv(int fd, const iovec* v, int n, int64_t off) {
+  return n == 1 ? pread(fd, v->iov_base, v->iov_len, off) : preadv(fd, v, n, off);
+}
+ssize_t do_pwritev(int fd, const iovec* v, int n, int64_t off) {
+  return n == 1 ? pwrite(fd, v->iov_base, v->iov_len, off) : pwritev(fd, v, n, off);
+}
 
 Errno seek(Call& c, u32 fd, int64_t offset, int whence, u32 out) {
   // Asking for the position only needs FD_TELL (how libc implements ftell).

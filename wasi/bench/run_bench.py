@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""WASI I/O benchmarks: wisp vs native vs node:wasi.
+
+  run_bench.py --build BUILD_DIR [--node node] [--runs 5] [--mib 256] [--lines 2000000]
+
+Workloads (sources in this directory; `ninja -C BUILD_DIR wasi_bench` builds them):
+  filecopy       copy a --mib MiB file with 64 KiB read()/write() (through --dir)
+  stdout puts    --lines lines through stdio's buffer (one fd_write per buffer)
+  stdout write   --lines lines, one write() (= one fd_write) each
+  stdout printf  --lines/10 snprintf-formatted lines (libc formatting dominates)
+Timed runs send stdout to /dev/null, so what is measured is the runtime, not
+a terminal or pipe. Reports the median wall time of --runs runs after a
+warm-up run, checks that every runtime produced the same bytes (stdout hash
+and stderr), and prints a Markdown table.
+"""
+import argparse
+import hashlib
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def timed(cmd, cwd, runs):
+    """Median wall time of `runs` runs, after a warm-up run whose output
+    (stdout hashed, plus stderr) is returned for comparing runtimes. Timed
+    runs write stdout to /dev/null."""
+    r = subprocess.run(cmd, cwd=cwd, capture_output=True)
+    if r.returncode != 0:
+        sys.exit(f"failed ({r.returncode}): {' '.join(cmd)}\n{r.stderr.decode()}")
+    result = hashlib.sha256(r.stdout).hexdigest()[:16] + " " + r.stderr.decode().strip()
+    times = []
+    for _ in range(runs):
+        with open(os.devnull, "wb") as null:
+            t0 = time.perf_counter()
+            r = subprocess.run(cmd, cwd=cwd, stdout=null, stderr=subprocess.DEVNULL)
+            times.append(time.perf_counter() - t0)
+        if r.returncode != 0:
+            sys.exit(f"failed ({r.returncode}): {' '.join(cmd)}")
+    return statistics.median(times), result
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--node", default=shutil.which("node"))
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--mib", type=int, default=256)
+    ap.add_argument("--lines", type=int, default=2000000)
+    a = ap.parse_args()
+    build = os.path.abspath(a.build)
+    wisp = os.path.join(build, "bin", "wisp")
+    bench = os.path.join(build, "wasi", "bench")
+    node_runner = os.path.join(os.path.dirname(os.path.abspath(__file__)), "node_wasi.mjs")
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="wisp-wasi-bench-", dir="/tmp") as tmp:
+        with open(os.path.join(tmp, "src.bin"), "wb") as f:
+            block = os.urandom(1 << 20)
+            for _ in range(a.mib):
+                f.write(block)
+        workloads = [
+            (f"filecopy ({a.mib} MiB)", "filecopy", ["src.bin", "dst.bin"], True),
+            (f"stdout puts ({a.lines} lines)", "stdout_heavy", ["puts", str(a.lines)], False),
+            (f"stdout write ({a.lines} lines)", "stdout_heavy", ["write", str(a.lines)], False),
+            (f"stdout printf ({a.lines // 10} lines)", "stdout_heavy",
+             ["printf", str(a.lines // 10)], False),
+        ]
+        for title, prog, args, needs_dir in workloads:
+            native = [os.path.join(bench, prog + "_native")] + args
+            wasm = os.path.join(bench, prog + ".wasm")
+            grant = ["--dir", "."] if needs_dir else []
+            cmds = {"native": native, "wisp": [wisp, "run"] + grant + [wasm] + args}
+            if a.node:
+                cmds["node"] = [a.node, node_runner] + grant + [wasm] + args
+            res = {}
+            for name, cmd in cmds.items():
+                res[name] = timed(cmd, tmp, a.runs)
+                print(f"{title:34s} {name:7s} {res[name][0] * 1000:9.1f} ms", file=sys.stderr)
+            outs = {v[1] for v in res.values()}
+            if len(outs) != 1:
+                sys.exit(f"{title}: runtimes disagree: {res}")
+            rows.append((title, {k: v[0] for k, v in res.items()}))
+
+    print(f"Machine: {cpu_model()}, Linux {platform.release()}; node {subprocess.run([a.node, '--version'], capture_output=True).stdout.decode().strip() if a.node else 'n/a'}; "
+          f"median of {a.runs} runs after a warm-up, wall clock.\n")
+    print("| workload | native | wisp | node:wasi | wisp / native | node / native | wisp / node |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for title, t in rows:
+        n, w, v = t["native"], t["wisp"], t.get("node")
+        node_cols = f"{v * 1000:.0f} ms" if v else "–"
+        print(f"| {title} | {n * 1000:.0f} ms | {w * 1000:.0f} ms | {node_cols} | "
+              f"{w / n:.2f}× | {(v / n if v else float('nan')):.2f}× | "
+              f"{(w / v if v else float('nan')):.2f}× |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
