@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <thread>
 
@@ -19,6 +20,17 @@ namespace {
 using sandbox::Mode;
 using testing::read_fd;
 using testing::TempTree;
+
+// Races need both threads to run; on a loaded machine the other thread may
+// barely be scheduled. Keep trying until `enough` says the interesting case
+// was seen (at least min_iterations, at most ten seconds).
+template <class Body, class Enough>
+void race_loop(int min_iterations, Body body, Enough enough) {
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (int i = 0; i < min_iterations || (!enough() && std::chrono::steady_clock::now() < until);
+       ++i)
+    body();
+}
 
 class Sandbox : public ::testing::TestWithParam<Mode> {
  protected:
@@ -175,13 +187,16 @@ TEST_P(Sandbox, SymlinkSwappedDuringLookupNeverEscapes) {
     }
   });
   int inside = 0, escaped = 0;
-  for (int i = 0; i < 20000; ++i) {
-    std::string s;
-    if (open_read("swap/secret", s) == Errno::Success) {
-      if (s == "SECRET") ++escaped;
-      else ++inside;
-    }
-  }
+  race_loop(
+      20000,
+      [&] {
+        std::string s;
+        if (open_read("swap/secret", s) == Errno::Success) {
+          if (s == "SECRET") ++escaped;
+          else ++inside;
+        }
+      },
+      [&] { return inside >= 100; });
   stop = true;
   flipper.join();
   EXPECT_EQ(escaped, 0);
@@ -237,13 +252,16 @@ TEST_P(Sandbox, DirectoryMovedOutDuringDotDotNeverEscapes) {
     }
   });
   int escaped = 0, ok = 0;
-  for (int i = 0; i < 20000; ++i) {
-    std::string s;
-    if (open_read("a/b/c/../../../file", s) == Errno::Success) {
-      if (s == "SECRET") ++escaped;
-      else ++ok;
-    }
-  }
+  race_loop(
+      20000,
+      [&] {
+        std::string s;
+        if (open_read("a/b/c/../../../file", s) == Errno::Success) {
+          if (s == "SECRET") ++escaped;
+          else ++ok;
+        }
+      },
+      [&] { return ok >= 100; });
   stop = true;
   mover.join();
   EXPECT_EQ(escaped, 0);
