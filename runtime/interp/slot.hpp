@@ -15,16 +15,22 @@ namespace wisp {
 
 struct alignas(WISP_SIMD ? 16 : 8) Slot {
   union {
+    // The full-width member comes first: `Slot s{}` (and so `Value v{}`)
+    // initializes only the first member, and a narrower one left the upper
+    // bytes indeterminate -- a "null" funcref Value made that way held
+    // stack garbage.
+#if WISP_SIMD
+    uint64_t w[2];
+#endif
+    uint64_t u64;
     uint32_t u32;
     int32_t i32;
-    uint64_t u64;
     int64_t i64;
     float f32;
     double f64;
     void* ref;
 #if WISP_SIMD
     uint8_t v128[16];
-    uint64_t w[2];
 #endif
   };
 };
