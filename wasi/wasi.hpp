@@ -7,6 +7,7 @@
 // stdio. Paths resolve beneath a granted directory and never outside it
 // (preview1/SANDBOX.md).
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,6 +41,10 @@ class WasiCtx {
   // Opens the preopened directories and listening sockets. Errors name the
   // offending directory or address.
   static Result<std::unique_ptr<WasiCtx>> create(const WasiConfig& cfg);
+  // Puts back the file status flags (O_NONBLOCK, O_APPEND) of the host's
+  // stdio: they belong to file descriptions shared with the parent (the
+  // user's terminal), which must not stay non-blocking after wisp exits.
+  ~WasiCtx();
 
   FdTable fds;
   std::vector<std::string> args;
@@ -51,6 +56,8 @@ class WasiCtx {
 
  private:
   WasiCtx() = default;
+  int stdio_host_[3] = {-1, -1, -1};
+  int stdio_flags_[3] = {-1, -1, -1};
 };
 
 // Defines every wasi_snapshot_preview1 and wasi_unstable function in linker,

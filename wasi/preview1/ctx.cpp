@@ -81,13 +81,22 @@ Result<UniqueFd> listen_on(const std::string& spec) {
 
 }  // namespace
 
+WasiCtx::~WasiCtx() {
+  for (int i = 0; i < 3; ++i)
+    if (stdio_flags_[i] >= 0 && fcntl(stdio_host_[i], F_GETFL) != stdio_flags_[i])
+      fcntl(stdio_host_[i], F_SETFL, stdio_flags_[i]);
+}
+
 Result<std::unique_ptr<WasiCtx>> WasiCtx::create(const WasiConfig& cfg) {
   std::unique_ptr<WasiCtx> ctx(new WasiCtx());
   ctx->args = cfg.args;
   ctx->env = cfg.env;
-  ctx->fds.place(0, stdio_entry(cfg.stdin_fd));
-  ctx->fds.place(1, stdio_entry(cfg.stdout_fd));
-  ctx->fds.place(2, stdio_entry(cfg.stderr_fd));
+  const int stdio[3] = {cfg.stdin_fd, cfg.stdout_fd, cfg.stderr_fd};
+  for (uint32_t i = 0; i < 3; ++i) {
+    ctx->stdio_host_[i] = stdio[i];
+    ctx->stdio_flags_[i] = fcntl(stdio[i], F_GETFL);
+    ctx->fds.place(i, stdio_entry(stdio[i]));
+  }
   uint32_t next = 3;
   // Directories first: libc scans fds from 3 and stops at the first that is
   // not a preopened directory, so listeners go after them.

@@ -1,6 +1,7 @@
 // fd_read, fd_write, fd_pread, fd_pwrite, fd_seek, fd_tell: the data path.
 // Kept lean: one rights check, one validation pass over the iovecs, one
 // syscall per batch of 64 buffers, no allocation.
+#include <poll.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -17,9 +18,18 @@ namespace {
 // Runs io(host, iov, count, offset) batch by batch until a short transfer,
 // the end of the list, or an error. An error after some bytes moved is
 // reported as the short count (as readv/writev would have).
+// A host descriptor may be non-blocking without the guest having asked
+// (stdio inherited from a parent that set O_NONBLOCK on its file
+// description). The guest expects blocking I/O then, so wait and retry.
+bool wait_if_unasked_nonblock(const FdEntry& e, short events) {
+  if (errno != EAGAIN || e.guest_nonblock) return false;
+  pollfd p{e.host, events, 0};
+  return poll(&p, 1, -1) >= 0 || errno == EINTR;
+}
+
 template <class Io>
 Errno transfer(Call& c, u32 fd, Rights needed, u32 iovs, u32 iovs_len, int64_t offset,
-               u32 count_out, Io io) {
+               u32 count_out, short events, Io io) {
   FdEntry* e;
   if (Errno err = c.ctx.fds.get(fd, needed, e); err != Errno::Success) return err;
   if (!c.mem.in_bounds(count_out, 4)) return Errno::Fault;
@@ -33,7 +43,7 @@ Errno transfer(Call& c, u32 fd, Rights needed, u32 iovs, u32 iovs_len, int64_t o
     ssize_t n;
     do {
       n = io(e->host, v, int(k), offset < 0 ? offset : offset + int64_t(total));
-    } while (n < 0 && errno == EINTR);
+    } while (n < 0 && (errno == EINTR || (total == 0 && wait_if_unasked_nonblock(*e, events))));
     if (n < 0) {
       if (total == 0) return last_errno();
       break;
@@ -77,17 +87,17 @@ Errno seek(Call& c, u32 fd, int64_t offset, int whence, u32 out) {
 }  // namespace
 
 Errno fd_read(Call& c, u32 fd, u32 iovs, u32 iovs_len, u32 nread_out) {
-  return transfer(c, fd, right::FdRead, iovs, iovs_len, -1, nread_out, do_readv);
+  return transfer(c, fd, right::FdRead, iovs, iovs_len, -1, nread_out, POLLIN, do_readv);
 }
 
 Errno fd_write(Call& c, u32 fd, u32 iovs, u32 iovs_len, u32 nwritten_out) {
-  return transfer(c, fd, right::FdWrite, iovs, iovs_len, -1, nwritten_out, do_writev);
+  return transfer(c, fd, right::FdWrite, iovs, iovs_len, -1, nwritten_out, POLLOUT, do_writev);
 }
 
 Errno fd_pread(Call& c, u32 fd, u32 iovs, u32 iovs_len, u64 offset, u32 nread_out) {
   if (offset > uint64_t(INT64_MAX)) return Errno::Inval;
   return transfer(c, fd, right::FdRead | right::FdSeek, iovs, iovs_len, int64_t(offset),
-                  nread_out, do_preadv);
+                  nread_out, POLLIN, do_preadv);
 }
 
 // On a file opened with O_APPEND, Linux appends even here; the spec leaves
@@ -95,7 +105,7 @@ Errno fd_pread(Call& c, u32 fd, u32 iovs, u32 iovs_len, u64 offset, u32 nread_ou
 Errno fd_pwrite(Call& c, u32 fd, u32 iovs, u32 iovs_len, u64 offset, u32 nwritten_out) {
   if (offset > uint64_t(INT64_MAX)) return Errno::Inval;
   return transfer(c, fd, right::FdWrite | right::FdSeek, iovs, iovs_len, int64_t(offset),
-                  nwritten_out, do_pwritev);
+                  nwritten_out, POLLOUT, do_pwritev);
 }
 
 Errno fd_seek(Call& c, u32 fd, u64 offset, u32 whence, u32 out) {

@@ -110,6 +110,7 @@ Errno fd_fdstat_set_flags(Call& c, u32 fd, u32 flags) {
   if (flags & fdflags::Append) nfl |= O_APPEND;
   if (flags & fdflags::Nonblock) nfl |= O_NONBLOCK;
   if (fcntl(e->host, F_SETFL, nfl) != 0) return last_errno();
+  e->guest_nonblock = flags & fdflags::Nonblock;
   return Errno::Success;
 }
 

@@ -34,6 +34,10 @@ struct FdEntry {
   int host = -1;
   bool owned = true;        // close host when the entry closes (not for stdio)
   bool rsync = false;       // Linux has no separate O_RSYNC; remember what was asked
+  // Whether the guest asked for non-blocking I/O. Stdio can be non-blocking
+  // on the host without the guest knowing (an inherited file description);
+  // then reads and writes wait for readiness instead of failing with EAGAIN.
+  bool guest_nonblock = false;
   Rights base = 0;
   Rights inheriting = 0;
   std::string preopen;      // guest path of a preopened directory

@@ -64,6 +64,7 @@ Errno path_open(Call& c, u32 dirfd, u32 dirflags, u32 path, u32 path_len, u32 of
   ne.base = base & max;
   ne.inheriting = inheriting;
   ne.rsync = fdflags_in & fdflags::Rsync;
+  ne.guest_nonblock = fdflags_in & fdflags::Nonblock;
   ne.host = fd.release();
   uint32_t guest_fd;
   if (Errno e = c.ctx.fds.insert(std::move(ne), guest_fd); e != Errno::Success) return e;

@@ -240,6 +240,28 @@ def case_stdio_exit():
            "trap status / stdout on trap", r)
 
 
+def case_stdio_nonblock():
+    """stdin inherited non-blocking: the guest still gets blocking reads. And a
+    guest that makes stdin non-blocking does not leave it so for the parent."""
+    rfd, wfd = os.pipe()
+    os.set_blocking(rfd, False)
+    p = subprocess.Popen([A.wisp, "run", wasm("stdio"), "cat"], stdin=rfd,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(0.3)  # the guest is blocked in fd_read by now
+    os.write(wfd, b"late data\n")
+    os.close(wfd)
+    out, err = p.communicate(timeout=30)
+    expect(p.returncode == 0 and out == b"late data\n",
+           f"read from an inherited non-blocking pipe: exit {p.returncode}, {out!r}, {err!r}")
+    os.close(rfd)
+    rfd, wfd = os.pipe()
+    r = run([wasm("stdio"), "nonblock"], stdin=rfd)
+    expect(r.stdout == b"read -1 EAGAIN\n", "guest-requested non-blocking read", r)
+    expect(os.get_blocking(rfd), "stdin left non-blocking after wisp exited")
+    os.close(rfd)
+    os.close(wfd)
+
+
 def case_sigpipe():
     """stdout whose reader went away: the guest sees EPIPE, wisp is not killed."""
     rfd, wfd = os.pipe()
@@ -301,6 +323,7 @@ CASES = {
     "stdio_pipe": case_stdio_pipe,
     "stdio_tty": case_stdio_tty,
     "stdio_exit": case_stdio_exit,
+    "stdio_nonblock": case_stdio_nonblock,
     "sigpipe": case_sigpipe,
     "sock": case_sock,
 }

@@ -3,7 +3,11 @@
      lines      read stdin line by line with fgets, echo "got: <line>"
      exit       printf without a newline, then exit(7): libc must flush
      trap       print with write() and printf+fflush, then trap
-     isatty     print isatty() for 0, 1, 2 */
+     isatty     print isatty() for 0, 1, 2
+     nonblock   make stdin non-blocking (fd_fdstat_set_flags), try a read
+                (EAGAIN with no input), and exit without undoing it */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +42,13 @@ int main(int argc, char** argv) {
   }
   if (!strcmp(mode, "isatty")) {
     printf("%d %d %d\n", isatty(0), isatty(1), isatty(2));
+    return 0;
+  }
+  if (!strcmp(mode, "nonblock")) {
+    if (fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK) != 0) return 3;
+    char c;
+    ssize_t n = read(0, &c, 1);
+    printf("read %zd %s\n", n, n < 0 && errno == EAGAIN ? "EAGAIN" : "");
     return 0;
   }
   return 2;
