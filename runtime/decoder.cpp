@@ -311,28 +311,49 @@ bool Decoder::memory_section() {
   return true;
 }
 
+// Block structure as the binary format has it. The reference decoder reads
+// a block's instructions up to `else` or `end` and then requires `end`,
+// except in an `if`'s then-arm: so `else` anywhere else is malformed.
+// Tracks, per enclosing block, whether it is an `if` still in its then-arm.
+class Nesting {
+ public:
+  // Returns false (error recorded) on a misplaced `else`.
+  bool step(Reader& r, const Instr& in) {
+    switch (in.op) {
+      case Op::Block: case Op::Loop: open_.push_back(false); break;
+      case Op::If: open_.push_back(true); break;
+      case Op::Else:
+        if (open_.empty() || !open_.back()) return r.fail("END opcode expected", in.pc);
+        open_.back() = false;
+        break;
+      case Op::End:
+        if (open_.empty()) done_ = true;
+        else open_.pop_back();
+        break;
+      default: break;
+    }
+    return true;
+  }
+  // The `end` of the outermost level (the expression or function) was read.
+  bool done() const { return done_; }
+
+ private:
+  std::vector<bool> open_;
+  bool done_ = false;
+};
+
 // Scans a constant expression up to its matching `end`. Which instructions
 // are allowed is the validator's call; here only the encoding matters, so
 // nested blocks are tracked to find the right `end`.
 bool Decoder::const_expr(ConstExpr& e) {
   const uint8_t* begin = r_.pos();
-  uint32_t depth = 0;
+  Nesting nest;
   Instr in;
-  for (;;) {
-    if (!read_instr(r_, in)) return false;
-    switch (in.op) {
-      case Op::Block: case Op::Loop: case Op::If: ++depth; break;
-      case Op::End:
-        if (depth == 0) {
-          e.offset = off(begin);
-          e.size = uint32_t(r_.pos() - begin);
-          return true;
-        }
-        --depth;
-        break;
-      default: break;
-    }
-  }
+  while (!nest.done())
+    if (!read_instr(r_, in) || !nest.step(r_, in)) return false;
+  e.offset = off(begin);
+  e.size = uint32_t(r_.pos() - begin);
+  return true;
 }
 
 bool Decoder::global_section() {
@@ -556,13 +577,11 @@ std::optional<Error> find_malformed_body(const Module& m) {
       ok = r.u32(c) && ((total += c) <= kMaxFunctionLocals || r.fail("too many locals")) && r.val_type(t);
     }
     Instr in;
-    uint64_t depth = 1;
-    while (ok && depth > 0) {
-      ok = read_instr(r, in);
+    Nesting nest;
+    while (ok && !nest.done()) {
+      ok = read_instr(r, in) && nest.step(r, in);
       if (!ok) break;
-      if (in.op == Op::Block || in.op == Op::Loop || in.op == Op::If) ++depth;
-      else if (in.op == Op::End) --depth;
-      else if ((in.op == Op::MemoryInit || in.op == Op::DataDrop) && !m.has_data_count)
+      if ((in.op == Op::MemoryInit || in.op == Op::DataDrop) && !m.has_data_count)
         ok = r.fail("data count section required", in.pc);
     }
     if (ok && r.pos() != end) ok = r.fail("section size mismatch");

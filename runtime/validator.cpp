@@ -470,7 +470,9 @@ bool FuncValidator::instr(Reader& r, Instr& in) {
     }
     case Op::Else: {
       Ctrl& c = ctrls_.back();
-      if (c.kind != Op::If) return fail("illegal opcode", ErrorKind::Malformed);
+      // Only an if's then-arm may end in `else`; elsewhere the reference
+      // decoder wants the block's `end` there.
+      if (c.kind != Op::If) return fail("END opcode expected", ErrorKind::Malformed);
       if (!pop_vals(c.results, c.nresults)) return false;
       if (vals_.size() != c.height) return mismatch();
       // The then-arm's exit jumps to the end, like a branch to this block.

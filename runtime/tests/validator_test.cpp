@@ -625,6 +625,56 @@ TEST(Validator, MalformedBodyWinsOverInvalidModule) {
   EXPECT_EQ(check_bytes(b), "unknown function 9");
 }
 
+// A module of one type [] -> [], one global section payload (may be
+// empty) and functions with the given bodies (locals vector included).
+Bytes module_with(const std::vector<Bytes>& bodies, const Bytes& globals = {}) {
+  Bytes b = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00};
+  auto section = [&](uint8_t id, const Bytes& payload) {
+    b.push_back(id);
+    write_uleb(b, payload.size());
+    b.insert(b.end(), payload.begin(), payload.end());
+  };
+  Bytes funcs;
+  write_uleb(funcs, bodies.size());
+  for (size_t i = 0; i < bodies.size(); ++i) funcs.push_back(0x00);
+  section(3, funcs);
+  if (!globals.empty()) section(6, globals);
+  Bytes code;
+  write_uleb(code, bodies.size());
+  for (const Bytes& body : bodies) {
+    write_uleb(code, body.size());
+    code.insert(code.end(), body.begin(), body.end());
+  }
+  section(10, code);
+  return b;
+}
+
+TEST(Validator, MisplacedElseIsMalformed) {
+  // The binary format only has `else` directly inside an `if` without one:
+  // the reference decoder reads a block's instructions up to `else` or
+  // `end` and then wants `end` ("END opcode expected").
+  const char* kMsg = "malformed: END opcode expected";
+  EXPECT_EQ(check_bytes(module_with({{0x00, 0x41, 0x01, 0x04, 0x40, 0x05, 0x0B, 0x0B}})), kOk);
+  EXPECT_EQ(check_bytes(module_with({{0x00, 0x02, 0x40, 0x05, 0x0B, 0x0B}})), kMsg);  // block else
+  EXPECT_EQ(check_bytes(module_with({{0x00, 0x03, 0x40, 0x05, 0x0B, 0x0B}})), kMsg);  // loop else
+  EXPECT_EQ(check_bytes(module_with({{0x00, 0x05, 0x0B}})), kMsg);                    // in the function
+  EXPECT_EQ(check_bytes(module_with({{0x00, 0x41, 0x01, 0x04, 0x40, 0x05, 0x05, 0x0B, 0x0B}})), kMsg);
+  // if (block else end) end: the else belongs to the block, not the if.
+  EXPECT_EQ(check_bytes(module_with({{0x00, 0x41, 0x01, 0x04, 0x40, 0x02, 0x40, 0x05, 0x0B, 0x0B, 0x0B}})), kMsg);
+  // Malformed wins over invalid, whichever function comes first.
+  Bytes invalid = {0x00, 0x41, 0x00, 0x0B};  // leaves an i32 behind
+  EXPECT_EQ(check_bytes(module_with({invalid})), kMismatch);
+  EXPECT_EQ(check_bytes(module_with({invalid, {0x00, 0x05, 0x0B}})), kMsg);
+  EXPECT_EQ(check_bytes(module_with({invalid, {0x00, 0x02, 0x40, 0x05, 0x0B, 0x0B}})), kMsg);
+  // In a constant expression too.
+  EXPECT_EQ(check_bytes(module_with({}, {0x01, 0x7F, 0x00, 0x41, 0x00, 0x0B})), kOk);
+  EXPECT_EQ(check_bytes(module_with({}, {0x01, 0x7F, 0x00, 0x41, 0x00, 0x05, 0x0B})), kMsg);
+  EXPECT_EQ(check_bytes(module_with({}, {0x01, 0x7F, 0x00, 0x02, 0x40, 0x05, 0x0B, 0x41, 0x00, 0x0B})), kMsg);
+  // A well-formed if/else there is merely not constant.
+  EXPECT_EQ(check_bytes(module_with({}, {0x01, 0x7F, 0x00, 0x41, 0x00, 0x04, 0x40, 0x05, 0x0B, 0x41, 0x00, 0x0B})),
+            "constant expression required");
+}
+
 TEST(Validator, ErrorsNameTheFunctionAndOffset) {
   auto bytes = text::parse_wat("(func) (func (result i32) i32.const 0 i64.const 0 i32.add)");
   ASSERT_TRUE(bytes.ok());
