@@ -55,6 +55,10 @@ void set_env(std::vector<std::string>& env, const std::string& name, const std::
   env.push_back(name + "=" + value);
 }
 
+// proc_exit takes a u32; a process exit status is 8 bits. Truncating would
+// make exit(256) look like success, so anything out of range becomes 255.
+int exit_status(int code) { return code >= 0 && code <= 255 ? code : 255; }
+
 std::string base_name(const std::string& path) {
   size_t slash = path.find_last_of('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
@@ -240,7 +244,7 @@ int cmd_run(int argc, char** argv) {
     const Error& e = inst.error();
     // proc_exit inside the start function: the code travels in the context.
     if (e.kind == ErrorKind::Trap && wasi_ctx.value()->exit_code >= 0)
-      return wasi_ctx.value()->exit_code;
+      return exit_status(wasi_ctx.value()->exit_code);
     if (e.kind == ErrorKind::Trap) {
       fprintf(stderr, "wisp: trap: %s\n", e.message.c_str());
       return 134;
@@ -261,7 +265,7 @@ int cmd_run(int argc, char** argv) {
     if (FuncInst* init = inst.value()->func_export("_initialize")) {
       CallResult r = store.call(init, {});
       if (auto* t = std::get_if<Trap>(&r)) {
-        if (t->kind == TrapKind::Exit) return t->exit_code;
+        if (t->kind == TrapKind::Exit) return exit_status(t->exit_code);
         fflush(stdout);
         fprintf(stderr, "wisp: trap: %s\n", format_trap(*t).c_str());
         return 134;
@@ -288,7 +292,7 @@ int cmd_run(int argc, char** argv) {
   }
   CallResult r = store.call(f, args);
   if (auto* t = std::get_if<Trap>(&r)) {
-    if (t->kind == TrapKind::Exit) return t->exit_code;
+    if (t->kind == TrapKind::Exit) return exit_status(t->exit_code);
     fflush(stdout);
     fprintf(stderr, "wisp: trap: %s\n", format_trap(*t).c_str());
     return 134;

@@ -235,6 +235,9 @@ def case_stdio_exit():
     r = run([wasm("stdio"), "exit"])
     expect(r.returncode == 7 and r.stdout == b"buffered output, no newline",
            "proc_exit status / stdout flush on exit", r)
+    for code, status in ((0, 0), (1, 1), (125, 125), (255, 255), (256, 255), (-1, 255)):
+        r = run([wasm("stdio"), "exitcode", str(code)])
+        expect(r.returncode == status, f"proc_exit({code}) should exit {status}", r)
     r = run([wasm("stdio"), "trap"])
     expect(r.returncode == 134 and r.stdout == b"unbuffered\nflushed\n" and b"trap" in r.stderr,
            "trap status / stdout on trap", r)

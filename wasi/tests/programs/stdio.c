@@ -4,6 +4,7 @@
      exit       printf without a newline, then exit(7): libc must flush
      trap       print with write() and printf+fflush, then trap
      isatty     print isatty() for 0, 1, 2
+     exitcode N return N from main (proc_exit(N))
      nonblock   make stdin non-blocking (fd_fdstat_set_flags), try a read
                 (EAGAIN with no input), and exit without undoing it */
 #include <errno.h>
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
     printf("%d %d %d\n", isatty(0), isatty(1), isatty(2));
     return 0;
   }
+  if (!strcmp(mode, "exitcode") && argc > 2) return atoi(argv[2]);
   if (!strcmp(mode, "nonblock")) {
     if (fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK) != 0) return 3;
     char c;
