@@ -38,6 +38,8 @@ const std::vector<ImportSpec> kImports = {
     {.name = "proc_exit", .params = "i32", .result = false},
     {.module = "wasi_unstable", .name = "fd_seek", .params = "i32 i64 i32 i32"},
     {.module = "wasi_unstable", .name = "fd_filestat_get", .params = "i32 i32"},
+    {.module = "wasi_unstable", .name = "poll_oneoff", .params = "i32 i32 i32 i32"},
+    {.module = "wasi_unstable", .name = "path_filestat_get", .params = "i32 i32 i32 i32 i32"},
 };
 
 // Guest stdout is a pipe the test reads back.
@@ -243,6 +245,40 @@ TEST_F(HostAbi, UnstableLayouts) {
   EXPECT_EQ(g2.get32(kPage - 56 + 20), 1u);  // nlink
   EXPECT_EQ(g2.get64(kPage - 56 + 24), 10u);
   close(fd);
+}
+
+TEST_F(HostAbi, UnstableSubscriptionLayout) {
+  // wasi_unstable's clock subscription has an 8-byte identifier first:
+  // clock id at 24, timeout at 32 (preview1: 16 and 24); 56 bytes in all.
+  std::memset(g.mem() + 512, 0, 56);
+  g.put64(512, 0xabc);   // userdata
+  g.put64(528, 0x999);   // identifier (ignored)
+  g.put32(536, 1);       // monotonic
+  g.put64(544, 20000000);
+  uint64_t t0 = 0;
+  EXPECT_EQ(g.call("clock_time_get", {I32(1), I64(0), I32(64)}), kSuccess);
+  t0 = g.get64(64);
+  EXPECT_EQ(g.call("poll_oneoff", {I32(512), I32(1024), I32(1), I32(8)}, "u"), kSuccess);
+  EXPECT_EQ(g.call("clock_time_get", {I32(1), I64(0), I32(64)}), kSuccess);
+  EXPECT_GE(g.get64(64) - t0, 20000000u);  // the 20 ms timeout was read from offset 32
+  EXPECT_EQ(g.get32(8), 1u);
+  EXPECT_EQ(g.get64(1024), 0xabcu);
+  EXPECT_EQ(g.mem()[1024 + 10], 0);  // clock event
+  // 55 bytes before the end: the subscription does not fit.
+  EXPECT_EQ(g.call("poll_oneoff", {I32(kPage - 55), I32(1024), I32(1), I32(8)}, "u"), kFault);
+}
+
+TEST_F(HostAbi, UnstablePathFilestat) {
+  testing::TempTree t;
+  t.write("f", "abc");
+  WasiConfig c2;
+  c2.dirs.push_back({t.path(), "d"});
+  Guest g2;
+  ASSERT_EQ(g2.load(kImports, c2), "");
+  std::memcpy(g2.mem() + 100, "f", 1);
+  EXPECT_EQ(g2.call("path_filestat_get", {I32(3), I32(0), I32(100), I32(1), I32(kPage - 56)}, "u"),
+            kSuccess);
+  EXPECT_EQ(g2.get64(kPage - 56 + 24), 3u);
 }
 
 TEST_F(HostAbi, ProcExitEndsTheProgram) {
