@@ -9,9 +9,10 @@ Workloads (sources in this directory; `ninja -C BUILD_DIR wasi_bench` builds the
   stdout write   --lines lines, one write() (= one fd_write) each
   stdout printf  --lines/10 snprintf-formatted lines (libc formatting dominates)
 Timed runs send stdout to /dev/null, so what is measured is the runtime, not
-a terminal or pipe. Reports the median wall time of --runs runs after a
-warm-up run, checks that every runtime produced the same bytes (stdout hash
-and stderr), and prints a Markdown table.
+a terminal or pipe. Reports medians of --runs runs after a warm-up run, both
+CPU time (user + system of the child, robust on a busy machine) and wall
+time; checks that every runtime produced the same bytes (stdout hash and
+stderr); prints Markdown tables.
 """
 import argparse
 import hashlib
@@ -36,23 +37,31 @@ def cpu_model():
     return platform.processor() or "unknown CPU"
 
 
+def run_once(cmd, cwd):
+    """Runs cmd with stdout to /dev/null; returns (wall seconds, CPU seconds
+    = user + system of the child, from wait4)."""
+    with open(os.devnull, "wb") as null:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, cwd=cwd, stdout=null, stderr=subprocess.DEVNULL)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        sys.exit(f"failed ({p.returncode}): {' '.join(cmd)}")
+    return wall, ru.ru_utime + ru.ru_stime
+
+
 def timed(cmd, cwd, runs):
-    """Median wall time of `runs` runs, after a warm-up run whose output
-    (stdout hashed, plus stderr) is returned for comparing runtimes. Timed
-    runs write stdout to /dev/null."""
+    """Medians of `runs` runs (wall, CPU), after a warm-up run whose output
+    (stdout hashed, plus stderr) is returned for comparing runtimes."""
     r = subprocess.run(cmd, cwd=cwd, capture_output=True)
     if r.returncode != 0:
         sys.exit(f"failed ({r.returncode}): {' '.join(cmd)}\n{r.stderr.decode()}")
     result = hashlib.sha256(r.stdout).hexdigest()[:16] + " " + r.stderr.decode().strip()
-    times = []
-    for _ in range(runs):
-        with open(os.devnull, "wb") as null:
-            t0 = time.perf_counter()
-            r = subprocess.run(cmd, cwd=cwd, stdout=null, stderr=subprocess.DEVNULL)
-            times.append(time.perf_counter() - t0)
-        if r.returncode != 0:
-            sys.exit(f"failed ({r.returncode}): {' '.join(cmd)}")
-    return statistics.median(times), result
+    samples = [run_once(cmd, cwd) for _ in range(runs)]
+    wall = statistics.median(s[0] for s in samples)
+    cpu = statistics.median(s[1] for s in samples)
+    return (wall, cpu), result
 
 
 def main():
@@ -91,22 +100,34 @@ def main():
             res = {}
             for name, cmd in cmds.items():
                 res[name] = timed(cmd, tmp, a.runs)
-                print(f"{title:34s} {name:7s} {res[name][0] * 1000:9.1f} ms", file=sys.stderr)
+                wall, cpu = res[name][0]
+                print(f"{title:34s} {name:7s} wall {wall * 1000:9.1f} ms  cpu {cpu * 1000:9.1f} ms",
+                      file=sys.stderr)
             outs = {v[1] for v in res.values()}
             if len(outs) != 1:
                 sys.exit(f"{title}: runtimes disagree: {res}")
             rows.append((title, {k: v[0] for k, v in res.items()}))
 
-    print(f"Machine: {cpu_model()}, Linux {platform.release()}; node {subprocess.run([a.node, '--version'], capture_output=True).stdout.decode().strip() if a.node else 'n/a'}; "
-          f"median of {a.runs} runs after a warm-up, wall clock.\n")
-    print("| workload | native | wisp | node:wasi | wisp / native | node / native | wisp / node |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for title, t in rows:
-        n, w, v = t["native"], t["wisp"], t.get("node")
-        node_cols = f"{v * 1000:.0f} ms" if v else "–"
-        print(f"| {title} | {n * 1000:.0f} ms | {w * 1000:.0f} ms | {node_cols} | "
-              f"{w / n:.2f}× | {(v / n if v else float('nan')):.2f}× | "
-              f"{(w / v if v else float('nan')):.2f}× |")
+    node_version = (subprocess.run([a.node, "--version"], capture_output=True).stdout.decode().strip()
+                    if a.node else "n/a")
+    load = os.getloadavg()[0]
+    print(f"Machine: {cpu_model()} ({os.cpu_count()} CPUs), Linux {platform.release()}, "
+          f"node {node_version}; load average {load:.1f} at the end. Median of {a.runs} runs "
+          f"after a warm-up run; stdout to /dev/null.\n")
+    for i, kind in ((1, "CPU time (user + system)"), (0, "Wall-clock time")):
+        print(f"{kind}:\n")
+        print("| workload | native | wisp | node:wasi | wisp / native | node / native | wisp / node |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for title, t in rows:
+            n, w = t["native"][i], t["wisp"][i]
+            v = t["node"][i] if "node" in t else None
+            def ms(x):
+                return f"{x * 1000:.0f} ms" if x is not None else "–"
+            def ratio(x, y):
+                return f"{x / y:.2f}×" if x is not None and y else "–"
+            print(f"| {title} | {ms(n)} | {ms(w)} | {ms(v)} | {ratio(w, n)} | {ratio(v, n)} | "
+                  f"{ratio(w, v)} |")
+        print()
     return 0
 
 
