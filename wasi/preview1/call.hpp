@@ -8,6 +8,7 @@
 // import must have from F's parameter list, so the signature is written once.
 #pragma once
 #include <cstdint>
+#include <new>
 #include <utility>
 
 #include "runtime/store.hpp"
@@ -65,7 +66,15 @@ template <auto F>
 TrapKind thunk(HostContext& hc, Slot* s) {
   LinearMemory* lm = hc.memory();
   Call c{*static_cast<WasiCtx*>(hc.data), lm ? GuestMemory(lm->base(), lm->size()) : GuestMemory()};
-  Errno e = detail::apply(F, c, s);
+  Errno e;
+  // Sizes come from the guest (a poll with millions of subscriptions, a huge
+  // directory); running out of host memory is the guest's ENOMEM, not an
+  // exception unwinding through the interpreter.
+  try {
+    e = detail::apply(F, c, s);
+  } catch (const std::bad_alloc&) {
+    e = Errno::NoMem;
+  }
   if (c.trap != TrapKind::None) [[unlikely]] {
     hc.exit_code = c.exit_code;
     return c.trap;

@@ -204,6 +204,15 @@ TEST_F(HostAbi, PollChecksItsArrays) {
   EXPECT_EQ(g.call("poll_oneoff", {I32(512), I32(kPage - 16), I32(1), I32(8)}), kFault);
 }
 
+TEST_F(HostAbi, PollWithAMillionSubscriptions) {
+  // 48 MB of zeroed subscriptions: a million realtime clocks, already due.
+  constexpr uint32_t n = 1000000;
+  ASSERT_GE(g.grow(2 * (n * 48 / kPage) + 2), 0);
+  uint32_t in = kPage, out = kPage + n * 48;
+  EXPECT_EQ(g.call("poll_oneoff", {I32(in), I32(out), I32(n), I32(8)}), kSuccess);
+  EXPECT_EQ(g.get32(8), n);
+}
+
 TEST_F(HostAbi, RandomAndClocks) {
   EXPECT_EQ(g.call("random_get", {I32(kPage - 8), I32(16)}), kFault);
   EXPECT_EQ(g.call("random_get", {I32(kPage - 16), I32(16)}), kSuccess);
