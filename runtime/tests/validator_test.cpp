@@ -927,6 +927,31 @@ TEST(SideTable, MaxHeightCountsBlockParamsAndCallResults) {
   EXPECT_TRUE(d.entries.empty());
 }
 
+TEST(SideTable, DeepNestingIsIterative) {
+  // 100000 nested ifs: `i32.const 1 if` each (4 bytes), then 100000 ends
+  // and the function's. Recursion per level would exhaust the native stack.
+  constexpr int64_t n = 100000;
+  Bytes body = {0x00};
+  for (int64_t k = 0; k < n; ++k) body.insert(body.end(), {0x41, 0x01, 0x04, 0x40});
+  body.insert(body.end(), size_t(n) + 1, 0x0B);
+  auto m = decode(module_with({body}));
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  Status s = validate(*m);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_EQ(m->side_table.size(), size_t(n));
+  // If k sits at 4k+2; its end is the (n-1-k)-th end byte, at 4n+n-1-k,
+  // so it jumps to 5n-k when false; all entries precede all ends.
+  for (int64_t k : {int64_t(0), int64_t(1), n / 2, n - 1}) {
+    SCOPED_TRACE(k);
+    const SideEntry& e = m->side_table[size_t(k)];
+    EXPECT_EQ(e.pc_delta, 5 * n - k - (4 * k + 2));
+    EXPECT_EQ(e.stp_delta, n - k);
+    EXPECT_EQ(e.keep, 0u);
+    EXPECT_EQ(e.drop, 0u);
+  }
+  EXPECT_EQ(m->funcs[0].max_height, 1u);
+}
+
 TEST(SideTable, UnreachableCodeStillGetsEntries) {
   // Branches after `unreachable` are never taken but keep the one-entry-
   // per-branch layout the interpreter counts on.
