@@ -63,8 +63,8 @@ inline To bits(From v) {
 // results as 8-byte stores and copies slots (local.get...) as two 8-byte
 // halves (slot.hpp); a 16-byte load of such a slot cannot be store-
 // forwarded and stalls ~12 cycles. Split loads took a loop of v128 ops
-// from 2.14 s to 1.56 s. The empty asm keeps the compiler from merging
-// the halves back into one 16-byte load.
+// from 2.14 s to 1.56 s (either backend). The empty asm keeps the compiler
+// from merging the halves back into one 16-byte load.
 template <class V>
 inline V get(const Slot& s) {
   static_assert(sizeof(V) == 16);
@@ -78,8 +78,7 @@ inline V get(const Slot& s) {
   std::memcpy(&lo, &s, 8);
   std::memcpy(&hi, reinterpret_cast<const uint8_t*>(&s) + 8, 8);
   asm("" : "+r"(lo), "+r"(hi));
-  typedef uint64_t u64x2_ __attribute__((vector_size(16)));
-  return bits<V>(u64x2_{lo, hi});
+  return bits<V>(u64x2{lo, hi});
 #endif
 }
 // Vector -> slot, one 16-byte store: 8-byte and narrower loads of it

@@ -1,92 +1,83 @@
 // SIMD loads and stores: v128.load/store, the extending and splatting
 // loads, load*_zero and the single-lane loads and stores.
 //
-// Every access is a memcpy from mem + u32 address + u32 offset: no bounds
-// check (guard pages) and no alignment requirement (Wasm alignment is a
-// hint; memcpy of a constant size is one unaligned move).
+// Every access goes to mem + u32 address + u32 offset through wasm_load /
+// wasm_store (memory.hpp): no bounds check (guard pages), no alignment
+// requirement (Wasm alignment is a hint), and stores that cannot be torn
+// at the end of memory on targets where a plain store could be.
 #include "runtime/interp/simd_impl.hpp"
+#include "runtime/memory.hpp"
 
 #if WISP_SIMD
 namespace wisp::simd {
 namespace {
 
-// (i32 address) -> v128 built from the N bytes at the address.
-template <unsigned N, class F>
+// (i32 address) -> v128 computed from the T at the address.
+template <class T, class F>
 inline Slot* load(Slot* sp, const uint8_t*& pc, uint8_t* mem, F build) {
   const uint8_t* p = effective_address(pc, mem, sp[-1].u32);
-  uint8_t bytes[N];
-  std::memcpy(bytes, p, N);
-  put(sp[-1], build(bytes));
+  put(sp[-1], build(wasm_load<T>(p)));
   return sp;
 }
 
 // loadMxN_s/u: N lanes of M bits each, widened to 2M bits. Narrow is the
-// 8-byte vector type of the memory lanes, Wide the 16-byte result type.
+// 8-byte vector type of the memory lanes (its signedness picks sign or
+// zero extension), Wide the 16-byte result type.
 template <class Narrow, class Wide>
 inline Slot* load_extend(Slot* sp, const uint8_t*& pc, uint8_t* mem) {
-  return load<8>(sp, pc, mem, [](const uint8_t* b) {
-    Narrow n;
-    std::memcpy(&n, b, 8);
-    return __builtin_convertvector(n, Wide);
-  });
+  return load<Narrow>(sp, pc, mem, [](Narrow n) { return __builtin_convertvector(n, Wide); });
 }
 
-// loadN_splat: one N-byte lane copied to every lane.
+// loadN_splat: one lane copied to every lane.
 template <class V, class T>
 inline Slot* load_splat(Slot* sp, const uint8_t*& pc, uint8_t* mem) {
-  return load<sizeof(T)>(sp, pc, mem, [](const uint8_t* b) {
-    T x;
-    std::memcpy(&x, b, sizeof(T));
-    return splat<V>(x);
-  });
+  return load<T>(sp, pc, mem, [](T x) { return splat<V>(x); });
 }
 
-// loadN_zero: the N bytes in lane 0, zeros above.
-template <unsigned N>
+// loadN_zero: the value in lane 0, zeros above.
+template <class V, class T>
 inline Slot* load_zero(Slot* sp, const uint8_t*& pc, uint8_t* mem) {
-  return load<N>(sp, pc, mem, [](const uint8_t* b) {
-    u8x16 v{};
-    std::memcpy(&v, b, N);
+  return load<T>(sp, pc, mem, [](T x) {
+    V v{};
+    v[0] = x;
     return v;
   });
 }
 
 // loadN_lane: (i32 address, v128) -> v128 with lane `lane` replaced by the
-// N bytes at the address. The lane immediate follows the memarg. V is the
+// T at the address. The lane immediate follows the memarg. V is the
 // unsigned view with T-sized lanes.
 template <class V, class T>
 inline Slot* load_lane(Slot* sp, const uint8_t*& pc, uint8_t* mem) {
   const uint8_t* p = effective_address(pc, mem, sp[-2].u32);
   // Validation bounds the lane; the mask keeps a bad one inside the vector.
   unsigned lane = *pc++ & (16 / sizeof(T) - 1);
-  T x;
-  std::memcpy(&x, p, sizeof(T));
-  put(sp[-2], insert_lane(get<V>(sp[-1]), lane, x));
+  put(sp[-2], insert_lane(get<V>(sp[-1]), lane, wasm_load<T>(p)));
   return sp - 1;
 }
 
-// storeN_lane: (i32 address, v128) -> (), writes lane `lane` only. A
-// narrow load from inside the slot forwards from whatever stored it.
-template <unsigned N>
+// storeN_lane: (i32 address, v128) -> (), writes lane `lane` only. The
+// lane is read straight from the slot: a narrow load from inside the slot
+// forwards from whatever stored it.
+template <class T>
 inline Slot* store_lane(Slot* sp, const uint8_t*& pc, uint8_t* mem) {
   uint8_t* p = effective_address(pc, mem, sp[-2].u32);
-  unsigned lane = *pc++ & (16 / N - 1);
-  std::memcpy(p, reinterpret_cast<const uint8_t*>(&sp[-1]) + lane * N, N);
+  unsigned lane = *pc++ & (16 / sizeof(T) - 1);
+  T x;
+  std::memcpy(&x, reinterpret_cast<const uint8_t*>(&sp[-1]) + lane * sizeof(T), sizeof(T));
+  wasm_store<T>(p, x);
   return sp - 2;
 }
 
 }  // namespace
 
 WISP_SIMD_HANDLER(V128Load) {
-  const uint8_t* p = effective_address(pc, mem, sp[-1].u32);
-  std::memcpy(&sp[-1], p, 16);
-  return sp;
+  return load<u8x16>(sp, pc, mem, [](u8x16 v) { return v; });
 }
 
 WISP_SIMD_HANDLER(V128Store) {
   uint8_t* p = effective_address(pc, mem, sp[-2].u32);
-  u8x16 v = get<u8x16>(sp[-1]);
-  std::memcpy(p, &v, 16);
+  wasm_store<u8x16>(p, get<u8x16>(sp[-1]));
   return sp - 2;
 }
 
@@ -102,18 +93,18 @@ WISP_SIMD_HANDLER(V128Load16Splat) { return load_splat<u16x8, uint16_t>(sp, pc, 
 WISP_SIMD_HANDLER(V128Load32Splat) { return load_splat<u32x4, uint32_t>(sp, pc, mem); }
 WISP_SIMD_HANDLER(V128Load64Splat) { return load_splat<u64x2, uint64_t>(sp, pc, mem); }
 
-WISP_SIMD_HANDLER(V128Load32Zero) { return load_zero<4>(sp, pc, mem); }
-WISP_SIMD_HANDLER(V128Load64Zero) { return load_zero<8>(sp, pc, mem); }
+WISP_SIMD_HANDLER(V128Load32Zero) { return load_zero<u32x4, uint32_t>(sp, pc, mem); }
+WISP_SIMD_HANDLER(V128Load64Zero) { return load_zero<u64x2, uint64_t>(sp, pc, mem); }
 
 WISP_SIMD_HANDLER(V128Load8Lane) { return load_lane<u8x16, uint8_t>(sp, pc, mem); }
 WISP_SIMD_HANDLER(V128Load16Lane) { return load_lane<u16x8, uint16_t>(sp, pc, mem); }
 WISP_SIMD_HANDLER(V128Load32Lane) { return load_lane<u32x4, uint32_t>(sp, pc, mem); }
 WISP_SIMD_HANDLER(V128Load64Lane) { return load_lane<u64x2, uint64_t>(sp, pc, mem); }
 
-WISP_SIMD_HANDLER(V128Store8Lane) { return store_lane<1>(sp, pc, mem); }
-WISP_SIMD_HANDLER(V128Store16Lane) { return store_lane<2>(sp, pc, mem); }
-WISP_SIMD_HANDLER(V128Store32Lane) { return store_lane<4>(sp, pc, mem); }
-WISP_SIMD_HANDLER(V128Store64Lane) { return store_lane<8>(sp, pc, mem); }
+WISP_SIMD_HANDLER(V128Store8Lane) { return store_lane<uint8_t>(sp, pc, mem); }
+WISP_SIMD_HANDLER(V128Store16Lane) { return store_lane<uint16_t>(sp, pc, mem); }
+WISP_SIMD_HANDLER(V128Store32Lane) { return store_lane<uint32_t>(sp, pc, mem); }
+WISP_SIMD_HANDLER(V128Store64Lane) { return store_lane<uint64_t>(sp, pc, mem); }
 
 }  // namespace wisp::simd
 #endif  // WISP_SIMD
