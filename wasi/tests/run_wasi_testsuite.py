@@ -4,13 +4,14 @@
 Does what the upstream runner (wasi-testsuite's test-runner plus its
 wasmtime adapter) does, with the stdlib only:
   * every <name>.wasm in tests/*/testsuite/wasm32-wasip1/ is a test; the
-    optional <name>.json next to it gives args, env, exit_code, stdout and
-    root (a fixture directory preopened as "/");
+    optional <name>.json next to it gives args, env, exit_code, stdout,
+    stderr and root (a fixture directory preopened as "/"; the older "dirs"
+    list is honoured too);
   * each suite runs from a scratch copy of its directory (the fixtures are
     read-only and tests write into them), with the test's directory as the
     working directory; *.cleanup files are deleted before and after each test;
-  * a test passes when the exit code matches and stdout starts with the
-    expected text.
+  * a test passes when the exit code matches and stdout (and stderr, when
+    the spec gives it) starts with the expected text.
 Prints one PASS/FAIL line per test and "N passed, N failed"; exits 0 only
 when nothing failed. Exits 77 (CTest's skip code here) when the suite is
 not there.
@@ -78,9 +79,10 @@ def run_test(wisp, wasm, workdir, timeout):
     want_code = spec.get("exit_code", 0)
     if code != want_code:
         problems.append(f"exit code {code}, expected {want_code}")
-    want_out = spec.get("stdout")
-    if want_out is not None and not out.decode("utf-8", "replace").startswith(want_out):
-        problems.append(f"stdout {out[:200]!r} does not start with {want_out!r}")
+    for stream, got in (("stdout", out), ("stderr", err)):
+        want = spec.get(stream)
+        if want is not None and not got.decode("utf-8", "replace").startswith(want):
+            problems.append(f"{stream} {got[:200]!r} does not start with {want!r}")
     return name, problems, err, elapsed
 
 
