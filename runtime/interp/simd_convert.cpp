@@ -40,19 +40,6 @@ inline Out narrow(In a, In b) {
   return r;
 }
 
-template <class V>
-inline auto low_half(V v) {
-  if constexpr (sizeof(v[0]) == 1) return __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7);
-  else if constexpr (sizeof(v[0]) == 2) return __builtin_shufflevector(v, v, 0, 1, 2, 3);
-  else return __builtin_shufflevector(v, v, 0, 1);
-}
-template <class V>
-inline auto high_half(V v) {
-  if constexpr (sizeof(v[0]) == 1) return __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
-  else if constexpr (sizeof(v[0]) == 2) return __builtin_shufflevector(v, v, 4, 5, 6, 7);
-  else return __builtin_shufflevector(v, v, 2, 3);
-}
-
 }  // namespace
 
 // ---- widening -----------------------------------------------------------------

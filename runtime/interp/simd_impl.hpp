@@ -103,6 +103,20 @@ inline V select(M m, V a, V b) {
   return bits<V>((bits<M>(a) & m) | (bits<M>(b) & ~m));
 }
 
+// Half of the lanes (for widening) as a half-width vector (low: lanes 0..n/2-1).
+template <class V>
+inline auto low_half(V v) {
+  if constexpr (sizeof(v[0]) == 1) return __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7);
+  else if constexpr (sizeof(v[0]) == 2) return __builtin_shufflevector(v, v, 0, 1, 2, 3);
+  else return __builtin_shufflevector(v, v, 0, 1);
+}
+template <class V>
+inline auto high_half(V v) {
+  if constexpr (sizeof(v[0]) == 1) return __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
+  else if constexpr (sizeof(v[0]) == 2) return __builtin_shufflevector(v, v, 4, 5, 6, 7);
+  else return __builtin_shufflevector(v, v, 2, 3);
+}
+
 // A scalar result (i32/i64/f32/f64) as the interpreter writes them: one
 // 8-byte store, zero-extended (slot.hpp), so the low 8 bytes never hold
 // stale v128 bytes and the next 8-byte read of the slot is forwarded.

@@ -33,7 +33,8 @@ template <class V>
 inline V max_lanes(V a, V b) { return select(a > b, a, b); }
 
 // Saturated value in the direction of a's sign: MAX for a >= 0, MIN below.
-// Used when a signed add/sub overflows, which can only happen away from a.
+// An overflowing a + b or a - b always overflows in that direction (for
+// a + b both operands share a's sign; for a - b, b has the other one).
 template <class S>
 inline S saturate_like(S a) {
   using E = std::remove_reference_t<decltype(a[0])>;
@@ -70,19 +71,6 @@ inline U avgr_u(U a, U b) {
   return (a | b) - ((a ^ b) >> 1);
 }
 
-// Half of the lanes as a half-width vector (low: lanes 0..n/2-1).
-template <class V>
-inline auto low_half(V v) {
-  if constexpr (sizeof(v[0]) == 1) return __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7);
-  else if constexpr (sizeof(v[0]) == 2) return __builtin_shufflevector(v, v, 0, 1, 2, 3);
-  else return __builtin_shufflevector(v, v, 0, 1);
-}
-template <class V>
-inline auto high_half(V v) {
-  if constexpr (sizeof(v[0]) == 1) return __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
-  else if constexpr (sizeof(v[0]) == 2) return __builtin_shufflevector(v, v, 4, 5, 6, 7);
-  else return __builtin_shufflevector(v, v, 2, 3);
-}
 // Even / odd lanes, for the pairwise operations.
 template <class V>
 inline auto even_lanes(V v) {
