@@ -18,7 +18,7 @@ using testing::I32;
 using testing::I64;
 using testing::ImportSpec;
 
-constexpr int kSuccess = 0, kBadf = 8, kFault = 21, kInval = 28, kNotCapable = 76;
+constexpr int kSuccess = 0, kBadf = 8, kFault = 21, kInval = 28;
 constexpr uint32_t kPage = 65536;
 
 const std::vector<ImportSpec> kImports = {
