@@ -1,6 +1,9 @@
 // kSimdHandlers: sub-opcode -> handler, built from the 0xFD rows of
 // opcodes.def so a row and its handler cannot drift apart (a row without a
 // handler is a link error).
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 #include <array>
 
 #include "runtime/interp/simd.hpp"
@@ -67,7 +70,13 @@ const char* const kSimdBackend = "portable";
 
 bool simd_backend_supported() {
 #if WISP_SIMD && WISP_SIMD_SSE41
-  return __builtin_cpu_supports("sse4.1");
+  // One CPUID, on demand. __builtin_cpu_supports would link libgcc's CPU
+  // model constructor, which runs dozens of CPUIDs at every process start;
+  // each traps to the hypervisor in a VM, and process start-up is one of
+  // wisp's headline numbers.
+  unsigned eax, ebx, ecx, edx;
+  if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return false;
+  return (ecx & bit_SSE4_1) != 0;
 #else
   return true;
 #endif
