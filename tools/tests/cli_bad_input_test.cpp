@@ -215,18 +215,18 @@ TEST_F(CliBadInput, TruncatedFiles) {
 TEST_F(CliBadInput, HugeTypeCount) {
   Bytes m = kHeader;
   append(m, section(1, u32(0xFFFFFFFFu)));
-  Outcome r = run_wisp({"validate", write("types.wasm", m).string()}, std::chrono::seconds(10));
+  Outcome r = run_wisp({"validate", write("types.wasm", m).string()}, std::chrono::seconds(20));
   expect_one_error_line(r, "unexpected end of section or function");
-  EXPECT_LT(r.seconds, 5.0);
+  EXPECT_LT(r.seconds, 8.0);
 
   // The same count followed by 16 MiB that are no function type.
   Bytes big = kHeader;
   Bytes payload = u32(0xFFFFFFFFu);
   payload.resize(payload.size() + (16u << 20), 0xFF);
   append(big, section(1, payload));
-  r = run_wisp({"validate", write("types-big.wasm", big).string()}, std::chrono::seconds(10));
+  r = run_wisp({"validate", write("types-big.wasm", big).string()}, std::chrono::seconds(20));
   expect_one_error_line(r, "malformed module");
-  EXPECT_LT(r.seconds, 5.0);
+  EXPECT_LT(r.seconds, 8.0);
 }
 
 TEST_F(CliBadInput, HugeCountsInOtherSections) {
@@ -234,7 +234,7 @@ TEST_F(CliBadInput, HugeCountsInOtherSections) {
     SCOPED_TRACE("section " + std::to_string(id));
     Bytes m = kHeader;
     append(m, section(id, u32(0xFFFFFFFFu)));
-    expect_one_error_line(run_wisp({"validate", write("huge.wasm", m).string()}, std::chrono::seconds(10)),
+    expect_one_error_line(run_wisp({"validate", write("huge.wasm", m).string()}, std::chrono::seconds(20)),
                           "unexpected end of section or function");
   }
 }
