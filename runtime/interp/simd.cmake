@@ -20,6 +20,8 @@ elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
   if(WISP_CXX_HAS_MSSE41)
     # Only these files: the rest of the runtime stays baseline x86-64.
     set_source_files_properties(${WISP_SIMD_SOURCES} PROPERTIES COMPILE_OPTIONS -msse4.1)
+    # Lets the tests check that the flag reached the handler files.
+    target_compile_definitions(wisp_runtime PUBLIC WISP_SIMD_WANT_SSE41=1)
     message(STATUS "wisp SIMD handlers: SSE4.1")
   else()
     message(STATUS "wisp SIMD handlers: portable C++ (compiler lacks -msse4.1)")
