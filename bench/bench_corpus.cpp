@@ -49,6 +49,7 @@ const Corpus& spec_corpus() {
         if (!bin.ok() || !valid(bin.value())) continue;
         c.total_bytes += bin->size();
         c.modules.push_back(std::move(bin.value()));
+        c.names.push_back(path.substr(path.find_last_of('/') + 1) + ":" + std::to_string(cmd.line));
       }
     }
     return c;

@@ -10,6 +10,7 @@ namespace wisp::bench {
 
 struct Corpus {
   std::vector<std::vector<uint8_t>> modules;  // valid modules only
+  std::vector<std::string> names;             // "file.wast:line", one per module
   size_t total_bytes = 0;
 };
 
