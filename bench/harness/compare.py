@@ -44,6 +44,7 @@ import json
 import math
 import os
 import re
+import resource
 import shlex
 import statistics
 import subprocess
@@ -79,6 +80,10 @@ WABT_RUNTIME = ("wabt-interp", "wall", "{wasm_interp} --run-all-exports {kernel}
 
 CHECKSUM_RE = re.compile(r"checksum:\s*(?:0x)?([0-9a-fA-F]+)")
 SELF_TIME_RE = re.compile(r"^(?:run-s|time-s):\s*([0-9.eE+-]+)\s*$", re.M)
+# CPU time of the benchmark call, for 'self' columns (native driver: cpu-s,
+# node_kernel.mjs: run-cpu-s); 'wall' columns get the whole process's CPU
+# time (user + system, from getrusage of the waited child).
+SELF_CPU_RE = re.compile(r"^(?:run-cpu-s|cpu-s):\s*([0-9.eE+-]+)\s*$", re.M)
 N_RE = re.compile(r"^n:\s*(-?\d+)\s*$", re.M)
 LAST_INT_RE = re.compile(r"(-?0x[0-9a-fA-F]+|-?\d+)(?!.*\d)", re.S)
 
@@ -126,6 +131,7 @@ def find_build_dir(path):
 def run_once(rt, ctx, timeout):
     """Returns dict(ok, seconds, checksum, n, error)."""
     argv = rt.argv(ctx)
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     try:
         p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -135,6 +141,8 @@ def run_once(rt, ctx, timeout):
     except OSError as e:
         return {"ok": False, "error": str(e)}
     wall = time.perf_counter() - t0
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
     if p.returncode != 0:
         tail = (p.stderr.strip().splitlines() or [""])[-1]
         return {"ok": False, "error": f"exit {p.returncode}: {tail}"}
@@ -148,8 +156,10 @@ def run_once(rt, ctx, timeout):
         if not m:
             return {"ok": False, "error": "no run-s:/time-s: line in output"}
         seconds = float(m[-1])
+        c = SELF_CPU_RE.findall(both)
+        cpu = float(c[-1]) if c else None
     n_m = N_RE.findall(p.stderr)
-    return {"ok": True, "seconds": seconds, "checksum": checksum,
+    return {"ok": True, "seconds": seconds, "cpu": cpu, "checksum": checksum,
             "n": int(n_m[-1]) if n_m else None}
 
 
@@ -217,12 +227,18 @@ def main():
     ap.add_argument("--runtime", action="append", default=[], type=parse_runtime_spec,
                     metavar="NAME[@self]=TEMPLATE", help="add a column (repeatable)")
     ap.add_argument("--only", help="comma-separated runtime names to keep")
+    ap.add_argument("--exclude", action="append", default=[], metavar="NAME:WORKLOAD",
+                    help="do not run WORKLOAD under column NAME (repeatable; e.g. a build "
+                         "without SIMD on the simd workload); its cell shows —")
     ap.add_argument("--baseline", default="native,liftoff",
                     help="columns to print ratio tables against (default: native,liftoff)")
     ap.add_argument("--allow-failures", action="store_true",
                     help="failed runs (crash, timeout, unsupported feature) do not make the "
                          "exit status non-zero; checksum mismatches still do")
     ap.add_argument("--timeout", type=float, default=120.0, help="per-run timeout in seconds")
+    ap.add_argument("--clock", choices=("wall", "cpu", "both"), default="wall",
+                    help="which time the tables use: wall clock (default), CPU time "
+                         "(user + system; steadier on a loaded machine), or both")
     ap.add_argument("--json", help="write all raw results to this file")
     ap.add_argument("--markdown", help="also write the tables to this file")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every run")
@@ -308,15 +324,19 @@ def main():
         sys.exit("compare.py: no runtime to run")
 
     n_arg = {w: (-1 if args.quick else sizes.get(w, 0)) for w in workloads}
+    excluded = {tuple(e.split(":", 1)) for e in args.exclude if ":" in e}
     info_before = machine_info()
     results = {w: {rt.name: [] for rt in runtimes} for w in workloads}
     reported_n = {}
-    total = args.runs * len(workloads) * len(runtimes)
+    total = args.runs * sum(1 for w in workloads for rt in runtimes
+                            if (rt.name, w) not in excluded)
     done = 0
     t_start = time.perf_counter()
     for run in range(args.runs):
         for w in workloads:
             for rt in runtimes:
+                if (rt.name, w) in excluded:
+                    continue
                 res = run_once(rt, ctx_for(w, n_arg[w]), args.timeout)
                 results[w][rt.name].append(res)
                 if res.get("n") is not None:
@@ -333,6 +353,7 @@ def main():
     # Medians and checksum agreement.
     status = 0
     medians = {w: {} for w in workloads}
+    medians_cpu = {w: {} for w in workloads}
     notes = []
     checksums = {}
     ref = {}
@@ -348,6 +369,9 @@ def main():
                              f"{next(r['error'] for r in rs if not r['ok'])}")
             if ok:
                 medians[w][rt.name] = statistics.median(r["seconds"] for r in ok)
+                cpus = [r["cpu"] for r in ok if r.get("cpu") is not None]
+                if len(cpus) == len(ok):
+                    medians_cpu[w][rt.name] = statistics.median(cpus)
             for r in ok:
                 seen.setdefault(r["checksum"], set()).add(rt.name)
         if len(seen) > 1:
@@ -365,44 +389,55 @@ def main():
     info_after = machine_info()
     lines = []
     lines.append(f"Median seconds of {args.runs} run(s)"
-                 + (" (quick sizes)" if args.quick else "") + ".")
+                 + (" (quick sizes)" if args.quick else "") + "; "
+                 + {"wall": "wall-clock time.", "cpu": "CPU time.",
+                    "both": "wall-clock time, then CPU time."}[args.clock])
     lines.append("")
     lines.append(f"Started {info_before}; ended {info_after.split(', ', 1)[0]}, "
                  f"load average {info_after.rsplit('load average ', 1)[1]}.")
     lines.append("")
-    lines.append("| workload | n | " + " | ".join(names) + " |")
-    lines.append("|---|---:|" + "---:|" * len(names))
-    for w in workloads:
-        n_show = str(reported_n.get(w, n_arg[w] if n_arg[w] else "default"))
-        bad = len(checksums[w]) > 1
-        cells = []
-        for nm in names:
-            v = medians[w].get(nm)
-            cells.append(("✗ " if bad else "") + fmt_s(v))
-        lines.append(f"| {w} | {n_show} | " + " | ".join(cells) + " |")
-    gm = [geomean([medians[w].get(nm) for w in workloads]) for nm in names]
-    lines.append("| **geomean** | | " + " | ".join(fmt_s(v) for v in gm) + " |")
-
-    for base in [b for b in args.baseline.split(",") if b in names]:
-        others = [nm for nm in names if nm != base]
-        if not others:
-            continue
-        lines.append("")
-        lines.append(f"Ratio to {base} (median time / {base} median time; lower is faster).")
-        lines.append("")
-        lines.append("| workload | " + " | ".join(others) + " |")
-        lines.append("|---|" + "---:|" * len(others))
-        ratios = {nm: [] for nm in others}
+    clocks = ["wall", "cpu"] if args.clock == "both" else [args.clock]
+    for clock in clocks:
+        med = medians if clock == "wall" else medians_cpu
+        if len(clocks) > 1:
+            lines.append("")
+            lines.append("**Wall-clock time**" if clock == "wall" else
+                         "**CPU time** (user + system of the measured part: the benchmark call "
+                         "for self columns, the whole process for wall columns)")
+            lines.append("")
+        lines.append("| workload | n | " + " | ".join(names) + " |")
+        lines.append("|---|---:|" + "---:|" * len(names))
         for w in workloads:
-            b = medians[w].get(base)
+            n_show = str(reported_n.get(w, n_arg[w] if n_arg[w] else "default"))
+            bad = len(checksums[w]) > 1
             cells = []
-            for nm in others:
-                v = medians[w].get(nm)
-                r = v / b if (v is not None and b) else None
-                ratios[nm].append(r)
-                cells.append(fmt_ratio(r))
-            lines.append(f"| {w} | " + " | ".join(cells) + " |")
-        lines.append("| **geomean** | " + " | ".join(fmt_ratio(geomean(ratios[nm])) for nm in others) + " |")
+            for nm in names:
+                v = med[w].get(nm)
+                cells.append(("✗ " if bad else "") + fmt_s(v))
+            lines.append(f"| {w} | {n_show} | " + " | ".join(cells) + " |")
+        gm = [geomean([med[w].get(nm) for w in workloads]) for nm in names]
+        lines.append("| **geomean** | | " + " | ".join(fmt_s(v) for v in gm) + " |")
+
+        for base in [b for b in args.baseline.split(",") if b in names]:
+            others = [nm for nm in names if nm != base]
+            if not others:
+                continue
+            lines.append("")
+            lines.append(f"Ratio to {base} (median time / {base} median time; lower is faster).")
+            lines.append("")
+            lines.append("| workload | " + " | ".join(others) + " |")
+            lines.append("|---|" + "---:|" * len(others))
+            ratios = {nm: [] for nm in others}
+            for w in workloads:
+                b = med[w].get(base)
+                cells = []
+                for nm in others:
+                    v = med[w].get(nm)
+                    r = v / b if (v is not None and b) else None
+                    ratios[nm].append(r)
+                    cells.append(fmt_ratio(r))
+                lines.append(f"| {w} | " + " | ".join(cells) + " |")
+            lines.append("| **geomean** | " + " | ".join(fmt_ratio(geomean(ratios[nm])) for nm in others) + " |")
 
     lines.append("")
     lines.append("Columns (time: self = the runner's own timing of the benchmark call, "
@@ -428,7 +463,8 @@ def main():
                        "runtimes": [{"name": r.name, "time": r.time_source, "template": r.template}
                                     for r in runtimes],
                        "n": {w: reported_n.get(w, n_arg[w]) for w in workloads},
-                       "checksums": checksums, "medians": medians, "results": results},
+                       "checksums": checksums, "medians": medians,
+                       "medians_cpu": medians_cpu, "results": results},
                       f, indent=1)
     good = sum(1 for w in workloads for nm in names for r in results[w][nm]
                if r["ok"] and r["checksum"] == ref.get(w))

@@ -10,6 +10,9 @@
 //   run-s: <seconds>               (the run(n) call alone; with --repeat K,
 //                                   the median of K calls on one instance,
 //                                   and "run-all-s:" lists every call)
+//   run-cpu-s: <seconds>           (process CPU time, user + system, of the
+//                                   same call(s), median likewise; counts
+//                                   V8's background threads too, e.g. tier-up)
 // n defaults to 0, which the workloads read as "default size" (n < 0: quick).
 //
 // Node 20: `node --liftoff-only` = baseline compiler only; `node --no-liftoff`
@@ -56,12 +59,16 @@ if (typeof run !== 'function') {
 }
 
 const times = [];
+const cpuTimes = [];
 let result;
 for (let i = 0; i < repeat; i++) {
+  const c = process.cpuUsage();
   const a = performance.now();
   const r = run(n);
   const b = performance.now();
+  const d = process.cpuUsage(c);
   times.push((b - a) / 1000);
+  cpuTimes.push((d.user + d.system) / 1e6);
   if (i > 0 && r !== result) {
     console.error(`node_kernel: run(${n}) returned ${r} then ${result}`);
     process.exit(1);
@@ -70,8 +77,9 @@ for (let i = 0; i < repeat; i++) {
 }
 const sorted = [...times].sort((x, y) => x - y);
 const median = sorted[(sorted.length - 1) >> 1];
+const cpuMedian = [...cpuTimes].sort((x, y) => x - y)[(cpuTimes.length - 1) >> 1];
 const hex = BigInt.asUintN(64, BigInt(result)).toString(16).padStart(16, '0');
 const f = (s) => s.toFixed(6);
-let out = `checksum: ${hex}\ncompile-s: ${f((t1 - t0) / 1000)}\ninstantiate-s: ${f((t2 - t1) / 1000)}\nrun-s: ${f(median)}\n`;
+let out = `checksum: ${hex}\ncompile-s: ${f((t1 - t0) / 1000)}\ninstantiate-s: ${f((t2 - t1) / 1000)}\nrun-s: ${f(median)}\nrun-cpu-s: ${f(cpuMedian)}\n`;
 if (repeat > 1) out += `run-all-s: ${times.map(f).join(' ')}\n`;
 process.stdout.write(out);
