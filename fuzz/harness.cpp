@@ -1,0 +1,152 @@
+#include "fuzz/harness.hpp"
+
+#include <cstring>
+#include <vector>
+
+#include "fuzz/fuzz_util.hpp"
+#include "runtime/wisp.hpp"
+
+namespace wisp::fuzz {
+namespace {
+
+struct HostData {
+  uint32_t nparams = 0;
+  uint32_t nresults = 0;
+  bool first_is_i32 = false;
+};
+
+// Zeroes the results; traps with a host error if the first argument is the
+// i32 0xDEAD, so wasm that computes it reaches the host-trap path.
+TrapKind dummy(HostContext& ctx, Slot* args) {
+  auto* d = static_cast<const HostData*>(ctx.data);
+  if (d->first_is_i32 && d->nparams > 0 && args[0].u32 == 0xDEAD) {
+    ctx.message = "dummy import trapped";
+    return TrapKind::HostError;
+  }
+  for (uint32_t i = 0; i < d->nresults; ++i) std::memset(&args[i], 0, sizeof(Slot));
+  return TrapKind::None;
+}
+
+class Seed {
+ public:
+  Seed(const uint8_t* p, size_t n) : p_(p), n_(n) {}
+  uint64_t next(unsigned bytes) {
+    uint64_t v = 0;
+    for (unsigned i = 0; i < bytes; ++i) v |= uint64_t(n_ ? p_[i_++ % n_] : 0) << (8 * i);
+    return v;
+  }
+
+ private:
+  const uint8_t* p_;
+  size_t n_;
+  size_t i_ = 0;
+};
+
+Value arg(ValType t, Seed& s) {
+  switch (t) {
+    case ValType::I32: return Value::i32(uint32_t(s.next(4)));
+    case ValType::I64: return Value::i64(s.next(8));
+    case ValType::F32: return Value::f32_bits(uint32_t(s.next(4)));
+    case ValType::F64: return Value::f64_bits(s.next(8));
+#if WISP_SIMD
+    case ValType::V128: {
+      uint8_t b[16];
+      for (auto& x : b) x = uint8_t(s.next(1));
+      return Value::v128(b);
+    }
+#endif
+    case ValType::ExternRef:
+      // Opaque to wasm: any non-null bits are a valid externref.
+      return Value::ref(t, reinterpret_cast<Ref>(uintptr_t(s.next(1) & 1 ? 0x1000 + s.next(1) : 0)));
+    default: {
+      Value v;
+      v.type = t;  // funcref: null from the host side
+      return v;
+    }
+  }
+}
+
+}  // namespace
+
+void instantiate_and_run(std::shared_ptr<const Module> m, const uint8_t* seed, size_t seed_size,
+                         const RunLimits& limits, RunStats* stats) {
+  RunStats ignored;
+  RunStats& st = stats ? *stats : ignored;
+  ++st.modules;
+  StoreConfig cfg;
+  cfg.fuel = limits.fuel;
+  cfg.max_memory_bytes = limits.max_memory_bytes;
+  cfg.max_call_depth = limits.max_call_depth;
+  cfg.value_stack_bytes = limits.value_stack_bytes;
+  Store store(cfg);
+
+  std::vector<HostData> host_data(m->imports.size());
+  std::vector<Extern> imports;
+  for (size_t i = 0; i < m->imports.size(); ++i) {
+    const Import& im = m->imports[i];
+    switch (im.kind) {
+      case ExternKind::Func: {
+        const FuncType& ft = m->func_type(im.index);
+        host_data[i] = {uint32_t(ft.params.size()), uint32_t(ft.results.size()),
+                        !ft.params.empty() && ft.params[0] == ValType::I32};
+        imports.push_back({ExternKind::Func, store.host_func(ft, dummy, &host_data[i], "dummy")});
+        break;
+      }
+      case ExternKind::Table: {
+        const TableType& tt = m->tables[im.index].type;
+        if (tt.limits.min > limits.max_table_min) return;  // not worth the memory
+        imports.push_back({ExternKind::Table, store.table(tt)});
+        break;
+      }
+      case ExternKind::Memory: {
+        auto mem = store.memory(m->memories[im.index].type);
+        if (!mem) return;  // over the memory cap
+        imports.push_back({ExternKind::Memory, *mem});
+        break;
+      }
+      case ExternKind::Global: {
+        Value zero;
+        zero.type = m->globals[im.index].type.type;
+        imports.push_back({ExternKind::Global, store.global(m->globals[im.index].type, zero)});
+        break;
+      }
+    }
+  }
+  for (const Table& t : m->tables)
+    if (!t.imported && t.type.limits.min > limits.max_table_min) return;
+
+  auto inst = store.instantiate(m, imports);
+  if (!inst) {
+    ErrorKind k = inst.error().kind;
+    FUZZ_CHECK(k == ErrorKind::Link || k == ErrorKind::Trap || k == ErrorKind::Other,
+               "instantiation failed with error kind %d: %s", int(k), inst.error().message.c_str());
+    ++(k == ErrorKind::Trap ? st.start_traps : st.link_errors);
+    return;
+  }
+  ++st.instantiated;
+  Seed s(seed, seed_size);
+  for (const Export& e : m->exports) {
+    if (e.kind != ExternKind::Func) continue;
+    FuncInst* f = (*inst)->func_export(e.name);
+    FUZZ_CHECK(f, "export %.*s not found", int(e.name.size()), e.name.data());
+    const FuncType& ft = m->func_type(e.index);
+    std::vector<Value> args;
+    for (ValType t : ft.params) args.push_back(arg(t, s));
+    store.set_fuel(limits.fuel);
+    CallResult r = store.call(f, args);
+    ++st.calls;
+    if (auto* vals = std::get_if<std::vector<Value>>(&r)) {
+      FUZZ_CHECK(vals->size() == ft.results.size(), "%zu results, expected %zu", vals->size(),
+                 ft.results.size());
+      for (size_t i = 0; i < vals->size(); ++i)
+        FUZZ_CHECK((*vals)[i].type == ft.results[i], "result %zu has the wrong type", i);
+      ++st.returned;
+    } else {
+      const Trap& t = std::get<Trap>(r);
+      FUZZ_CHECK(t.kind != TrapKind::None && t.kind != TrapKind::Exit, "trap of kind %d", int(t.kind));
+      ++st.traps[unsigned(t.kind) & 31];
+    }
+  }
+}
+
+}  // namespace wisp::fuzz

@@ -1,0 +1,36 @@
+// Instantiates a module with dummy imports and calls every exported
+// function under execution limits. Shared by fuzz_instantiate_run and its
+// regression replays.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "runtime/module.hpp"
+
+namespace wisp::fuzz {
+
+struct RunLimits {
+  uint64_t fuel = 100000;                // instructions per call (and for instantiation)
+  uint64_t max_memory_bytes = 16 << 20;  // every memory
+  uint32_t max_call_depth = 300;
+  size_t value_stack_bytes = 1 << 20;
+  uint32_t max_table_min = 100000;       // imported tables are made with their minimum
+};
+
+// What happened, for tuning the generator (fuzz/README.md).
+struct RunStats {
+  uint64_t modules = 0, instantiated = 0, calls = 0, returned = 0;
+  uint64_t traps[32] = {};  // by TrapKind
+  uint64_t link_errors = 0, start_traps = 0;
+};
+
+// Every import gets a dummy of its type: functions return zeros (one traps
+// on a magic argument, to cover host traps), tables start null, memories
+// empty, globals zero. Arguments to exports come from `seed` (any bytes).
+// Traps and link errors are fine; a result of the wrong type or count is
+// reported as a bug (abort).
+void instantiate_and_run(std::shared_ptr<const Module> m, const uint8_t* seed, size_t seed_size,
+                         const RunLimits& limits = {}, RunStats* stats = nullptr);
+
+}  // namespace wisp::fuzz
