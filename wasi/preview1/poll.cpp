@@ -117,11 +117,10 @@ Errno poll_impl(Call& c, u32 in, u32 out, u32 nsubs, u32 nevents_out,
       }
     }
     if (pfds.empty()) {
-      if (tsp && (tsp->tv_sec || tsp->tv_nsec)) {
-        if (nanosleep(tsp, nullptr) != 0 && errno == EINTR) continue;
-      } else if (!tsp) {
-        return Errno::Inval;  // nothing to wait for and no end: only bad subscriptions
-      }
+      // Only clocks, or events already known (then ts is zero). tsp is set:
+      // it is null only when every subscription is a descriptor to poll.
+      if ((tsp->tv_sec || tsp->tv_nsec) && nanosleep(tsp, nullptr) != 0 && errno == EINTR)
+        continue;
       break;
     }
     int n = ppoll(pfds.data(), nfds_t(pfds.size()), tsp, nullptr);
