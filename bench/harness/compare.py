@@ -400,7 +400,8 @@ def main():
     for clock in clocks:
         med = medians if clock == "wall" else medians_cpu
         if len(clocks) > 1:
-            lines.append("")
+            if clock != clocks[0]:
+                lines.append("")
             lines.append("**Wall-clock time**" if clock == "wall" else
                          "**CPU time** (user + system of the measured part: the benchmark call "
                          "for self columns, the whole process for wall columns)")
