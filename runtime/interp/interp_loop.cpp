@@ -10,6 +10,7 @@
 
 #include "runtime/interp/exec.hpp"
 #include "runtime/interp/numeric.hpp"
+#include "runtime/interp/simd.hpp"
 #include "runtime/signals.hpp"
 #include "runtime/store.hpp"
 
@@ -254,6 +255,27 @@ inline void copy(Slot& d, const Slot& s) {
   do {             \
   } while (*pc++ & 0x80)
 
+// A handler whose (next) immediate is a u32, split in two: the fast one
+// takes the one-byte form and tail-calls a twin for longer forms. With the
+// LEB loop out of the fast path, the fast handler needs no extra register,
+// so the compiler neither shuffles the state nor pushes anything.
+// `prefix` runs in the fast handler only, before the immediate.
+#define DEF_U32(name, prefix, var, ...)                                   \
+  DEF(name##_long) {                                                      \
+    auto r_ = read_u32_slow(pc);                                          \
+    uint32_t var = r_.value;                                              \
+    pc = r_.pc;                                                           \
+    __VA_ARGS__                                                           \
+  }                                                                       \
+  DEF(name) {                                                             \
+    prefix;                                                               \
+    uint32_t var = *pc;                                                   \
+    if (var >= 0x80) [[unlikely]]                                         \
+      WISP_MUSTTAIL return h_##name##_long<Fuel, Wide>(PASS);             \
+    ++pc;                                                                 \
+    __VA_ARGS__                                                           \
+  }
+
 // Branch taken: `op` is the branch's opcode byte, e its side-table entry.
 #define TAKE_BRANCH(op, e)                                                      \
   do {                                                                          \
@@ -389,9 +411,7 @@ DEF(Return) {
   }
   NEXT_AS(f->wide);
 }
-DEF(Call) {
-  uint32_t idx;
-  READ_U32(idx);
+DEF_U32(Call, , idx, {
   FuncInst* callee = t->inst->funcs[idx];
   if (callee->host) [[unlikely]] {
     CALL_HOST(callee);
@@ -399,7 +419,7 @@ DEF(Call) {
   }
   ENTER(callee);
   NEXT_AS(callee->wide);
-}
+})
 DEF(CallIndirect) {
   uint32_t type_idx, table_idx;
   READ_U32(type_idx);
@@ -447,40 +467,30 @@ DEF(SelectT) {
 }
 
 // ---- variables ------------------------------------------------------------------------
-DEF(LocalGet) {
-  uint32_t idx;
-  READ_U32(idx);
+DEF_U32(LocalGet, , idx, {
   copy<Wide>(*sp, fp[idx]);
   ++sp;
   NEXT();
-}
-DEF(LocalSet) {
-  uint32_t idx;
-  READ_U32(idx);
+})
+DEF_U32(LocalSet, , idx, {
   --sp;
   copy<Wide>(fp[idx], *sp);
   NEXT();
-}
-DEF(LocalTee) {
-  uint32_t idx;
-  READ_U32(idx);
+})
+DEF_U32(LocalTee, , idx, {
   copy<Wide>(fp[idx], sp[-1]);
   NEXT();
-}
-DEF(GlobalGet) {
-  uint32_t idx;
-  READ_U32(idx);
+})
+DEF_U32(GlobalGet, , idx, {
   copy<Wide>(*sp, t->inst->globals[idx]->value);
   ++sp;
   NEXT();
-}
-DEF(GlobalSet) {
-  uint32_t idx;
-  READ_U32(idx);
+})
+DEF_U32(GlobalSet, , idx, {
   --sp;
   copy<Wide>(t->inst->globals[idx]->value, *sp);
   NEXT();
-}
+})
 DEF(TableGet) {
   uint32_t idx;
   READ_U32(idx);
@@ -505,27 +515,22 @@ DEF(TableSet) {
 // ---- memory ---------------------------------------------------------------------------
 // No bounds checks: a 32-bit address plus offset stays inside the memory's
 // 8 GiB reservation, and a fault there becomes a trap (signals.hpp).
-#define LOAD_OP(name, T, field, R)            \
-  DEF(name) {                                 \
-    SKIP_LEB();                               \
-    uint32_t off;                             \
-    READ_U32(off);                            \
-    FAULT_PC();                               \
-    uint64_t ea = uint64_t(sp[-1].u32) + off; \
-    put(sp[-1], R(load<T>(mem + ea)));        \
-    NEXT();                                   \
-  }
-#define STORE_OP(name, T, field)              \
-  DEF(name) {                                 \
-    SKIP_LEB();                               \
-    uint32_t off;                             \
-    READ_U32(off);                            \
-    FAULT_PC();                               \
-    uint64_t ea = uint64_t(sp[-2].u32) + off; \
-    store<T>(mem + ea, T(sp[-1].field));      \
-    sp -= 2;                                  \
-    NEXT();                                   \
-  }
+// The alignment immediate is skipped; the offset is the u32 of DEF_U32.
+#define LOAD_OP(name, T, field, R)                  \
+  DEF_U32(name, SKIP_LEB(), off, {                  \
+    FAULT_PC();                                     \
+    uint64_t ea = uint64_t(sp[-1].u32) + off;       \
+    put(sp[-1], R(load<T>(mem + ea)));              \
+    NEXT();                                         \
+  })
+#define STORE_OP(name, T, field)                    \
+  DEF_U32(name, SKIP_LEB(), off, {                  \
+    FAULT_PC();                                     \
+    uint64_t ea = uint64_t(sp[-2].u32) + off;       \
+    store<T>(mem + ea, T(sp[-1].field));            \
+    sp -= 2;                                        \
+    NEXT();                                         \
+  })
 LOAD_OP(I32Load, uint32_t, u32, uint32_t)
 LOAD_OP(I64Load, uint64_t, u64, uint64_t)
 LOAD_OP(F32Load, uint32_t, u32, uint32_t)
@@ -564,33 +569,34 @@ DEF(MemoryGrow) {
 }
 
 // ---- constants ------------------------------------------------------------------------
+// Constants: one-byte forms here, longer ones in out-of-path twins.
+DEF(I32Const_long) {
+  auto r = read_s32_slow(pc);
+  pc = r.pc;
+  put(*sp, r.value);
+  ++sp;
+  NEXT();
+}
 DEF(I32Const) {
   uint32_t b = *pc;
-  int32_t v;
-  if (!(b & 0x80)) [[likely]] {
-    v = int32_t(b << 25) >> 25;
-    ++pc;
-  } else {
-    auto r = read_s32_slow(pc);
-    v = r.value;
-    pc = r.pc;
-  }
-  put(*sp, v);
+  if (b & 0x80) [[unlikely]] WISP_MUSTTAIL return h_I32Const_long<Fuel, Wide>(PASS);
+  ++pc;
+  put(*sp, int32_t(b << 25) >> 25);
+  ++sp;
+  NEXT();
+}
+DEF(I64Const_long) {
+  auto r = read_s64_slow(pc);
+  pc = r.pc;
+  sp->i64 = r.value;
   ++sp;
   NEXT();
 }
 DEF(I64Const) {
   uint32_t b = *pc;
-  int64_t v;
-  if (!(b & 0x80)) [[likely]] {
-    v = int64_t(int32_t(b << 25) >> 25);
-    ++pc;
-  } else {
-    auto r = read_s64_slow(pc);
-    v = r.value;
-    pc = r.pc;
-  }
-  sp->i64 = v;
+  if (b & 0x80) [[unlikely]] WISP_MUSTTAIL return h_I64Const_long<Fuel, Wide>(PASS);
+  ++pc;
+  sp->i64 = int64_t(int32_t(b << 25) >> 25);
   ++sp;
   NEXT();
 }
@@ -960,7 +966,7 @@ DEF(prefix_fd) {
 #if WISP_SIMD
   uint32_t sub;
   READ_U32(sub);
-  SimdHandler h = sub < 256 ? kSimdHandlers[sub] : nullptr;
+  SimdHandler h = sub < 256 ? simd_handlers()[sub] : nullptr;
   if (!h) [[unlikely]] TRAP(TrapKind::Unreachable);
   FAULT_PC();
   SimdResult r = call_simd(h, sp, pc, mem);

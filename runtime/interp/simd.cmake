@@ -1,31 +1,50 @@
-# Build options of the SIMD handlers (runtime/interp/simd_*.cpp; SIMD.md).
-# Included by runtime/CMakeLists.txt right after add_library(wisp_runtime).
+# The SIMD handlers (runtime/interp/simd_*.cpp; SIMD.md), included by
+# runtime/CMakeLists.txt after add_library(wisp_runtime).
 #
-# Default on x86-64: the handlers are compiled with -msse4.1 and use SSE4.1
-# intrinsics where they pay (the binary then needs an SSE4.1 CPU; see
-# wisp::simd_backend_supported). WISP_SIMD_PORTABLE=ON builds the plain
-# C++ fallback instead, the same code other targets get, so CI can test it
-# on x86 too.
-option(WISP_SIMD_PORTABLE "Build the SIMD handlers without x86 intrinsics" OFF)
+# The handler sources are compiled once per backend, each copy in its own
+# namespace (WISP_SIMD_NS), into the runtime:
+#   portable  plain C++ (vector extensions); always built; every non-x86 target
+#   sse4.1    the same with SSE4.1 intrinsics where they pay; x86-64 only,
+#             -msse4.1 on these files alone (the rest stays baseline x86-64)
+# simd_select.cpp picks one at the first SIMD instruction: $WISP_SIMD_BACKEND
+# if set, else SSE4.1 when the CPU has it, else portable. So one binary runs
+# (and CI tests) both, and never dies of SIGILL on an old CPU.
+# WISP_SIMD_PORTABLE=ON leaves the SSE4.1 copy out entirely.
+option(WISP_SIMD_PORTABLE "Build only the portable SIMD handlers (no x86 intrinsics)" OFF)
 
-file(GLOB WISP_SIMD_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/simd_*.cpp)
+set(WISP_SIMD_IMPL_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/simd_compare.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/simd_convert.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/simd_float.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/simd_int.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/simd_lanes.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/simd_memory.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/simd_table.cpp)
 
-if(WISP_SIMD_PORTABLE)
-  # PUBLIC so tests can tell which variant they are checking.
-  target_compile_definitions(wisp_runtime PUBLIC WISP_SIMD_PORTABLE=1)
-  message(STATUS "wisp SIMD handlers: portable C++")
-elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
+function(wisp_simd_backend name)
+  add_library(wisp_simd_${name} OBJECT ${WISP_SIMD_IMPL_SOURCES})
+  target_include_directories(wisp_simd_${name} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_compile_features(wisp_simd_${name} PRIVATE cxx_std_20)
+  target_compile_definitions(wisp_simd_${name} PRIVATE
+    $<TARGET_PROPERTY:wisp_runtime,INTERFACE_COMPILE_DEFINITIONS> ${ARGN})
+  target_sources(wisp_runtime PRIVATE $<TARGET_OBJECTS:wisp_simd_${name}>)
+endfunction()
+
+wisp_simd_backend(portable WISP_SIMD_NS=simd_portable WISP_SIMD_PORTABLE=1)
+
+set(WISP_HAVE_SIMD_SSE41 OFF)
+if(NOT WISP_SIMD_PORTABLE AND CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
   include(CheckCXXCompilerFlag)
   check_cxx_compiler_flag(-msse4.1 WISP_CXX_HAS_MSSE41)
   if(WISP_CXX_HAS_MSSE41)
-    # Only these files: the rest of the runtime stays baseline x86-64.
-    set_source_files_properties(${WISP_SIMD_SOURCES} PROPERTIES COMPILE_OPTIONS -msse4.1)
-    # Lets the tests check that the flag reached the handler files.
-    target_compile_definitions(wisp_runtime PUBLIC WISP_SIMD_WANT_SSE41=1)
-    message(STATUS "wisp SIMD handlers: SSE4.1")
-  else()
-    message(STATUS "wisp SIMD handlers: portable C++ (compiler lacks -msse4.1)")
+    wisp_simd_backend(sse41 WISP_SIMD_NS=simd_sse41)
+    target_compile_options(wisp_simd_sse41 PRIVATE -msse4.1)
+    set(WISP_HAVE_SIMD_SSE41 ON)
   endif()
+endif()
+if(WISP_HAVE_SIMD_SSE41)
+  target_compile_definitions(wisp_runtime PUBLIC WISP_HAVE_SIMD_SSE41=1)
+  message(STATUS "wisp SIMD backends: sse4.1 (default where the CPU has it), portable")
 else()
-  message(STATUS "wisp SIMD handlers: portable C++ (${CMAKE_SYSTEM_PROCESSOR})")
+  message(STATUS "wisp SIMD backends: portable")
 endif()

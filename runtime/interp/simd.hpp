@@ -1,16 +1,34 @@
-// What the rest of the runtime may ask about the SIMD handlers beyond
-// kSimdHandlers (slot.hpp). See SIMD.md.
+// Choosing the SIMD backend. Both backends are in every x86-64 build
+// (simd.cmake): SSE4.1 intrinsics, and the portable C++ that every other
+// target uses. The first SIMD instruction picks one: $WISP_SIMD_BACKEND
+// ("sse4.1" or "portable") if set, else SSE4.1 when the CPU has it, else
+// portable. See SIMD.md.
 #pragma once
+#include <atomic>
+#include <string_view>
+
+#include "runtime/interp/slot.hpp"
 
 namespace wisp {
 
-// "sse4.1", "portable" (WISP_SIMD_PORTABLE or a non-x86 target) or "none"
-// (WISP_SIMD=0: every kSimdHandlers entry is null).
-extern const char* const kSimdBackend;
+namespace detail {
+extern std::atomic<const SimdHandler*> g_simd_handlers;
+const SimdHandler* choose_simd_handlers();
+}  // namespace detail
 
-// False when the handlers were compiled for SSE4.1 and this CPU lacks it;
-// a host should refuse to run SIMD code then rather than die of SIGILL
-// (which the trap handler would not recognise).
-bool simd_backend_supported();
+// The active handler table, indexed by sub-opcode (nullptr entries for
+// sub-opcodes that are not instructions).
+inline const SimdHandler* simd_handlers() {
+  const SimdHandler* t = detail::g_simd_handlers.load(std::memory_order_acquire);
+  return t ? t : detail::choose_simd_handlers();
+}
+
+// The table of a named backend ("sse4.1", "portable"), or nullptr if this
+// build or this CPU does not have it.
+const SimdHandler* simd_backend_table(std::string_view name);
+// Makes `name` the active backend; false if unavailable.
+bool set_simd_backend(std::string_view name);
+// Name of the active backend ("none" when built with WISP_SIMD=OFF).
+const char* simd_backend_name();
 
 }  // namespace wisp

@@ -9,7 +9,7 @@
 #include "runtime/interp/simd_impl.hpp"
 
 #if WISP_SIMD
-namespace wisp::simd {
+namespace wisp::WISP_SIMD_NS {
 
 // ---- comparisons ----------------------------------------------------------
 
@@ -133,5 +133,5 @@ WISP_SIMD_HANDLER(I32x4Bitmask) { return reduce<i32x4>(sp, bitmask_lanes<i32x4>)
 WISP_SIMD_HANDLER(I64x2Bitmask) { return reduce<i64x2>(sp, bitmask_lanes<i64x2>); }
 #endif
 
-}  // namespace wisp::simd
+}  // namespace wisp::WISP_SIMD_NS
 #endif  // WISP_SIMD

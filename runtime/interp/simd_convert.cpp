@@ -5,7 +5,7 @@
 #include <limits>
 
 #if WISP_SIMD
-namespace wisp::simd {
+namespace wisp::WISP_SIMD_NS {
 namespace {
 
 // Saturating float -> int truncation of one lane, the spec's
@@ -170,5 +170,5 @@ WISP_SIMD_UNARY(I32x4TruncSatF64x2UZero, f64x2, [&] {
 }())
 #endif
 
-}  // namespace wisp::simd
+}  // namespace wisp::WISP_SIMD_NS
 #endif  // WISP_SIMD

@@ -12,7 +12,7 @@
 #include "runtime/interp/simd_impl.hpp"
 
 #if WISP_SIMD
-namespace wisp::simd {
+namespace wisp::WISP_SIMD_NS {
 namespace {
 
 constexpr uint32_t kF32Sign = 0x80000000u;
@@ -187,5 +187,5 @@ WISP_SIMD_BINARY(F64x2Pmin, f64x2, select(b < a, b, a))
 WISP_SIMD_BINARY(F64x2Pmax, f64x2, select(a < b, b, a))
 #endif
 
-}  // namespace wisp::simd
+}  // namespace wisp::WISP_SIMD_NS
 #endif  // WISP_SIMD

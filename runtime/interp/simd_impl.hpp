@@ -1,6 +1,6 @@
 // Internals shared by the simd_*.cpp files that implement the 0xFD
 // handlers (see SIMD.md). Not an interface for the rest of the runtime:
-// everything outside reaches SIMD through kSimdHandlers (slot.hpp).
+// everything outside reaches SIMD through simd_handlers() (simd.hpp).
 #pragma once
 #include <bit>
 #include <cstdint>
@@ -14,6 +14,12 @@
 // used when the compiler targets them (simd.cmake adds -msse4.1 on x86-64).
 #ifndef WISP_SIMD_PORTABLE
 #define WISP_SIMD_PORTABLE 0
+#endif
+// The sources are compiled once per backend (simd.cmake), each copy in its
+// own namespace, so one binary holds both and picks at run time
+// (simd_select.cpp).
+#ifndef WISP_SIMD_NS
+#define WISP_SIMD_NS simd
 #endif
 #if !WISP_SIMD_PORTABLE && defined(__x86_64__) && defined(__SSE4_1__)
 #define WISP_SIMD_SSE41 1
@@ -29,7 +35,7 @@
 // i only on a little-endian host.
 static_assert(std::endian::native == std::endian::little, "wisp SIMD assumes a little-endian host");
 
-namespace wisp::simd {
+namespace wisp::WISP_SIMD_NS {
 
 // Lane views of a v128 (GCC/Clang vector extensions). Arithmetic that may
 // wrap is done on the unsigned views: signed overflow in vector lanes is as
@@ -196,7 +202,7 @@ inline Slot* shift(Slot* sp, F f) {
   return sp - 1;
 }
 
-}  // namespace wisp::simd
+}  // namespace wisp::WISP_SIMD_NS
 
 #define WISP_SIMD_HANDLER(Name) \
   Slot* Name(Slot* sp, [[maybe_unused]] const uint8_t*& pc, [[maybe_unused]] uint8_t* mem)
@@ -208,7 +214,7 @@ inline Slot* shift(Slot* sp, F f) {
 
 // Declarations of every handler, named after its opcodes.def row (Op::X is
 // handled by wisp::simd::X). The prefix column selects the 0xFD rows.
-namespace wisp::simd {
+namespace wisp::WISP_SIMD_NS {
 #define WISP_SIMD_DECLARE_0x00(name)
 #define WISP_SIMD_DECLARE_0xFC(name)
 #define WISP_SIMD_DECLARE_0xFD(name) Slot* name(Slot* sp, const uint8_t*& pc, uint8_t* mem);
@@ -218,6 +224,6 @@ namespace wisp::simd {
 #undef WISP_SIMD_DECLARE_0x00
 #undef WISP_SIMD_DECLARE_0xFC
 #undef WISP_SIMD_DECLARE_0xFD
-}  // namespace wisp::simd
+}  // namespace wisp::WISP_SIMD_NS
 
 #endif  // WISP_SIMD

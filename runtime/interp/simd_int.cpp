@@ -10,7 +10,7 @@
 #include "runtime/interp/simd_impl.hpp"
 
 #if WISP_SIMD
-namespace wisp::simd {
+namespace wisp::WISP_SIMD_NS {
 namespace {
 
 // Lane width in bits of a vector type.
@@ -342,5 +342,5 @@ WISP_SIMD_BINARY(I64x2ExtmulLowI32x4U, u32x4, (extmul<u64x2, u64x2>(low_half(a),
 WISP_SIMD_BINARY(I64x2ExtmulHighI32x4U, u32x4, (extmul<u64x2, u64x2>(high_half(a), high_half(b))))
 #endif
 
-}  // namespace wisp::simd
+}  // namespace wisp::WISP_SIMD_NS
 #endif  // WISP_SIMD

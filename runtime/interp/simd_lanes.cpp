@@ -2,7 +2,7 @@
 #include "runtime/interp/simd_impl.hpp"
 
 #if WISP_SIMD
-namespace wisp::simd {
+namespace wisp::WISP_SIMD_NS {
 namespace {
 
 // T is the scalar type the lane is widened to (i32 for i8/i16 lanes);
@@ -113,5 +113,5 @@ WISP_SIMD_HANDLER(I64x2ReplaceLane) { return replace_lane<u64x2, uint64_t>(sp, p
 WISP_SIMD_HANDLER(F32x4ReplaceLane) { return replace_lane<u32x4, uint32_t>(sp, pc); }
 WISP_SIMD_HANDLER(F64x2ReplaceLane) { return replace_lane<u64x2, uint64_t>(sp, pc); }
 
-}  // namespace wisp::simd
+}  // namespace wisp::WISP_SIMD_NS
 #endif  // WISP_SIMD

@@ -9,7 +9,7 @@
 #include "runtime/memory.hpp"
 
 #if WISP_SIMD
-namespace wisp::simd {
+namespace wisp::WISP_SIMD_NS {
 namespace {
 
 // (i32 address) -> v128 computed from the T at the address.
@@ -106,5 +106,5 @@ WISP_SIMD_HANDLER(V128Store16Lane) { return store_lane<uint16_t>(sp, pc, mem); }
 WISP_SIMD_HANDLER(V128Store32Lane) { return store_lane<uint32_t>(sp, pc, mem); }
 WISP_SIMD_HANDLER(V128Store64Lane) { return store_lane<uint64_t>(sp, pc, mem); }
 
-}  // namespace wisp::simd
+}  // namespace wisp::WISP_SIMD_NS
 #endif  // WISP_SIMD

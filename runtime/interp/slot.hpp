@@ -69,7 +69,7 @@ inline uint64_t slot_f64_bits(const Slot& s) { uint64_t b; std::memcpy(&b, &s.f6
 // of memory 0 (loads and stores need no bounds checks: guard pages).
 using SimdHandler = Slot* (*)(Slot* sp, const uint8_t*& pc, uint8_t* mem);
 
-// Indexed by the sub-opcode (all 2.0 SIMD sub-opcodes are < 256).
-extern const SimdHandler kSimdHandlers[256];
+// The handler tables (one per backend) are indexed by the sub-opcode; all
+// 2.0 SIMD sub-opcodes are < 256. See simd.hpp for the active one.
 
 }  // namespace wisp
