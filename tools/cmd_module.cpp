@@ -1,6 +1,11 @@
 // wisp validate / wisp parse, and module loading shared by the commands.
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <fstream>
 #include <sstream>
 
@@ -13,14 +18,43 @@ namespace wisp::cli {
 
 void error(const std::string& msg) { fprintf(stderr, "wisp: error: %s\n", msg.c_str()); }
 
+// Reads a whole file with plain POSIX calls: no exceptions to escape (a
+// directory, say, makes libstdc++'s filebuf throw from a read).
+static Result<std::vector<uint8_t>> read_file(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return make_error(ErrorKind::Other, path + ": cannot open file: " + strerror(errno));
+  struct stat st;
+  if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+    int err = S_ISDIR(st.st_mode) ? EISDIR : errno;
+    close(fd);
+    return make_error(ErrorKind::Other, path + ": cannot read: " + strerror(err));
+  }
+  // Regular files are read in one go; pipes and devices until end of file.
+  std::vector<uint8_t> bytes;
+  bytes.reserve(S_ISREG(st.st_mode) ? size_t(st.st_size) : 65536);
+  uint8_t buf[65536];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      close(fd);
+      return make_error(ErrorKind::Other, path + ": read error: " + strerror(err));
+    }
+    if (n == 0) break;
+    bytes.insert(bytes.end(), buf, buf + n);
+  }
+  close(fd);
+  return bytes;
+}
+
 Result<std::vector<uint8_t>> load_binary(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(ErrorKind::Other, path + ": cannot open file: " + strerror(errno));
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return make_error(ErrorKind::Other, path + ": read error");
-  if (bytes.size() >= 4 && std::memcmp(bytes.data(), "\0asm", 4) == 0) return bytes;
+  auto file = read_file(path);
+  if (!file.ok()) return file.take_error();
+  std::vector<uint8_t>& bytes = file.value();
+  if (bytes.size() >= 4 && std::memcmp(bytes.data(), "\0asm", 4) == 0) return std::move(bytes);
   bool looks_binary = path.size() >= 5 && path.compare(path.size() - 5, 5, ".wasm") == 0;
-  if (looks_binary) return bytes;  // let the decoder explain what is wrong
+  if (looks_binary) return std::move(bytes);  // let the decoder explain what is wrong
   text::WatOptions opts;
   opts.names = true;  // so traps and errors can name functions
   auto text = text::parse_wat(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), opts);

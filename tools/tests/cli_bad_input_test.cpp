@@ -326,7 +326,7 @@ TEST_F(CliBadInput, MissingFile) {
 // istreambuf_iterator, and libstdc++'s filebuf throws std::ios_base::failure
 // when read(2) fails (EISDIR), so `wisp validate DIR` dies of an uncaught
 // exception (SIGABRT). Enable once load_binary catches it.
-TEST_F(CliBadInput, DISABLED_Directory) {
+TEST_F(CliBadInput, Directory) {
   fs::create_directory(dir_ / "sub.wasm");
   expect_one_error_line(run_wisp({"validate", dir_.string()}), dir_.string());
   expect_one_error_line(run_wisp({"validate", (dir_ / "sub.wasm").string()}), "sub.wasm");
