@@ -343,6 +343,11 @@ def main():
     if A.case == "list":
         print(" ".join(sorted(CASES)))
         return 0
+    # Cases run programs from scratch directories.
+    A.wisp = os.path.abspath(A.wisp)
+    A.programs = os.path.abspath(A.programs)
+    if A.native_wc:
+        A.native_wc = os.path.abspath(A.native_wc)
     CASES[A.case]()
     print("PASS", A.case)
     return 0
