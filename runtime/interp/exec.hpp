@@ -39,6 +39,7 @@ struct ExecContext {
   const uint8_t* code_end = nullptr;   // its final `end` byte
   Frame* entry_frame = nullptr;        // frame of the innermost host->wasm entry
   const uint8_t* fault_pc = nullptr;   // pc of the last memory access (for traps)
+  FuncInst* pending_callee = nullptr;  // host callee, from a call handler to h_CallHost
 
   Slot* stack_base = nullptr;
   Slot* stack_limit = nullptr;
