@@ -10,6 +10,7 @@ PACKAGES=(
   libasmjit-dev
   wabt
   clang-19 lld-19 libclang-rt-19-dev libclang-rt-19-dev-wasm32 wasi-libc
+  binaryen
   hyperfine gnuplot-nox nodejs
 )
 missing=()
