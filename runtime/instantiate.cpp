@@ -484,17 +484,30 @@ void Linker::define_instance(const std::string& module, const Instance* inst) {
   }
 }
 
+void Linker::define_lazy(std::string module, Resolver resolve) {
+  lazy_[std::move(module)] = std::move(resolve);
+}
+
 std::optional<Extern> Linker::find(std::string_view module, std::string_view name) const {
   auto it = defs_.find(std::make_pair(std::string(module), std::string(name)));
   if (it == defs_.end()) return std::nullopt;
   return it->second;
 }
 
-Result<Instance*> Linker::instantiate(Store& store, std::shared_ptr<const Module> m) const {
+std::optional<Extern> Linker::resolve(std::string_view module, std::string_view name) {
+  if (auto e = find(module, name)) return e;
+  auto it = lazy_.find(module);
+  if (it == lazy_.end()) return std::nullopt;
+  auto e = it->second(name);
+  if (e) define(std::string(module), std::string(name), *e);
+  return e;
+}
+
+Result<Instance*> Linker::instantiate(Store& store, std::shared_ptr<const Module> m) {
   std::vector<Extern> imports;
   imports.reserve(m->imports.size());
   for (const Import& im : m->imports) {
-    auto e = find(im.module, im.name);
+    auto e = resolve(im.module, im.name);
     if (!e) {
       return make_error(ErrorKind::Link, "unknown import " + std::string(im.module) + "." +
                                              std::string(im.name));

@@ -67,32 +67,53 @@ std::vector<Import> common_imports() {
   };
 }
 
-void define_all(Linker& linker, Store& store, WasiCtx& ctx, const char* module,
-                const std::vector<Import>& imports) {
-  for (const Import& i : imports) {
-    FuncInst* f = store.host_func(i.type, i.fn, &ctx, std::string(module) + "." + i.name);
-    linker.define(module, i.name, Extern{ExternKind::Func, f});
-  }
+
+const std::vector<Import>& preview1_imports() {
+  static const std::vector<Import> p1 = [] {
+    using namespace fn;
+    std::vector<Import> v = common_imports();
+    v.push_back(imp<fd_filestat_get>("fd_filestat_get"));
+    v.push_back(imp<fd_seek>("fd_seek"));
+    v.push_back(imp<path_filestat_get>("path_filestat_get"));
+    v.push_back(imp<poll_oneoff>("poll_oneoff"));
+    v.push_back(imp<sock_accept>("sock_accept"));
+    return v;
+  }();
+  return p1;
+}
+
+const std::vector<Import>& unstable_imports() {
+  static const std::vector<Import> u = [] {
+    using namespace fn;
+    std::vector<Import> v = common_imports();
+    v.push_back(imp<fd_filestat_get_unstable>("fd_filestat_get"));
+    v.push_back(imp<fd_seek_unstable>("fd_seek"));
+    v.push_back(imp<path_filestat_get_unstable>("path_filestat_get"));
+    v.push_back(imp<poll_oneoff_unstable>("poll_oneoff"));
+    return v;
+  }();
+  return u;
+}
+
+// Host functions are created when a module first imports them: a program
+// that uses fd_write and proc_exit pays for two, not ninety.
+void define_lazily(Linker& linker, Store& store, WasiCtx& ctx, const char* module,
+                   const std::vector<Import>& imports) {
+  linker.define_lazy(module, [&store, &ctx, module, &imports](std::string_view name) -> std::optional<Extern> {
+    for (const Import& i : imports) {
+      if (name != i.name) continue;
+      FuncInst* f = store.host_func(i.type, i.fn, &ctx, std::string(module) + "." + i.name);
+      return Extern{ExternKind::Func, f};
+    }
+    return std::nullopt;
+  });
 }
 
 }  // namespace
 
 void add_to_linker(Linker& linker, Store& store, WasiCtx& ctx) {
-  using namespace fn;
-  std::vector<Import> p1 = common_imports();
-  p1.push_back(imp<fd_filestat_get>("fd_filestat_get"));
-  p1.push_back(imp<fd_seek>("fd_seek"));
-  p1.push_back(imp<path_filestat_get>("path_filestat_get"));
-  p1.push_back(imp<poll_oneoff>("poll_oneoff"));
-  p1.push_back(imp<sock_accept>("sock_accept"));
-  define_all(linker, store, ctx, "wasi_snapshot_preview1", p1);
-
-  std::vector<Import> u = common_imports();
-  u.push_back(imp<fd_filestat_get_unstable>("fd_filestat_get"));
-  u.push_back(imp<fd_seek_unstable>("fd_seek"));
-  u.push_back(imp<path_filestat_get_unstable>("path_filestat_get"));
-  u.push_back(imp<poll_oneoff_unstable>("poll_oneoff"));
-  define_all(linker, store, ctx, "wasi_unstable", u);
+  define_lazily(linker, store, ctx, "wasi_snapshot_preview1", preview1_imports());
+  define_lazily(linker, store, ctx, "wasi_unstable", unstable_imports());
 }
 
 }  // namespace wisp::wasi
