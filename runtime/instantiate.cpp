@@ -133,25 +133,25 @@ Store::~Store() {
 }
 
 FuncInst* Store::host_func(const FuncType& type, HostFn fn, void* data, std::string name) {
-  FuncInst& f = host_funcs_.emplace_back();
+  FuncInst& f = add(host_funcs_);
   f.type_id = canonical_type_id(type);
   f.nparams = uint32_t(type.params.size());
   f.nresults = uint32_t(type.results.size());
   f.host = fn;
   f.host_data = data;
-  f.debug_name = names_.emplace_back(std::move(name));
+  f.debug_name = add(names_, std::move(name));
   return &f;
 }
 
 GlobalInst* Store::global(GlobalType type, Value init) {
-  GlobalInst& g = globals_.emplace_back();
+  GlobalInst& g = add(globals_);
   g.type = type;
   g.value = init.bits;
   return &g;
 }
 
 TableInst* Store::table(TableType type, Ref init) {
-  TableInst& t = tables_.emplace_back();
+  TableInst& t = add(tables_);
   t.type = type;
   t.elems.assign(size_t(type.limits.min), init);
   return &t;
@@ -160,7 +160,7 @@ TableInst* Store::table(TableType type, Ref init) {
 Result<MemoryInst*> Store::memory(MemoryType type) {
   auto lm = LinearMemory::create(type.limits, cfg_.max_memory_bytes);
   if (!lm.ok()) return lm.take_error();
-  MemoryInst& m = memories_.emplace_back();
+  MemoryInst& m = add(memories_);
   m.type = type;
   m.mem = std::move(lm.value());
   return &m;
@@ -378,6 +378,9 @@ struct Instantiator {
       inst.funcs[idx] = &f;
     }
     // Tables.
+    inst.own_tables.reserve(m.tables.size() - m.num_imported_tables);
+    inst.own_memories.reserve(m.memories.size() - m.num_imported_memories);
+    inst.own_globals.reserve(m.globals.size() - m.num_imported_globals);
     for (uint32_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
       TableInst& t = inst.own_tables.emplace_back();
       t.type = m.tables[i].type;
@@ -464,7 +467,7 @@ struct Instantiator {
 
 Result<Instance*> Store::instantiate(std::shared_ptr<const Module> m, std::span<const Extern> imports) {
   if (!m->validated) return make_error(ErrorKind::Invalid, "module is not validated");
-  Instance& inst = instances_.emplace_back();
+  Instance& inst = add(instances_);
   inst.module = std::move(m);
   inst.store = this;
   Instantiator in{*this, inst, *inst.module};

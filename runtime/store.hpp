@@ -4,7 +4,6 @@
 // between instances are plain pointers.
 #pragma once
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -111,9 +110,12 @@ struct Instance {
   uint8_t* mem0 = nullptr;             // base of memory 0, cached for the interpreter
   // Defined entities, owned here (imports point into other instances).
   std::unique_ptr<FuncInst[]> own_funcs;
-  std::deque<TableInst> own_tables;
-  std::deque<MemoryInst> own_memories;
-  std::deque<GlobalInst> own_globals;
+  // Reserved to their exact sizes before the first element is added, so
+  // pointers into them stay valid. (std::deque would do that too, but
+  // allocates ~600 bytes even when empty, per container.)
+  std::vector<TableInst> own_tables;
+  std::vector<MemoryInst> own_memories;
+  std::vector<GlobalInst> own_globals;
 
   // Export lookup (linear: export lists are short, and this is not a hot path).
   std::optional<Extern> export_(std::string_view name) const;

@@ -102,13 +102,20 @@ class Store {
   friend struct Instantiator;
   StoreConfig cfg_;
   ExecContext exec_;
-  std::deque<Instance> instances_;
-  std::deque<FuncInst> host_funcs_;
-  std::deque<std::string> names_;
-  std::deque<GlobalInst> globals_;
-  std::deque<TableInst> tables_;
-  std::deque<MemoryInst> memories_;
-  std::deque<FuncType> host_types_;
+  // Owned one allocation each (pointers must stay valid); empty vectors cost
+  // nothing, which keeps creating a Store cheap (cold start).
+  template <class T>
+  using Owned = std::vector<std::unique_ptr<T>>;
+  template <class T, class... A>
+  static T& add(Owned<T>& v, A&&... a) {
+    return *v.emplace_back(std::make_unique<T>(std::forward<A>(a)...));
+  }
+  Owned<Instance> instances_;
+  Owned<FuncInst> host_funcs_;
+  Owned<std::string> names_;
+  Owned<GlobalInst> globals_;
+  Owned<TableInst> tables_;
+  Owned<MemoryInst> memories_;
 };
 
 // Resolves imports by (module, name).
