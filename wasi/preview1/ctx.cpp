@@ -1,4 +1,5 @@
 // WasiCtx setup: stdio, preopened directories, preopened listening sockets.
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <sys/socket.h>
@@ -52,31 +53,36 @@ Result<UniqueFd> listen_on(const std::string& spec) {
   std::string host = spec.substr(0, colon), port = spec.substr(colon + 1);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
     host = host.substr(1, host.size() - 2);
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-  addrinfo* res = nullptr;
-  int rc = getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &res);
-  if (rc != 0) return fail(gai_strerror(rc));
-  std::string last = "no address";
-  for (addrinfo* ai = res; ai; ai = ai->ai_next) {
-    UniqueFd s(socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol));
-    if (!s.valid()) {
-      last = strerror(errno);
-      continue;
-    }
-    int one = 1;
-    setsockopt(s.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(s.get(), ai->ai_addr, ai->ai_addrlen) != 0 || listen(s.get(), 128) != 0) {
-      last = strerror(errno);
-      continue;
-    }
-    freeaddrinfo(res);
-    return s;
+  // Numeric addresses only, as wasmtime's --tcplisten (a SocketAddr) takes
+  // them; "localhost" is accepted as 127.0.0.1. No name service: the CLI
+  // is linked statically, and glibc's resolver would load NSS modules.
+  if (host == "localhost") host = "127.0.0.1";
+  char* end = nullptr;
+  errno = 0;
+  unsigned long port_num = strtoul(port.c_str(), &end, 10);
+  if (errno || *end || port_num > 65535) return fail("bad port '" + port + "'");
+  sockaddr_storage addr{};
+  socklen_t len = 0;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&addr);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&addr);
+  if (host.empty() || inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;  // empty host: all interfaces (INADDR_ANY is 0)
+    v4->sin_port = htons(uint16_t(port_num));
+    len = sizeof *v4;
+  } else if (inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(uint16_t(port_num));
+    len = sizeof *v6;
+  } else {
+    return fail("expected a numeric IPv4 or IPv6 address, got '" + host + "'");
   }
-  freeaddrinfo(res);
-  return fail(last);
+  UniqueFd s(socket(addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!s.valid()) return fail(strerror(errno));
+  int one = 1;
+  setsockopt(s.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (bind(s.get(), reinterpret_cast<sockaddr*>(&addr), len) != 0 || listen(s.get(), 128) != 0)
+    return fail(strerror(errno));
+  return s;
 }
 
 }  // namespace
