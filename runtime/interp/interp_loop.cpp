@@ -7,8 +7,10 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "runtime/interp/exec.hpp"
+#include "runtime/interp/immediates.hpp"
 #include "runtime/interp/numeric.hpp"
 #include "runtime/interp/simd.hpp"
 #include "runtime/signals.hpp"
@@ -49,55 +51,6 @@ struct Tables {
   static const std::array<Handler, 256> main;
   static const std::array<Handler, 256> fc;
 };
-
-// Immediates in validated code are well-formed LEB128; one byte is the
-// overwhelmingly common case, tested first. The longer forms are decoded
-// inline too: an out-of-line call would give every handler a stack frame.
-// The decoders return the new pc instead of taking &pc: a local whose
-// address escapes would stop GCC from turning tail calls into jumps.
-template <class T>
-struct Leb {
-  T value;
-  const uint8_t* pc;
-};
-
-[[gnu::always_inline]] inline Leb<uint32_t> read_u32_slow(const uint8_t* pc) {
-  uint32_t result = 0;
-  unsigned shift = 0;
-  uint8_t b;
-  do {
-    b = *pc++;
-    result |= uint32_t(b & 0x7F) << shift;
-    shift += 7;
-  } while (b & 0x80);
-  return {result, pc};
-}
-
-[[gnu::always_inline]] inline Leb<int32_t> read_s32_slow(const uint8_t* pc) {
-  uint32_t result = 0;
-  unsigned shift = 0;
-  uint8_t b;
-  do {
-    b = *pc++;
-    result |= uint32_t(b & 0x7F) << shift;
-    shift += 7;
-  } while (b & 0x80);
-  if (shift < 32 && (b & 0x40)) result |= ~uint32_t(0) << shift;
-  return {int32_t(result), pc};
-}
-
-[[gnu::always_inline]] inline Leb<int64_t> read_s64_slow(const uint8_t* pc) {
-  uint64_t result = 0;
-  unsigned shift = 0;
-  uint8_t b;
-  do {
-    b = *pc++;
-    result |= uint64_t(b & 0x7F) << shift;
-    shift += 7;
-  } while (b & 0x80);
-  if (shift < 64 && (b & 0x40)) result |= ~uint64_t(0) << shift;
-  return {int64_t(result), pc};
-}
 
 #if WISP_SIMD
 struct SimdResult {
@@ -696,35 +649,22 @@ UNOP(I32Popcnt, u32, uint32_t(__builtin_popcount(a)))
 BINOP(I32Add, u32, a + b)
 BINOP(I32Sub, u32, a - b)
 BINOP(I32Mul, u32, a * b)
-DEF(I32DivS) {
-  int32_t b = sp[-1].i32, a = sp[-2].i32;
-  if (b == 0) TRAP(TrapKind::IntegerDivideByZero);
-  if (a == INT32_MIN && b == -1) TRAP(TrapKind::IntegerOverflow);
-  --sp;
-  put(sp[-1], int32_t(a / b));
-  NEXT();
-}
-DEF(I32DivU) {
-  uint32_t b = sp[-1].u32, a = sp[-2].u32;
-  if (b == 0) TRAP(TrapKind::IntegerDivideByZero);
-  --sp;
-  put(sp[-1], uint32_t(a / b));
-  NEXT();
-}
-DEF(I32RemS) {
-  int32_t b = sp[-1].i32, a = sp[-2].i32;
-  if (b == 0) TRAP(TrapKind::IntegerDivideByZero);
-  --sp;
-  put(sp[-1], int32_t(b == -1 ? 0 : a % b));
-  NEXT();
-}
-DEF(I32RemU) {
-  uint32_t b = sp[-1].u32, a = sp[-2].u32;
-  if (b == 0) TRAP(TrapKind::IntegerDivideByZero);
-  --sp;
-  put(sp[-1], uint32_t(a % b));
-  NEXT();
-}
+// Division traps on a zero divisor; signed division also on MIN / -1,
+// whose remainder is 0 (C++ leaves both undefined).
+#define DIVOP(name, field, T, overflow_traps, expr)                        \
+  DEF(name) {                                                              \
+    T b = sp[-1].field, a = sp[-2].field;                                  \
+    if (b == 0) TRAP(TrapKind::IntegerDivideByZero);                       \
+    if constexpr (overflow_traps)                                          \
+      if (a == std::numeric_limits<T>::min() && b == T(-1)) TRAP(TrapKind::IntegerOverflow); \
+    --sp;                                                                  \
+    put(sp[-1], T(expr));                                                  \
+    NEXT();                                                                \
+  }
+DIVOP(I32DivS, i32, int32_t, true, a / b)
+DIVOP(I32DivU, u32, uint32_t, false, a / b)
+DIVOP(I32RemS, i32, int32_t, false, b == -1 ? 0 : a % b)
+DIVOP(I32RemU, u32, uint32_t, false, a % b)
 BINOP(I32And, u32, a & b)
 BINOP(I32Or, u32, a | b)
 BINOP(I32Xor, u32, a ^ b)
@@ -739,35 +679,10 @@ UNOP(I64Popcnt, u64, uint64_t(__builtin_popcountll(a)))
 BINOP(I64Add, u64, a + b)
 BINOP(I64Sub, u64, a - b)
 BINOP(I64Mul, u64, a * b)
-DEF(I64DivS) {
-  int64_t b = sp[-1].i64, a = sp[-2].i64;
-  if (b == 0) TRAP(TrapKind::IntegerDivideByZero);
-  if (a == INT64_MIN && b == -1) TRAP(TrapKind::IntegerOverflow);
-  --sp;
-  sp[-1].i64 = a / b;
-  NEXT();
-}
-DEF(I64DivU) {
-  uint64_t b = sp[-1].u64, a = sp[-2].u64;
-  if (b == 0) TRAP(TrapKind::IntegerDivideByZero);
-  --sp;
-  sp[-1].u64 = a / b;
-  NEXT();
-}
-DEF(I64RemS) {
-  int64_t b = sp[-1].i64, a = sp[-2].i64;
-  if (b == 0) TRAP(TrapKind::IntegerDivideByZero);
-  --sp;
-  sp[-1].i64 = b == -1 ? 0 : a % b;
-  NEXT();
-}
-DEF(I64RemU) {
-  uint64_t b = sp[-1].u64, a = sp[-2].u64;
-  if (b == 0) TRAP(TrapKind::IntegerDivideByZero);
-  --sp;
-  sp[-1].u64 = a % b;
-  NEXT();
-}
+DIVOP(I64DivS, i64, int64_t, true, a / b)
+DIVOP(I64DivU, u64, uint64_t, false, a / b)
+DIVOP(I64RemS, i64, int64_t, false, b == -1 ? 0 : a % b)
+DIVOP(I64RemU, u64, uint64_t, false, a % b)
 BINOP(I64And, u64, a & b)
 BINOP(I64Or, u64, a | b)
 BINOP(I64Xor, u64, a ^ b)

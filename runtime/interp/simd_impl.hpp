@@ -7,6 +7,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "runtime/interp/immediates.hpp"
 #include "runtime/interp/slot.hpp"
 
 // Backend choice. WISP_SIMD_PORTABLE=1 (CMake option of the same name)
@@ -147,23 +148,6 @@ inline V insert_lane(V v, unsigned lane, T x) {
   E e;
   std::memcpy(&e, &x, sizeof(E));
   return select(index == splat<V>(lane), splat<V>(e), v);
-}
-
-// Immediates. Code is validated, so LEBs are well-formed and at most five
-// bytes, but they may be non-minimal: decode, don't assume one byte.
-inline uint32_t read_u32(const uint8_t*& pc) {
-  uint32_t v = *pc++;
-  if (v < 0x80) [[likely]]
-    return v;
-  v &= 0x7F;
-  unsigned shift = 7;
-  uint8_t b;
-  do {
-    b = *pc++;
-    v |= uint32_t(b & 0x7F) << shift;
-    shift += 7;
-  } while (b & 0x80);
-  return v;
 }
 
 // memarg (align, offset) -> host address of a u32 Wasm address. Alignment

@@ -1,0 +1,72 @@
+// Decoding immediates of validated code, shared by the interpreter's
+// handlers and the SIMD handlers: no bounds or overflow checks (the
+// validator did them), just the arithmetic.
+#pragma once
+#include <cstdint>
+
+namespace wisp {
+
+// Immediates in validated code are well-formed LEB128 (possibly
+// non-minimal); one byte is the overwhelmingly common case, tested first
+// by the callers. The longer forms are decoded
+// inline too: an out-of-line call would give every handler a stack frame.
+// The decoders return the new pc instead of taking &pc: a local whose
+// address escapes would stop GCC from turning tail calls into jumps.
+template <class T>
+struct Leb {
+  T value;
+  const uint8_t* pc;
+};
+
+[[gnu::always_inline]] inline Leb<uint32_t> read_u32_slow(const uint8_t* pc) {
+  uint32_t result = 0;
+  unsigned shift = 0;
+  uint8_t b;
+  do {
+    b = *pc++;
+    result |= uint32_t(b & 0x7F) << shift;
+    shift += 7;
+  } while (b & 0x80);
+  return {result, pc};
+}
+
+[[gnu::always_inline]] inline Leb<int32_t> read_s32_slow(const uint8_t* pc) {
+  uint32_t result = 0;
+  unsigned shift = 0;
+  uint8_t b;
+  do {
+    b = *pc++;
+    result |= uint32_t(b & 0x7F) << shift;
+    shift += 7;
+  } while (b & 0x80);
+  if (shift < 32 && (b & 0x40)) result |= ~uint32_t(0) << shift;
+  return {int32_t(result), pc};
+}
+
+[[gnu::always_inline]] inline Leb<int64_t> read_s64_slow(const uint8_t* pc) {
+  uint64_t result = 0;
+  unsigned shift = 0;
+  uint8_t b;
+  do {
+    b = *pc++;
+    result |= uint64_t(b & 0x7F) << shift;
+    shift += 7;
+  } while (b & 0x80);
+  if (shift < 64 && (b & 0x40)) result |= ~uint64_t(0) << shift;
+  return {int64_t(result), pc};
+}
+
+// For code that keeps pc in memory anyway (the SIMD handlers take it by
+// reference): the one-byte fast path, then the general decoder.
+inline uint32_t read_u32(const uint8_t*& pc) {
+  uint32_t v = *pc;
+  if (v < 0x80) [[likely]] {
+    ++pc;
+    return v;
+  }
+  auto r = read_u32_slow(pc);
+  pc = r.pc;
+  return r.value;
+}
+
+}  // namespace wisp
