@@ -13,7 +13,18 @@ struct HostData {
   uint32_t nparams = 0;
   uint32_t nresults = 0;
   bool first_is_i32 = false;
+  // Call back into the calling instance (its export number `target`,
+  // modulo the count, with zero arguments) before returning: host re-entry,
+  // which nests Store::call inside a running call.
+  bool reenter = false;
+  uint32_t target = 0;
 };
+
+Value zero_of(ValType t) {
+  Value v;  // all bits zero: 0, +0.0, null
+  v.type = t;
+  return v;
+}
 
 // Zeroes the results; traps with a host error if the first argument is the
 // i32 0xDEAD, so wasm that computes it reaches the host-trap path.
@@ -22,6 +33,21 @@ TrapKind dummy(HostContext& ctx, Slot* args) {
   if (d->first_is_i32 && d->nparams > 0 && args[0].u32 == 0xDEAD) {
     ctx.message = "dummy import trapped";
     return TrapKind::HostError;
+  }
+  if (d->reenter && ctx.caller) {
+    std::vector<FuncInst*> funcs;
+    for (const Export& e : ctx.caller->module->exports)
+      if (e.kind == ExternKind::Func) funcs.push_back(ctx.caller->funcs[e.index]);
+    if (!funcs.empty()) {
+      FuncInst* f = funcs[d->target % funcs.size()];
+      std::vector<Value> inner;
+      for (ValType t : f->type().params) inner.push_back(zero_of(t));
+      CallResult r = ctx.store->call(f, inner);
+      if (auto* t = std::get_if<Trap>(&r)) {
+        ctx.message = "re-entered call trapped: " + t->message;
+        return TrapKind::HostError;
+      }
+    }
   }
   for (uint32_t i = 0; i < d->nresults; ++i) std::memset(&args[i], 0, sizeof(Slot));
   return TrapKind::None;
@@ -80,6 +106,7 @@ void instantiate_and_run(std::shared_ptr<const Module> m, const uint8_t* seed, s
   cfg.value_stack_bytes = limits.value_stack_bytes;
   Store store(cfg);
 
+  Seed s(seed, seed_size);
   std::vector<HostData> host_data(m->imports.size());
   std::vector<Extern> imports;
   for (size_t i = 0; i < m->imports.size(); ++i) {
@@ -88,7 +115,8 @@ void instantiate_and_run(std::shared_ptr<const Module> m, const uint8_t* seed, s
       case ExternKind::Func: {
         const FuncType& ft = m->func_type(im.index);
         host_data[i] = {uint32_t(ft.params.size()), uint32_t(ft.results.size()),
-                        !ft.params.empty() && ft.params[0] == ValType::I32};
+                        !ft.params.empty() && ft.params[0] == ValType::I32, (s.next(1) & 3) == 0,
+                        uint32_t(s.next(1))};
         imports.push_back({ExternKind::Func, store.host_func(ft, dummy, &host_data[i], "dummy")});
         break;
       }
@@ -105,9 +133,9 @@ void instantiate_and_run(std::shared_ptr<const Module> m, const uint8_t* seed, s
         break;
       }
       case ExternKind::Global: {
-        Value zero;
-        zero.type = m->globals[im.index].type.type;
-        imports.push_back({ExternKind::Global, store.global(m->globals[im.index].type, zero)});
+        // A default Value, as an embedder would write it (this once held
+        // garbage in a null reference: regressions/.../null-funcref-global-garbage).
+        imports.push_back({ExternKind::Global, store.global(m->globals[im.index].type, zero_of(m->globals[im.index].type.type))});
         break;
       }
     }
@@ -124,7 +152,6 @@ void instantiate_and_run(std::shared_ptr<const Module> m, const uint8_t* seed, s
     return;
   }
   ++st.instantiated;
-  Seed s(seed, seed_size);
   for (const Export& e : m->exports) {
     if (e.kind != ExternKind::Func) continue;
     FuncInst* f = (*inst)->func_export(e.name);

@@ -1,6 +1,7 @@
 // Store, Linker and instantiation (the spec's "instantiate" algorithm for
 // 2.0: resolve imports, allocate, initialise globals, tables and memories
 // from segments in order, then run the start function).
+#include <pthread.h>
 #include <sys/mman.h>
 
 #include <algorithm>
@@ -190,6 +191,39 @@ static std::vector<TrapFrame> backtrace(const ExecContext& c, const Frame* from,
   return out;
 }
 
+// Host functions may call back into wasm (Store::call from inside a host
+// function), and every such nesting costs native stack: the interpreter,
+// run_guarded and the host's own frames, ~1.2 KB a level in a release
+// build. max_call_depth bounds wasm frames, not native ones, so with the
+// default 20000 frames a guest recursing through a re-entrant import
+// overflowed an 8 MB thread stack (SIGSEGV) at ~6000 levels. A nested call
+// now traps "call stack exhausted" while this much of the thread's stack is
+// still free.
+static constexpr size_t kNativeStackReserve = 128 << 10;
+
+// True when the caller runs in the last kNativeStackReserve bytes of this
+// thread's stack. A frame outside the thread's stack (a fiber's own stack)
+// is never refused: its bounds are not known here.
+static bool native_stack_low(uintptr_t frame) {
+  struct Bounds {
+    uintptr_t lo = 0, hi = 0;
+  };
+  thread_local const Bounds b = [] {
+    Bounds r;
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0) return r;
+    void* lo = nullptr;
+    size_t size = 0;
+    if (pthread_attr_getstack(&attr, &lo, &size) == 0 && size > 2 * kNativeStackReserve) {
+      r.lo = uintptr_t(lo);
+      r.hi = uintptr_t(lo) + size;
+    }
+    pthread_attr_destroy(&attr);
+    return r;
+  }();
+  return frame >= b.lo && frame < b.lo + kNativeStackReserve && frame < b.hi;
+}
+
 CallResult Store::call(FuncInst* f, std::span<const Value> args) {
   Trap trap;
   trap.kind = TrapKind::HostError;
@@ -214,7 +248,8 @@ CallResult Store::call(FuncInst* f, std::span<const Value> args) {
   }
   Slot* base = c.stack_top;
   size_t need = std::max(ft.params.size(), ft.results.size());
-  if (base + need > c.stack_limit) {
+  if (base + need > c.stack_limit ||
+      native_stack_low(uintptr_t(__builtin_frame_address(0)))) {
     trap.kind = TrapKind::StackExhausted;
     trap.message = trap_message(trap.kind);
     return trap;
