@@ -13,7 +13,7 @@ namespace wisp::fuzz {
 struct RunLimits {
   uint64_t fuel = 100000;                // instructions per call (and for instantiation)
   uint64_t max_memory_bytes = 16 << 20;  // every memory
-  uint32_t max_call_depth = 300;
+  uint32_t max_call_depth = 300;         // one input in eight: StoreConfig's default
   size_t value_stack_bytes = 1 << 20;
   uint32_t max_table_min = 100000;       // imported tables are made with their minimum
 };
