@@ -60,14 +60,27 @@ Result<std::shared_ptr<Module>> load_module(std::vector<uint8_t> bytes) {
 
 std::string format_trap(const Trap& t) {
   std::string s = t.message;
-  for (const TrapFrame& f : t.backtrace) {
-    s += "\n  at ";
-    s += f.name.empty() ? "<func " + std::to_string(f.func) + ">" : f.name;
+  auto line = [](const TrapFrame& f) {
+    std::string l = "\n  at ";
+    l += f.name.empty() ? "<func " + std::to_string(f.func) + ">" : f.name;
     if (f.offset >= 0) {
       char buf[32];
       snprintf(buf, sizeof buf, " (offset 0x%llx)", (unsigned long long)f.offset);
-      s += buf;
+      l += buf;
     }
+    return l;
+  };
+  // Deep recursion ends in thousands of identical frames: print each run of
+  // equal frames once, with its count.
+  const auto& bt = t.backtrace;
+  for (size_t i = 0; i < bt.size();) {
+    size_t j = i + 1;
+    while (j < bt.size() && bt[j].func == bt[i].func && bt[j].offset == bt[i].offset &&
+           bt[j].name == bt[i].name)
+      ++j;
+    s += line(bt[i]);
+    if (j - i > 1) s += "\n  ... the frame above " + std::to_string(j - i - 1) + " more times";
+    i = j;
   }
   return s;
 }
