@@ -18,29 +18,39 @@ struct Leb {
   const uint8_t* pc;
 };
 
+// 32-bit LEBs are unrolled: wasm-ld pads every relocatable index (call
+// targets, global indices, data addresses) to 5 bytes, so the long form is
+// common in real code, and a loop's exit branch mispredicted where a
+// straight line of per-length branches predicts per site.
 [[gnu::always_inline]] inline Leb<uint32_t> read_u32_slow(const uint8_t* pc) {
-  uint32_t result = 0;
-  unsigned shift = 0;
-  uint8_t b;
-  do {
-    b = *pc++;
-    result |= uint32_t(b & 0x7F) << shift;
-    shift += 7;
-  } while (b & 0x80);
-  return {result, pc};
+  uint32_t b = pc[0], v = b & 0x7F;
+  b = pc[1];
+  v |= (b & 0x7F) << 7;
+  if (b < 0x80) return {v, pc + 2};
+  b = pc[2];
+  v |= (b & 0x7F) << 14;
+  if (b < 0x80) return {v, pc + 3};
+  b = pc[3];
+  v |= (b & 0x7F) << 21;
+  if (b < 0x80) return {v, pc + 4};
+  v |= uint32_t(pc[4]) << 28;  // validated: the fifth byte is the last
+  return {v, pc + 5};
 }
 
 [[gnu::always_inline]] inline Leb<int32_t> read_s32_slow(const uint8_t* pc) {
-  uint32_t result = 0;
-  unsigned shift = 0;
-  uint8_t b;
-  do {
-    b = *pc++;
-    result |= uint32_t(b & 0x7F) << shift;
-    shift += 7;
-  } while (b & 0x80);
-  if (shift < 32 && (b & 0x40)) result |= ~uint32_t(0) << shift;
-  return {int32_t(result), pc};
+  uint32_t b = pc[0], v = b & 0x7F;
+  if (b < 0x80) return {int32_t(v << 25) >> 25, pc + 1};
+  b = pc[1];
+  v |= (b & 0x7F) << 7;
+  if (b < 0x80) return {int32_t(v << 18) >> 18, pc + 2};
+  b = pc[2];
+  v |= (b & 0x7F) << 14;
+  if (b < 0x80) return {int32_t(v << 11) >> 11, pc + 3};
+  b = pc[3];
+  v |= (b & 0x7F) << 21;
+  if (b < 0x80) return {int32_t(v << 4) >> 4, pc + 4};
+  v |= uint32_t(pc[4]) << 28;  // validated: the upper bits only sign-extend
+  return {int32_t(v), pc + 5};
 }
 
 [[gnu::always_inline]] inline Leb<int64_t> read_s64_slow(const uint8_t* pc) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/interp/immediates.hpp"
 #include "runtime/leb128.hpp"
 
 namespace wisp {
@@ -410,6 +411,59 @@ TEST(Leb128, RoundTrips) {
       EXPECT_EQ(s33v, sv);
     } else {
       EXPECT_TRUE(st == LebStatus::TooLong || st == LebStatus::TooLarge);
+    }
+  }
+}
+
+// ---- the interpreter's decoders of validated immediates ---------------------------
+
+// read_u32_slow/read_s32_slow are unrolled by length; for every value class
+// and every (padded) length the validator accepts they must agree with it.
+// A trailing `end` byte stands for what follows the immediate in a body.
+TEST(Leb128, InterpreterDecodersAgreeWithTheValidatingDecoder) {
+  std::mt19937_64 rng(7);
+  std::vector<int64_t> values = {0, 1, 63, 64, 127, 128, 8191, 8192, (1 << 21) - 1, 1 << 21,
+                                 (1 << 28) - 1, 1 << 28, INT32_MAX, -1, -64, -65, -8192,
+                                 -8193, INT32_MIN, int64_t(UINT32_MAX)};
+  for (int i = 0; i < 2000; ++i) values.push_back(int64_t(int32_t(rng() >> (rng() % 32))));
+  for (int64_t v : values) {
+    for (size_t len = 1; len <= 5; ++len) {
+      if (v >= 0 && v <= int64_t(UINT32_MAX)) {
+        Bytes b;
+        write_uleb(b, uint64_t(v));
+        while (b.size() < len) {  // pad: 0x80 continuation bytes, then a final 0x00
+          b.back() |= 0x80;
+          b.push_back(0);
+        }
+        if (b.size() == len) {
+          b.push_back(0x0B);
+          const uint8_t* p = b.data();
+          uint32_t want{};
+          ASSERT_EQ(read_uleb<32>(p, b.data() + b.size(), want), LebStatus::Ok);
+          if (b[0] & 0x80) {  // the interpreter calls it only for the long forms
+            auto got = read_u32_slow(b.data());
+            EXPECT_EQ(got.value, want) << v << " in " << len << " bytes";
+            EXPECT_EQ(got.pc, p) << v << " in " << len << " bytes";
+          }
+        }
+      }
+      if (v >= INT32_MIN && v <= INT32_MAX) {
+        Bytes b;
+        write_sleb(b, v);
+        while (b.size() < len) {  // pad with sign copies
+          b.back() |= 0x80;
+          b.push_back(v < 0 ? 0x7F : 0x00);
+        }
+        if (b.size() == len) {
+          b.push_back(0x0B);
+          const uint8_t* p = b.data();
+          int32_t want{};
+          ASSERT_EQ(read_sleb<32>(p, b.data() + b.size(), want), LebStatus::Ok);
+          auto got = read_s32_slow(b.data());
+          EXPECT_EQ(got.value, want) << v << " in " << len << " bytes";
+          EXPECT_EQ(got.pc, p) << v << " in " << len << " bytes";
+        }
+      }
     }
   }
 }
