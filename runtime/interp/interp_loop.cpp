@@ -230,19 +230,24 @@ inline void copy(Slot& d, const Slot& s) {
   }
 
 // Branch taken: `op` is the branch's opcode byte, e its side-table entry.
+// Most branches in compiled code carry no values to move; those that do
+// continue in h_BranchDrop, so the common handlers need no spare register
+// for the copy loop (with it inline, clang pushed %rbp in every br_if).
 #define TAKE_BRANCH(op, e)                                                      \
   do {                                                                          \
     const SideEntry* e_ = (e);                                                  \
     pc = (op) + e_->pc_delta;                                                   \
-    uint32_t drop_ = e_->drop;                                                  \
-    if (drop_) {                                                                \
-      uint32_t keep_ = e_->keep;                                                \
-      Slot* dst_ = sp - keep_ - drop_;                                          \
-      for (uint32_t i_ = 0; i_ < keep_; ++i_) copy<Wide>(dst_[i_], sp[int64_t(i_) - keep_]); \
-      sp -= drop_;                                                              \
+    if (e_->drop) [[unlikely]] {                                                \
+      stp = e_;                                                                 \
+      WISP_MUSTTAIL return h_BranchDrop<Fuel, Wide>(PASS);                      \
     }                                                                           \
     stp = e_ + e_->stp_delta;                                                   \
   } while (0)
+
+// The rest of a taken branch that drops values: pc is already the target,
+// stp the branch's side-table entry.
+template <bool Fuel, bool Wide>
+[[gnu::noinline]] WISP_CC void h_BranchDrop(ARGS);
 
 // Enters a wasm function: the arguments on the stack become its first
 // locals; the caller's state goes into its frame.
@@ -331,6 +336,16 @@ DEF(If) {
 }
 DEF(Else) {
   TAKE_BRANCH(pc - 1, stp);
+  NEXT();
+}
+template <bool Fuel, bool Wide>
+[[gnu::noinline]] WISP_CC void h_BranchDrop(ARGS) {
+  const SideEntry* e = stp;
+  uint32_t keep = e->keep, drop = e->drop;
+  Slot* dst = sp - keep - drop;
+  for (uint32_t i = 0; i < keep; ++i) copy<Wide>(dst[i], sp[int64_t(i) - keep]);
+  sp -= drop;
+  stp = e + e->stp_delta;
   NEXT();
 }
 DEF(Return);

@@ -38,20 +38,28 @@ inline F trunc(F x) { return std::isnan(x) ? quiet(x) : std::trunc(x); }
 inline float nearest(float x) { return std::isnan(x) ? quiet(x) : std::nearbyintf(x); }
 inline double nearest(double x) { return std::isnan(x) ? quiet(x) : std::nearbyint(x); }
 
-// Range checks for trapping truncation: the bounds are exactly
-// representable, so comparing in the source type is exact.
-// x is in range when trunc(x) is; trunc is exact, and so are the bounds.
+// Range checks for trapping truncation, without computing trunc(x) (a
+// libm call on baseline x86-64): x is in range when trunc(x) is. The
+// bounds are integers and exactly representable, so comparing x in its own
+// type is exact: trunc(x) < hi iff x < hi, and trunc(x) > -1 iff x > -1.
+// The signed lower bound is trunc(x) >= lo, i.e. x > lo - 1; where lo - 1
+// is not representable (f32 to any, f64 to i64) no value lies between it
+// and lo, and x >= lo says the same.
 template <class I, class F>
 inline TrapKind trunc_check(F x) {
   if (std::isnan(x)) return TrapKind::InvalidConversion;
-  F t = std::trunc(x);
   if constexpr (std::is_signed_v<I>) {
     constexpr F lo = F(std::numeric_limits<I>::min());  // -2^(n-1)
     constexpr F hi = -lo;                               // 2^(n-1)
-    if (!(t >= lo && t < hi)) return TrapKind::IntegerOverflow;
+    bool ok;
+    if constexpr (std::is_same_v<F, double> && sizeof(I) == 4)
+      ok = x > lo - 1.0 && x < hi;  // -2^31 - 1 is a double
+    else
+      ok = x >= lo && x < hi;
+    if (!ok) return TrapKind::IntegerOverflow;
   } else {
     constexpr F hi = F(std::numeric_limits<I>::max() / 2 + 1) * F(2);  // 2^n
-    if (!(t > F(-1) && t < hi)) return TrapKind::IntegerOverflow;
+    if (!(x > F(-1) && x < hi)) return TrapKind::IntegerOverflow;
   }
   return TrapKind::None;
 }
