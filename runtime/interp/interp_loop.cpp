@@ -37,8 +37,9 @@ namespace {
 // Handlers that do not touch some of the state still pass it on.
 #define ARGS                                                                     \
   const uint8_t *pc, [[maybe_unused]] Slot *sp, [[maybe_unused]] Slot *fp,      \
-      [[maybe_unused]] uint8_t *mem, [[maybe_unused]] const SideEntry *stp, ExecContext *t
-#define PASS pc, sp, fp, mem, stp, t
+      [[maybe_unused]] uint8_t *mem, [[maybe_unused]] const SideEntry *stp, ExecContext *t, \
+      [[maybe_unused]] const void *disp
+#define PASS pc, sp, fp, mem, stp, t, disp
 
 using Handler = WISP_CC void (*)(ARGS);
 
@@ -173,7 +174,7 @@ inline void copy(Slot& d, const Slot& s) {
         return trap_exit(t, pc, TrapKind::OutOfFuel);                   \
       --t->fuel;                                                        \
     }                                                                   \
-    WISP_MUSTTAIL return Tables<Fuel, Wide>::main[*pc](pc + 1, sp, fp, mem, stp, t); \
+    WISP_MUSTTAIL return static_cast<const Handler*>(disp)[*pc](pc + 1, sp, fp, mem, stp, t, disp); \
   } while (0)
 
 // Dispatch into the handler set of another function (after a call or return).
@@ -184,9 +185,8 @@ inline void copy(Slot& d, const Slot& s) {
         return trap_exit(t, pc, TrapKind::OutOfFuel);                   \
       --t->fuel;                                                        \
     }                                                                   \
-    if (wide)                                                           \
-      WISP_MUSTTAIL return Tables<Fuel, true>::main[*pc](pc + 1, sp, fp, mem, stp, t); \
-    WISP_MUSTTAIL return Tables<Fuel, false>::main[*pc](pc + 1, sp, fp, mem, stp, t); \
+    disp = (wide) ? Tables<Fuel, true>::main.data() : Tables<Fuel, false>::main.data(); \
+    WISP_MUSTTAIL return static_cast<const Handler*>(disp)[*pc](pc + 1, sp, fp, mem, stp, t, disp); \
   } while (0)
 
 #define TRAP(kind) return trap_exit(t, pc, (kind))
@@ -990,11 +990,11 @@ TrapKind run(ExecContext& ctx, FuncInst* entry) {
   if (ctx.fuel_enabled) {
     if (ctx.fuel == 0) return ctx.trap = TrapKind::OutOfFuel;
     --ctx.fuel;
-    if (entry->wide) Tables<true, true>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx);
-    else Tables<true, false>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx);
+    if (entry->wide) Tables<true, true>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx, Tables<true, true>::main.data());
+    else Tables<true, false>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx, Tables<true, false>::main.data());
   } else {
-    if (entry->wide) Tables<false, true>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx);
-    else Tables<false, false>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx);
+    if (entry->wide) Tables<false, true>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx, Tables<false, true>::main.data());
+    else Tables<false, false>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx, Tables<false, false>::main.data());
   }
   if (ctx.trap == TrapKind::None) ctx.frame_top = frame - 1;
   return ctx.trap;
