@@ -53,17 +53,26 @@ struct Leb {
   return {int32_t(v), pc + 5};
 }
 
+// Unrolled as well, so every shift is a constant (a shift by %cl is three
+// uops on Intel): compilers emit i64 constants (hashes, masks) as long LEBs.
 [[gnu::always_inline]] inline Leb<int64_t> read_s64_slow(const uint8_t* pc) {
-  uint64_t result = 0;
-  unsigned shift = 0;
-  uint8_t b;
-  do {
-    b = *pc++;
-    result |= uint64_t(b & 0x7F) << shift;
-    shift += 7;
-  } while (b & 0x80);
-  if (shift < 64 && (b & 0x40)) result |= ~uint64_t(0) << shift;
-  return {int64_t(result), pc};
+  uint64_t v = 0;
+#define WISP_S64_STEP(i)                                               \
+  {                                                                    \
+    uint64_t b = pc[i];                                                \
+    v |= (b & 0x7F) << (7 * i);                                        \
+    if (b < 0x80) {                                                    \
+      constexpr unsigned up = 64 - 7 * (i + 1); /* bits above the value */ \
+      return {int64_t(v << up) >> up, pc + i + 1};                     \
+    }                                                                  \
+  }
+  WISP_S64_STEP(0) WISP_S64_STEP(1) WISP_S64_STEP(2) WISP_S64_STEP(3) WISP_S64_STEP(4)
+  WISP_S64_STEP(5) WISP_S64_STEP(6) WISP_S64_STEP(7)
+#undef WISP_S64_STEP
+  v |= uint64_t(pc[8] & 0x7F) << 56;
+  if (pc[8] < 0x80) return {int64_t(v << 1) >> 1, pc + 9};
+  v |= uint64_t(pc[9]) << 63;  // validated: the tenth byte is the last
+  return {int64_t(v), pc + 10};
 }
 
 // For code that keeps pc in memory anyway (the SIMD handlers take it by

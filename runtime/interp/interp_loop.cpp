@@ -20,8 +20,12 @@
 // preserve_none: every register carries arguments and none is callee-saved,
 // so handlers neither spill the state nor push/pop around it.
 #define WISP_CC __attribute__((preserve_none))
+#define WISP_DISP_REG 1
 #else
 #define WISP_CC
+// Without preserve_none a seventh argument goes on the stack: the handlers
+// then index the table by its address instead.
+#define WISP_DISP_REG 0
 #endif
 #if defined(__clang__)
 #define WISP_MUSTTAIL [[clang::musttail]]
@@ -37,9 +41,17 @@ namespace {
 // Handlers that do not touch some of the state still pass it on.
 #define ARGS                                                                     \
   const uint8_t *pc, [[maybe_unused]] Slot *sp, [[maybe_unused]] Slot *fp,      \
-      [[maybe_unused]] uint8_t *mem, [[maybe_unused]] const SideEntry *stp, ExecContext *t, \
-      [[maybe_unused]] const void *disp
+      [[maybe_unused]] uint8_t *mem, [[maybe_unused]] const SideEntry *stp, ExecContext *t \
+      WISP_DISP_PARAM
+#if WISP_DISP_REG
+#define WISP_DISP_PARAM , [[maybe_unused]] const void *disp
+#define WISP_DISP_ARG(...) , (__VA_ARGS__)
 #define PASS pc, sp, fp, mem, stp, t, disp
+#else
+#define WISP_DISP_PARAM
+#define WISP_DISP_ARG(...)
+#define PASS pc, sp, fp, mem, stp, t
+#endif
 
 using Handler = WISP_CC void (*)(ARGS);
 
@@ -166,6 +178,12 @@ inline void copy(Slot& d, const Slot& s) {
   else d.u64 = s.u64;
 }
 
+#if WISP_DISP_REG
+#define DISP_TABLE(fuel, wide) static_cast<const Handler*>(disp)
+#else
+#define DISP_TABLE(fuel, wide) Tables<fuel, wide>::main
+#endif
+
 // Dispatch the instruction at pc. With fuel, every instruction costs one.
 #define NEXT()                                                          \
   do {                                                                  \
@@ -174,7 +192,7 @@ inline void copy(Slot& d, const Slot& s) {
         return trap_exit(t, pc, TrapKind::OutOfFuel);                   \
       --t->fuel;                                                        \
     }                                                                   \
-    WISP_MUSTTAIL return static_cast<const Handler*>(disp)[*pc](pc + 1, sp, fp, mem, stp, t, disp); \
+    WISP_MUSTTAIL return DISP_TABLE(Fuel, Wide)[*pc](pc + 1, sp, fp, mem, stp, t WISP_DISP_ARG(disp)); \
   } while (0)
 
 // Dispatch into the handler set of another function (after a call or return).
@@ -185,8 +203,9 @@ inline void copy(Slot& d, const Slot& s) {
         return trap_exit(t, pc, TrapKind::OutOfFuel);                   \
       --t->fuel;                                                        \
     }                                                                   \
-    disp = (wide) ? Tables<Fuel, true>::main.data() : Tables<Fuel, false>::main.data(); \
-    WISP_MUSTTAIL return static_cast<const Handler*>(disp)[*pc](pc + 1, sp, fp, mem, stp, t, disp); \
+    if (wide)                                                           \
+      WISP_MUSTTAIL return Tables<Fuel, true>::main[*pc](pc + 1, sp, fp, mem, stp, t WISP_DISP_ARG(Tables<Fuel, true>::main.data())); \
+    WISP_MUSTTAIL return Tables<Fuel, false>::main[*pc](pc + 1, sp, fp, mem, stp, t WISP_DISP_ARG(Tables<Fuel, false>::main.data())); \
   } while (0)
 
 #define TRAP(kind) return trap_exit(t, pc, (kind))
@@ -990,11 +1009,11 @@ TrapKind run(ExecContext& ctx, FuncInst* entry) {
   if (ctx.fuel_enabled) {
     if (ctx.fuel == 0) return ctx.trap = TrapKind::OutOfFuel;
     --ctx.fuel;
-    if (entry->wide) Tables<true, true>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx, Tables<true, true>::main.data());
-    else Tables<true, false>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx, Tables<true, false>::main.data());
+    if (entry->wide) Tables<true, true>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx WISP_DISP_ARG(Tables<true, true>::main.data()));
+    else Tables<true, false>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx WISP_DISP_ARG(Tables<true, false>::main.data()));
   } else {
-    if (entry->wide) Tables<false, true>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx, Tables<false, true>::main.data());
-    else Tables<false, false>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx, Tables<false, false>::main.data());
+    if (entry->wide) Tables<false, true>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx WISP_DISP_ARG(Tables<false, true>::main.data()));
+    else Tables<false, false>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx WISP_DISP_ARG(Tables<false, false>::main.data()));
   }
   if (ctx.trap == TrapKind::None) ctx.frame_top = frame - 1;
   return ctx.trap;

@@ -468,5 +468,31 @@ TEST(Leb128, InterpreterDecodersAgreeWithTheValidatingDecoder) {
   }
 }
 
+TEST(Leb128, InterpreterS64DecoderAgreesWithTheValidatingDecoder) {
+  std::mt19937_64 rng(11);
+  std::vector<int64_t> values = {0, 1, -1, 63, -64, 64, -65, INT64_MAX, INT64_MIN,
+                                 int64_t(1) << 62, -(int64_t(1) << 62), int64_t(1) << 55,
+                                 -(int64_t(1) << 55) - 1};
+  for (int i = 0; i < 4000; ++i) values.push_back(int64_t(rng()) >> (rng() % 64));
+  for (int64_t v : values) {
+    for (size_t len = 1; len <= 10; ++len) {
+      Bytes b;
+      write_sleb(b, v);
+      while (b.size() < len) {  // pad with sign copies
+        b.back() |= 0x80;
+        b.push_back(v < 0 ? 0x7F : 0x00);
+      }
+      if (b.size() != len) continue;
+      b.push_back(0x0B);
+      const uint8_t* p = b.data();
+      int64_t want{};
+      ASSERT_EQ(read_sleb<64>(p, b.data() + b.size(), want), LebStatus::Ok);
+      auto got = read_s64_slow(b.data());
+      EXPECT_EQ(got.value, want) << v << " in " << len << " bytes";
+      EXPECT_EQ(got.pc, p) << v << " in " << len << " bytes";
+    }
+  }
+}
+
 }  // namespace
 }  // namespace wisp
