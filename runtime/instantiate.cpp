@@ -261,8 +261,13 @@ CallResult Store::call(FuncInst* f, std::span<const Value> args) {
   }
   Slot* base = c.stack_top;
   size_t need = std::max(ft.params.size(), ft.results.size());
+  // Only a nested call (a host function calling back into wasm) can recurse
+  // natively; the outermost one skips the check, and with it the stack
+  // bounds query (pthread_getattr_np reads /proc/self/maps on the main
+  // thread: tens of microseconds of every `wisp run`).
+  const bool nested = c.frame_top >= c.frames_base;
   if (base + need > c.stack_limit ||
-      native_stack_low(uintptr_t(__builtin_frame_address(0)))) {
+      (nested && native_stack_low(uintptr_t(__builtin_frame_address(0))))) {
     trap.kind = TrapKind::StackExhausted;
     trap.message = trap_message(trap.kind);
     return trap;

@@ -236,6 +236,9 @@ int cmd_run(int argc, char** argv) {
   // A guest writing to a closed pipe gets EPIPE from fd_write, as a native
   // program that ignores SIGPIPE would, instead of killing wisp.
   signal(SIGPIPE, SIG_IGN);
+  // One module, one run: a memory reservation is never reused, so do not
+  // keep (and scrub) it for reuse when the store goes away at exit.
+  LinearMemory::configure_reservation_cache(0, 0);
   Store store(o.store);
   Linker linker;
   wasi::add_to_linker(linker, store, *wasi_ctx.value());
