@@ -282,9 +282,9 @@ bool Decoder::function_section() {
   declared_funcs_ = n;
   m_.funcs.reserve(m_.funcs.size() + reserve_bound(n, r_));
   for (uint32_t i = 0; i < n; ++i) {
-    Function f;
-    if (!r_.u32(f.type)) return false;
-    m_.funcs.push_back(f);
+    // Read into place: a local copied in whole right after its 4-byte
+    // field was written stalled on store forwarding.
+    if (!r_.u32(m_.funcs.emplace_back().type)) return false;
   }
   return true;
 }

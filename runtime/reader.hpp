@@ -60,8 +60,30 @@ class Reader {
     p_ += n;
     return true;
   }
+  // One-byte LEBs are inline at every call site; the rest (and all error
+  // handling) is out of line, which keeps the validator's loop small.
   template <unsigned Bits = 32, class T>
-  bool uleb(T& out) {
+  [[gnu::always_inline]] bool uleb(T& out) {
+    if constexpr (Bits >= 7) {
+      if (p_ < end_ && *p_ < 0x80) [[likely]] {
+        out = *p_++;
+        return true;
+      }
+    }
+    return uleb_slow<Bits>(out);
+  }
+  template <unsigned Bits = 32, class T>
+  [[gnu::always_inline]] bool sleb(T& out) {
+    if constexpr (Bits >= 7) {
+      if (p_ < end_ && *p_ < 0x80) [[likely]] {
+        out = T(int8_t(uint8_t(*p_++ << 1)) >> 1);  // sign-extend 7 bits
+        return true;
+      }
+    }
+    return sleb_slow<Bits>(out);
+  }
+  template <unsigned Bits = 32, class T>
+  [[gnu::noinline]] bool uleb_slow(T& out) {
     const uint8_t* start = p_;
     LebStatus s = read_uleb<Bits>(p_, end_, out);
     if (s == LebStatus::Ok) [[likely]] return true;
@@ -76,7 +98,7 @@ class Reader {
     return fail(leb_message(s), start);
   }
   template <unsigned Bits = 32, class T>
-  bool sleb(T& out) {
+  [[gnu::noinline]] bool sleb_slow(T& out) {
     const uint8_t* start = p_;
     LebStatus s = read_sleb<Bits>(p_, end_, out);
     if (s == LebStatus::Ok) [[likely]] return true;

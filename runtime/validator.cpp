@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <deque>
 #include <mutex>
 #include <string>
@@ -681,6 +682,28 @@ bool FuncValidator::instr(Reader& r, Instr& in) {
 
 // ---- module-level checks ----------------------------------------------------
 
+
+// Whether two exports share a name. Linear probing over a power-of-two table
+// at most half full; FNV-1a is plenty for names.
+bool has_duplicate_export_name(const std::vector<Export>& exports) {
+  thread_local std::vector<uint32_t> slots;
+  const size_t cap = std::bit_ceil(exports.size() * 2);
+  slots.assign(cap, UINT32_MAX);
+  for (uint32_t i = 0; i < exports.size(); ++i) {
+    std::string_view name = exports[i].name;
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (char c : name) h = (h ^ uint8_t(c)) * 0x100000001b3ull;
+    for (size_t k = h & (cap - 1);; k = (k + 1) & (cap - 1)) {
+      if (slots[k] == UINT32_MAX) {
+        slots[k] = i;
+        break;
+      }
+      if (exports[slots[k]].name == name) return true;
+    }
+  }
+  return false;
+}
+
 class ModuleValidator {
  public:
   explicit ModuleValidator(Module& m) : m_(m), ctx_{m, {}} {}
@@ -817,16 +840,11 @@ Status ModuleValidator::run() {
   }
   // Exports: indices in range, names unique.
   {
-    // Most modules export a handful of names: compare pairwise then; sort
-    // beyond that.
-    std::vector<std::string_view> sorted;
-    if (m_.exports.size() > 16) {
-      sorted.reserve(m_.exports.size());
-      for (const Export& e : m_.exports) sorted.push_back(e.name);
-      std::sort(sorted.begin(), sorted.end());
-      if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
-        return fail("duplicate export name");
-    }
+    // Most modules export a handful of names: compare pairwise then; beyond
+    // that, an open-addressing hash set in per-thread scratch (sorting the
+    // names was 10% of validating the spec suite's modules).
+    if (m_.exports.size() > 16 && has_duplicate_export_name(m_.exports))
+      return fail("duplicate export name");
     for (size_t i = 0; i < m_.exports.size(); ++i) {
       const Export& e = m_.exports[i];
       size_t n = 0;

@@ -587,6 +587,26 @@ TEST(Validator, Exports) {
   });
 }
 
+// Beyond 16 exports the names go through a hash set instead of pairwise
+// comparison: the same answers, including names that differ only late or
+// only in length, and a duplicate at the very end.
+TEST(Validator, ManyExports) {
+  auto module = [](int n, const std::string& extra) {
+    std::string m = "(func)";
+    for (int i = 0; i < n; ++i) m += " (export \"name_" + std::to_string(i) + "\" (func 0))";
+    return m + extra;
+  };
+  const std::pair<std::string, const char*> cases[] = {
+      {module(40, ""), kOk},
+      {module(40, " (export \"name_\" (func 0)) (export \"name_00\" (func 0))"), kOk},
+      {module(40, " (export \"name_39\" (func 0))"), "duplicate export name"},
+      {module(40, " (export \"name_0\" (func 0))"), "duplicate export name"},
+      {module(17, " (export \"\" (func 0)) (export \"\" (func 0))"), "duplicate export name"},
+      {module(300, ""), kOk},
+  };
+  for (const auto& [wat, expect] : cases) EXPECT_EQ(check(wat), expect) << wat;
+}
+
 TEST(Validator, SegmentIndices) {
   expect_all({
       {"(table 1 funcref) (func) (elem (i32.const 0) func 0)", kOk},
