@@ -65,18 +65,6 @@ struct Tables {
   static const std::array<Handler, 256> fc;
 };
 
-#if WISP_SIMD
-struct SimdResult {
-  Slot* sp;
-  const uint8_t* pc;
-};
-// The SIMD handlers take pc by reference; keep that reference out of the
-// handler that dispatches to them (see Leb above).
-[[gnu::noinline]] SimdResult call_simd(SimdHandler h, Slot* sp, const uint8_t* pc, uint8_t* mem) {
-  sp = h(sp, pc, mem);
-  return {sp, pc};
-}
-#endif
 
 template <class T>
 inline T load(const uint8_t* p) {
@@ -944,7 +932,7 @@ DEF(prefix_fd) {
   SimdHandler h = sub < 256 ? simd_handlers()[sub] : nullptr;
   if (!h) [[unlikely]] TRAP(TrapKind::Unreachable);
   FAULT_PC();
-  SimdResult r = call_simd(h, sp, pc, mem);
+  SimdResult r = h(sp, pc, mem);
   sp = r.sp;
   pc = r.pc;
   NEXT();

@@ -13,7 +13,8 @@ namespace wisp {
 
 namespace detail {
 extern std::atomic<const SimdHandler*> g_simd_handlers;
-const SimdHandler* choose_simd_handlers();
+// preserve_most (slot.hpp): called from an interpreter handler on first use.
+WISP_SIMD_CC const SimdHandler* choose_simd_handlers();
 }  // namespace detail
 
 // The active handler table, indexed by sub-opcode (nullptr entries for

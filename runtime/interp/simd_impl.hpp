@@ -188,8 +188,16 @@ inline Slot* shift(Slot* sp, F f) {
 
 }  // namespace wisp::WISP_SIMD_NS
 
-#define WISP_SIMD_HANDLER(Name) \
-  Slot* Name(Slot* sp, [[maybe_unused]] const uint8_t*& pc, [[maybe_unused]] uint8_t* mem)
+// A handler's body works on a local pc (taken by reference by the helpers
+// above) and is inlined into the exported function, which returns sp and pc.
+#define WISP_SIMD_HANDLER(Name)                                                       \
+  static inline Slot* Name##_body(Slot* sp, const uint8_t*& pc, uint8_t* mem);        \
+  WISP_SIMD_CC SimdResult Name(Slot* sp, const uint8_t* pc, uint8_t* mem) {           \
+    sp = Name##_body(sp, pc, mem);                                                    \
+    return {sp, pc};                                                                  \
+  }                                                                                   \
+  [[gnu::always_inline]] static inline Slot* Name##_body(                             \
+      Slot* sp, [[maybe_unused]] const uint8_t*& pc, [[maybe_unused]] uint8_t* mem)
 // One-expression handlers: operands are `a` (and `b`) of lane view T.
 #define WISP_SIMD_UNARY(Name, T, ...) \
   WISP_SIMD_HANDLER(Name) { return unary<T>(sp, [](T a) { return __VA_ARGS__; }); }
@@ -201,7 +209,7 @@ inline Slot* shift(Slot* sp, F f) {
 namespace wisp::WISP_SIMD_NS {
 #define WISP_SIMD_DECLARE_0x00(name)
 #define WISP_SIMD_DECLARE_0xFC(name)
-#define WISP_SIMD_DECLARE_0xFD(name) Slot* name(Slot* sp, const uint8_t*& pc, uint8_t* mem);
+#define WISP_SIMD_DECLARE_0xFD(name) WISP_SIMD_CC SimdResult name(Slot* sp, const uint8_t* pc, uint8_t* mem);
 #define WISP_OP(name, text, prefix, code, imm, size, p1, p2, p3, r) WISP_SIMD_DECLARE_##prefix(name)
 #include "runtime/opcodes.def"
 #undef WISP_OP

@@ -57,7 +57,7 @@ bool set_simd_backend(std::string_view name) {
   return true;
 }
 
-const SimdHandler* detail::choose_simd_handlers() {
+WISP_SIMD_CC const SimdHandler* detail::choose_simd_handlers() {
   const SimdHandler* t = nullptr;
   if (const char* env = std::getenv("WISP_SIMD_BACKEND")) t = simd_backend_table(env);
   if (!t) t = simd_backend_table("sse4.1");

@@ -65,9 +65,23 @@ inline uint64_t slot_f64_bits(const Slot& s) { uint64_t b; std::memcpy(&b, &s.f6
 
 // Handler for one 0xFD instruction. Called by the interpreter with pc just
 // past the sub-opcode (at the immediates) and sp one past the top value;
-// returns the new sp and advances pc past the immediates. `mem` is the base
-// of memory 0 (loads and stores need no bounds checks: guard pages).
-using SimdHandler = Slot* (*)(Slot* sp, const uint8_t*& pc, uint8_t* mem);
+// returns the new sp and the pc past the immediates (both in registers).
+// `mem` is the base of memory 0 (loads and stores need no bounds checks:
+// guard pages).
+//
+// Under clang the handlers are preserve_most: they keep the general
+// registers they use, so the interpreter handler that calls one keeps its
+// state in registers across the call instead of spilling it (SIMD.md).
+struct SimdResult {
+  Slot* sp;
+  const uint8_t* pc;
+};
+#if defined(__clang__) && (defined(__x86_64__) || defined(__aarch64__))
+#define WISP_SIMD_CC __attribute__((preserve_most))
+#else
+#define WISP_SIMD_CC
+#endif
+using SimdHandler = WISP_SIMD_CC SimdResult (*)(Slot* sp, const uint8_t* pc, uint8_t* mem);
 
 // The handler tables (one per backend) are indexed by the sub-opcode; all
 // 2.0 SIMD sub-opcodes are < 256. See simd.hpp for the active one.

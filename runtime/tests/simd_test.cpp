@@ -175,8 +175,9 @@ Slot exec(Op op, std::initializer_list<Slot> args, const Bytes& imm = {}, uint8_
   Slot* sp = stack + 1;
   for (const Slot& a : args) *sp++ = a;
 
-  const uint8_t* pc = imm.data();
-  Slot* out = h(sp, pc, mem);
+  SimdResult r = h(sp, imm.data(), mem);
+  Slot* out = r.sp;
+  const uint8_t* pc = r.pc;
 
   EXPECT_EQ(pc, imm.data() + imm.size()) << info.text << ": immediates not consumed exactly";
   ptrdiff_t want = ptrdiff_t(info.result != OT::NO) - ptrdiff_t(args.size());
@@ -409,7 +410,7 @@ struct SimdGuardedMemory : ::testing::Test {
     Slot* sp = stack + count_params(info);
     const uint8_t* pc = imm.data();
     uint8_t* mem = m.base();
-    return run_guarded([&] { sp = h(sp, pc, mem); });
+    return run_guarded([&] { sp = h(sp, pc, mem).sp; });
   }
   bool untouched_tail() {
     for (int i = 1; i <= 16; ++i)
