@@ -361,9 +361,8 @@ bool Decoder::global_section() {
   if (!r_.u32(n)) return false;
   m_.globals.reserve(m_.globals.size() + reserve_bound(n, r_));
   for (uint32_t i = 0; i < n; ++i) {
-    Global g;
+    Global& g = m_.globals.emplace_back();
     if (!global_type(g.type) || !const_expr(g.init)) return false;
-    m_.globals.push_back(g);
   }
   return true;
 }
@@ -373,7 +372,7 @@ bool Decoder::export_section() {
   if (!r_.u32(n)) return false;
   m_.exports.reserve(reserve_bound(n, r_));
   for (uint32_t i = 0; i < n; ++i) {
-    Export ex;
+    Export& ex = m_.exports.emplace_back();  // in place: see function_section
     if (!r_.name(ex.name)) return false;
     const uint8_t* at = r_.pos();
     uint8_t kind{};
@@ -381,7 +380,6 @@ bool Decoder::export_section() {
     if (kind > 3) return r_.fail("malformed export kind", at);
     ex.kind = static_cast<ExternKind>(kind);
     if (!r_.u32(ex.index)) return false;
-    m_.exports.push_back(ex);
   }
   return true;
 }
