@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <string>
@@ -28,7 +29,39 @@ TypeRegistry& registry() {
 }
 }  // namespace
 
+// The registry takes a lock and hashes a string; every validated module and
+// every host function (46 for WASI) asks for ids, mostly for the same few
+// short signatures. So each thread keeps the answers for signatures of up
+// to 14 value types, packed into 16 bytes, in a small direct-mapped cache
+// in front of it: ids never change once given out.
+static uint32_t canonical_type_id_locked(const FuncType& t);
+
 uint32_t canonical_type_id(const FuncType& t) {
+  const size_t np = t.params.size(), nr = t.results.size();
+  if (np + nr > 14) return canonical_type_id_locked(t);
+  // Byte 0: param count + 1 (so an all-zero entry is never a valid key);
+  // bytes 1..: params then results; unused bytes zero (no ValType is 0).
+  uint8_t key[16] = {};
+  key[0] = uint8_t(np + 1);
+  for (size_t i = 0; i < np; ++i) key[1 + i] = uint8_t(t.params[i]);
+  for (size_t i = 0; i < nr; ++i) key[1 + np + i] = uint8_t(t.results[i]);
+  uint64_t lo, hi;
+  std::memcpy(&lo, key, 8);
+  std::memcpy(&hi, key + 8, 8);
+  struct Entry {
+    uint64_t lo = 0, hi = 0;
+    uint32_t id = 0;
+  };
+  thread_local Entry cache[64];
+  uint64_t h = (lo ^ (hi * 0x9E3779B97F4A7C15ull)) * 0xFF51AFD7ED558CCDull;
+  Entry& e = cache[h >> 58];
+  if (e.lo == lo && e.hi == hi) return e.id;
+  uint32_t id = canonical_type_id_locked(t);
+  e = {lo, hi, id};
+  return id;
+}
+
+static uint32_t canonical_type_id_locked(const FuncType& t) {
   std::string key;
   // Param count first, so no (params, results) split is ambiguous.
   key.reserve(t.params.size() + t.results.size() + 4);

@@ -6,6 +6,8 @@
 // out by hand from the bytes.
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -983,6 +985,40 @@ TEST(SideTable, UnreachableCodeStillGetsEntries) {
     ))");
   ASSERT_EQ(c.code_hex, "02 7f 00 0c 00 0b 0b");
   EXPECT_EQ(entries(c), (Entries{"3 1 1 0"}));
+}
+
+// Canonical type ids: equal signatures get equal ids and different ones
+// different ids, whether the answer comes from the per-thread cache or the
+// registry. 400 signatures overflow the 64-entry cache, so entries are
+// evicted and looked up again; long ones (more than 14 types) bypass it.
+TEST(CanonicalTypes, IdsAreStableAndDistinct) {
+  const ValType kinds[] = {ValType::I32, ValType::I64, ValType::F32, ValType::F64,
+                           ValType::V128, ValType::FuncRef, ValType::ExternRef};
+  std::mt19937 rng(3);
+  std::vector<FuncType> sigs;
+  for (int i = 0; i < 400; ++i) {
+    FuncType t;
+    size_t np = rng() % (i % 7 == 0 ? 12 : 4), nr = rng() % (i % 11 == 0 ? 9 : 3);
+    for (size_t k = 0; k < np; ++k) t.params.push_back(kinds[rng() % 7]);
+    for (size_t k = 0; k < nr; ++k) t.results.push_back(kinds[rng() % 7]);
+    sigs.push_back(t);
+  }
+  // The same types split differently between params and results differ.
+  sigs.push_back(FuncType{{ValType::I32}, {ValType::I32, ValType::I64}});
+  sigs.push_back(FuncType{{ValType::I32, ValType::I32}, {ValType::I64}});
+  std::vector<uint32_t> first;
+  for (const FuncType& t : sigs) first.push_back(canonical_type_id(t));
+  for (int round = 0; round < 3; ++round) {
+    for (size_t i = sigs.size(); i-- > 0;) {
+      EXPECT_EQ(canonical_type_id(sigs[i]), first[i]) << "signature " << i;
+      FuncType copy = sigs[i];
+      EXPECT_EQ(canonical_type_id(copy), first[i]) << "copy of signature " << i;
+    }
+  }
+  for (size_t i = 0; i < sigs.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      EXPECT_EQ(first[i] == first[j], sigs[i].params == sigs[j].params && sigs[i].results == sigs[j].results)
+          << i << " vs " << j;
 }
 
 }  // namespace
