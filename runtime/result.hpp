@@ -24,6 +24,11 @@ class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}
   Result(Error e) : v_(std::move(e)) {}
+  // Builds the value in place (a Module is big, and every move of it walks
+  // all its vectors).
+  template <class... A>
+  explicit Result(std::in_place_t, A&&... args) : v_(std::in_place_index<0>, std::forward<A>(args)...) {}
+  void set_error(Error e) { v_.template emplace<1>(std::move(e)); }
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
   T& value() & { return std::get<0>(v_); }

@@ -41,13 +41,13 @@ uint32_t canonical_type_id(const FuncType& t) {
   if (np + nr > 14) return canonical_type_id_locked(t);
   // Byte 0: param count + 1 (so an all-zero entry is never a valid key);
   // bytes 1..: params then results; unused bytes zero (no ValType is 0).
-  uint8_t key[16] = {};
-  key[0] = uint8_t(np + 1);
-  for (size_t i = 0; i < np; ++i) key[1 + i] = uint8_t(t.params[i]);
-  for (size_t i = 0; i < nr; ++i) key[1 + np + i] = uint8_t(t.results[i]);
-  uint64_t lo, hi;
-  std::memcpy(&lo, key, 8);
-  std::memcpy(&hi, key + 8, 8);
+  // Packed in registers: bytes written one by one and read back as words
+  // stalled on store forwarding (and became two memcpy calls).
+  uint64_t w[2] = {np + 1, 0};
+  size_t k = 1;
+  for (ValType v : t.params) w[k >> 3] |= uint64_t(v) << ((k & 7) * 8), ++k;
+  for (ValType v : t.results) w[k >> 3] |= uint64_t(v) << ((k & 7) * 8), ++k;
+  const uint64_t lo = w[0], hi = w[1];
   struct Entry {
     uint64_t lo = 0, hi = 0;
     uint32_t id = 0;
@@ -152,8 +152,15 @@ struct Ctrl {
 // Shared per-module context for function validation.
 struct ModuleCtx {
   const Module& m;
-  std::vector<bool> declared_refs;  // C.refs
+  std::vector<bool>& declared_refs;  // C.refs; per-thread scratch (see refs_scratch)
 };
+
+// Reused across modules: a fresh vector per module was one of the few
+// allocations validating a tiny module makes.
+std::vector<bool>& refs_scratch() {
+  thread_local std::vector<bool> v;
+  return v;
+}
 
 class FuncValidator {
  public:
@@ -739,7 +746,7 @@ bool has_duplicate_export_name(const std::vector<Export>& exports) {
 
 class ModuleValidator {
  public:
-  explicit ModuleValidator(Module& m) : m_(m), ctx_{m, {}} {}
+  explicit ModuleValidator(Module& m) : m_(m), ctx_{m, refs_scratch()} {}
   Status run();
 
  private:
