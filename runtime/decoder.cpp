@@ -165,9 +165,8 @@ bool Decoder::type_section() {
     // The form is a 7-bit signed LEB: 0x60 is -0x20.
     if (!r_.sleb<7>(form)) return false;
     if (form != -0x20) return r_.fail("malformed function type", at);
-    FuncType ft;
+    FuncType& ft = m_.types.emplace_back();  // in place: see function_section
     if (!val_types(ft.params) || !val_types(ft.results)) return false;
-    m_.types.push_back(std::move(ft));
   }
   return true;
 }

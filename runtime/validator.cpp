@@ -431,7 +431,8 @@ bool FuncValidator::run(uint32_t func_index) {
   Instr in;
   while (!ctrls_.empty()) {
     cur_pc_ = r.pos();
-    if (!read_opcode(r, in) || !read_immediates(r, in)) {
+    // Most instructions have no immediates: skip the call for them.
+    if (!read_opcode(r, in) || (op_info(in.op).imm != Imm::None && !read_immediates(r, in))) {
       err_ = r.error();
       return false;
     }
