@@ -101,6 +101,41 @@ TEST(Interp, FuelCountsInstructions) {
   EXPECT_EQ(1000 - store.fuel_left(), 4u);
 }
 
+// Without fuel, `block` steps over the empty-type blocks that follow it in
+// one dispatch; with fuel each still costs one, and both modes agree on the
+// result, including a branch out of the middle of the nest.
+TEST(Interp, NestedEmptyBlocksCountAndBranchTheSameWithAndWithoutFuel) {
+  const char* wat = R"((module (func (export "f") (param i32) (result i32)
+    (local i32)
+    (block (block (block (block
+      (loop (block (block
+        (br_if 3 (i32.eqz (local.get 0)))
+        (local.set 1 (i32.add (local.get 1) (i32.const 10)))))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br 0))))))
+    (local.get 1))))";
+  Store plain;
+  CallResult r1 = call(plain, instantiate(plain, wat), "f", {Value::i32(3)});
+  ASSERT_TRUE(std::holds_alternative<std::vector<Value>>(r1));
+  EXPECT_EQ(std::get<std::vector<Value>>(r1)[0].bits.u32, 30u);
+
+  StoreConfig cfg;
+  cfg.fuel = 100000;
+  Store fueled(cfg);
+  CallResult r2 = call(fueled, instantiate(fueled, wat), "f", {Value::i32(3)});
+  ASSERT_TRUE(std::holds_alternative<std::vector<Value>>(r2));
+  EXPECT_EQ(std::get<std::vector<Value>>(r2)[0].bits.u32, 30u);
+  // Instructions executed (a branch lands after its target's `end`; `br 0`
+  // re-enters the loop's body, not the `loop` itself):
+  //   entry: 4 blocks, loop                                        5
+  //   3 passes: 2 blocks, local.get, eqz, br_if, local.get,
+  //     i32.const, add, local.set, 2 ends, local.get, i32.const,
+  //     sub, local.set, br                                    3 * 16 = 48
+  //   last pass: 2 blocks, local.get, eqz, br_if (taken)           5
+  //   the ends of the 3 outer blocks, local.get, the function's end 5
+  EXPECT_EQ(100000 - fueled.fuel_left(), 5u + 48u + 5u + 5u);
+}
+
 TrapKind host_add(HostContext&, Slot* args) {
   args[0].u64 = uint32_t(args[0].u32 + args[1].u32);
   return TrapKind::None;
