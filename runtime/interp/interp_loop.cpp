@@ -10,50 +10,15 @@
 #include <limits>
 
 #include "runtime/interp/exec.hpp"
+#include "runtime/interp/handler_abi.hpp"
 #include "runtime/interp/immediates.hpp"
 #include "runtime/interp/numeric.hpp"
 #include "runtime/interp/simd.hpp"
 #include "runtime/signals.hpp"
 #include "runtime/store.hpp"
 
-#if defined(__clang__) && __clang_major__ >= 19 && (defined(__x86_64__) || defined(__aarch64__))
-// preserve_none: every register carries arguments and none is callee-saved,
-// so handlers neither spill the state nor push/pop around it.
-#define WISP_CC __attribute__((preserve_none))
-#define WISP_DISP_REG 1
-#else
-#define WISP_CC
-// Without preserve_none a seventh argument goes on the stack: the handlers
-// then index the table by its address instead.
-#define WISP_DISP_REG 0
-#endif
-#if defined(__clang__)
-#define WISP_MUSTTAIL [[clang::musttail]]
-#else
-// GCC turns these calls into jumps at -O2 (sibling-call optimisation); the
-// unit test InterpTailCalls checks that a long run does not grow the stack.
-#define WISP_MUSTTAIL
-#endif
-
 namespace wisp {
 namespace {
-
-// Handlers that do not touch some of the state still pass it on.
-#define ARGS                                                                     \
-  const uint8_t *pc, [[maybe_unused]] Slot *sp, [[maybe_unused]] Slot *fp,      \
-      [[maybe_unused]] uint8_t *mem, [[maybe_unused]] const SideEntry *stp, ExecContext *t \
-      WISP_DISP_PARAM
-#if WISP_DISP_REG
-#define WISP_DISP_PARAM , [[maybe_unused]] const void *disp
-#define WISP_DISP_ARG(...) , (__VA_ARGS__)
-#define PASS pc, sp, fp, mem, stp, t, disp
-#else
-#define WISP_DISP_PARAM
-#define WISP_DISP_ARG(...)
-#define PASS pc, sp, fp, mem, stp, t
-#endif
-
-using Handler = WISP_CC void (*)(ARGS);
 
 // Dispatch tables, one per fuel mode and slot width. Defined after the
 // handlers. Wide handlers copy whole 16-byte slots; functions that never
@@ -148,11 +113,7 @@ inline void put(Slot& s, double v) { s.f64 = v; }
   std::vector<Ref>().swap(inst->elems[seg].refs);
 }
 
-// Leaves the handler chain: records where and why.
-[[gnu::noinline, gnu::cold]] void trap_exit(ExecContext* t, const uint8_t* pc, TrapKind k) {
-  t->frame_top->pc = pc;
-  t->trap = k;
-}
+inline void trap_exit(ExecContext* t, const uint8_t* pc, TrapKind k) { interp_trap_exit(t, pc, k); }
 
 // ---- handler plumbing -----------------------------------------------------------
 
@@ -926,7 +887,14 @@ DEF(TableFill) {
 
 // ---- 0xFD prefix: SIMD, out of line (simd_*.cpp) --------------------------------------
 DEF(prefix_fd) {
-#if WISP_SIMD
+#if WISP_SIMD && WISP_DISP_REG
+  // The handler's tail-call twin takes over the chain (simd_impl.hpp).
+  uint32_t sub;
+  READ_U32(sub);
+  if (sub >= 256) [[unlikely]] TRAP(TrapKind::Unreachable);
+  FAULT_PC();
+  WISP_MUSTTAIL return simd_tail_handlers()[Fuel][sub](PASS);
+#elif WISP_SIMD
   uint32_t sub;
   READ_U32(sub);
   SimdHandler h = sub < 256 ? simd_handlers()[sub] : nullptr;
@@ -1008,6 +976,11 @@ TrapKind run(ExecContext& ctx, FuncInst* entry) {
 }
 
 }  // namespace
+
+void interp_trap_exit(ExecContext* t, const uint8_t* pc, TrapKind k) {
+  t->frame_top->pc = pc;
+  t->trap = k;
+}
 
 TrapKind interp_call(ExecContext& ctx, FuncInst* fn) {
   ctx.trap = TrapKind::None;

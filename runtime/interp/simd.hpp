@@ -7,12 +7,17 @@
 #include <atomic>
 #include <string_view>
 
+#include "runtime/interp/handler_abi.hpp"
 #include "runtime/interp/slot.hpp"
 
 namespace wisp {
 
 namespace detail {
 extern std::atomic<const SimdHandler*> g_simd_handlers;
+#if WISP_DISP_REG
+// The active backend's tail-call handlers; set together with the table above.
+extern std::atomic<SimdTailTable> g_simd_tails;
+#endif
 // preserve_most (slot.hpp): called from an interpreter handler on first use.
 WISP_SIMD_CC const SimdHandler* choose_simd_handlers();
 }  // namespace detail
@@ -23,6 +28,16 @@ inline const SimdHandler* simd_handlers() {
   const SimdHandler* t = detail::g_simd_handlers.load(std::memory_order_acquire);
   return t ? t : detail::choose_simd_handlers();
 }
+
+#if WISP_DISP_REG
+// The active backend's tail-call handlers, [fuel][sub-opcode].
+inline SimdTailTable simd_tail_handlers() {
+  SimdTailTable t = detail::g_simd_tails.load(std::memory_order_acquire);
+  if (t) [[likely]] return t;
+  detail::choose_simd_handlers();
+  return detail::g_simd_tails.load(std::memory_order_acquire);
+}
+#endif
 
 // The table of a named backend ("sse4.1", "portable"), or nullptr if this
 // build or this CPU does not have it.

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "runtime/interp/handler_abi.hpp"
 #include "runtime/interp/immediates.hpp"
 #include "runtime/interp/slot.hpp"
 
@@ -190,12 +191,41 @@ inline Slot* shift(Slot* sp, F f) {
 
 // A handler's body works on a local pc (taken by reference by the helpers
 // above) and is inlined into the exported function, which returns sp and pc.
+//
+// Where the interpreter's handlers carry their dispatch table in a register
+// (WISP_DISP_REG, clang 19), each body is also inlined into two tail-call
+// twins, Name_tail0 and Name_tail1 (without and with fuel), that join the
+// interpreter's handler chain: h_prefix_fd jumps to one, and it dispatches
+// the next instruction itself. No call, no return, no saved registers.
+#if WISP_DISP_REG
+#define WISP_SIMD_NEXT(FUEL)                                                          \
+  do {                                                                                \
+    if constexpr (FUEL) {                                                             \
+      if (t->fuel == 0) [[unlikely]]                                                  \
+        return interp_trap_exit(t, pc, TrapKind::OutOfFuel);                          \
+      --t->fuel;                                                                      \
+    }                                                                                 \
+    WISP_MUSTTAIL return static_cast<const Handler*>(disp)[*pc](pc + 1, sp, fp, mem, stp, t, disp); \
+  } while (0)
+#define WISP_SIMD_TAILS(Name)                                                         \
+  WISP_CC void Name##_tail0(ARGS) {                                                   \
+    sp = Name##_body(sp, pc, mem);                                                    \
+    WISP_SIMD_NEXT(false);                                                            \
+  }                                                                                   \
+  WISP_CC void Name##_tail1(ARGS) {                                                   \
+    sp = Name##_body(sp, pc, mem);                                                    \
+    WISP_SIMD_NEXT(true);                                                             \
+  }
+#else
+#define WISP_SIMD_TAILS(Name)
+#endif
 #define WISP_SIMD_HANDLER(Name)                                                       \
-  static inline Slot* Name##_body(Slot* sp, const uint8_t*& pc, uint8_t* mem);        \
+  [[gnu::always_inline]] static inline Slot* Name##_body(Slot* sp, const uint8_t*& pc, uint8_t* mem); \
   WISP_SIMD_CC SimdResult Name(Slot* sp, const uint8_t* pc, uint8_t* mem) {           \
     sp = Name##_body(sp, pc, mem);                                                    \
     return {sp, pc};                                                                  \
   }                                                                                   \
+  WISP_SIMD_TAILS(Name)                                                               \
   [[gnu::always_inline]] static inline Slot* Name##_body(                             \
       Slot* sp, [[maybe_unused]] const uint8_t*& pc, [[maybe_unused]] uint8_t* mem)
 // One-expression handlers: operands are `a` (and `b`) of lane view T.
@@ -209,7 +239,14 @@ inline Slot* shift(Slot* sp, F f) {
 namespace wisp::WISP_SIMD_NS {
 #define WISP_SIMD_DECLARE_0x00(name)
 #define WISP_SIMD_DECLARE_0xFC(name)
+#if WISP_DISP_REG
+#define WISP_SIMD_DECLARE_0xFD(name)                                  \
+  WISP_SIMD_CC SimdResult name(Slot* sp, const uint8_t* pc, uint8_t* mem); \
+  WISP_CC void name##_tail0(ARGS);                                     \
+  WISP_CC void name##_tail1(ARGS);
+#else
 #define WISP_SIMD_DECLARE_0xFD(name) WISP_SIMD_CC SimdResult name(Slot* sp, const uint8_t* pc, uint8_t* mem);
+#endif
 #define WISP_OP(name, text, prefix, code, imm, size, p1, p2, p3, r) WISP_SIMD_DECLARE_##prefix(name)
 #include "runtime/opcodes.def"
 #undef WISP_OP

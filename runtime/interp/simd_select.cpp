@@ -12,17 +12,40 @@ namespace wisp {
 namespace simd_portable {
 extern const SimdHandler kHandlers[256];
 extern const char* const kName;
+#if WISP_SIMD && WISP_DISP_REG
+extern const SimdTailTable kTailHandlers;
+#endif
 }  // namespace simd_portable
 #if WISP_HAVE_SIMD_SSE41
 namespace simd_sse41 {
 extern const SimdHandler kHandlers[256];
 extern const char* const kName;
+#if WISP_SIMD && WISP_DISP_REG
+extern const SimdTailTable kTailHandlers;
+#endif
 }  // namespace simd_sse41
 #endif
 
 namespace detail {
 std::atomic<const SimdHandler*> g_simd_handlers{nullptr};
+#if WISP_DISP_REG
+std::atomic<SimdTailTable> g_simd_tails{nullptr};
+#endif
 }
+
+namespace {
+// Makes `t` the active backend, with its tail-call twins.
+void activate(const SimdHandler* t) {
+#if WISP_SIMD && WISP_DISP_REG
+  SimdTailTable tails = simd_portable::kTailHandlers;
+#if WISP_HAVE_SIMD_SSE41
+  if (t == simd_sse41::kHandlers) tails = simd_sse41::kTailHandlers;
+#endif
+  detail::g_simd_tails.store(tails, std::memory_order_release);
+#endif
+  detail::g_simd_handlers.store(t, std::memory_order_release);
+}
+}  // namespace
 
 namespace {
 
@@ -53,7 +76,7 @@ const SimdHandler* simd_backend_table(std::string_view name) {
 bool set_simd_backend(std::string_view name) {
   const SimdHandler* t = simd_backend_table(name);
   if (!t) return false;
-  detail::g_simd_handlers.store(t, std::memory_order_release);
+  activate(t);
   return true;
 }
 
@@ -63,7 +86,7 @@ WISP_SIMD_CC const SimdHandler* detail::choose_simd_handlers() {
   if (!t) t = simd_backend_table("sse4.1");
   if (!t) t = simd_portable::kHandlers;
   // Racing first uses pick the same table; either store is fine.
-  g_simd_handlers.store(t, std::memory_order_release);
+  activate(t);
   return t;
 }
 

@@ -58,6 +58,36 @@ constinit const SimdHandler kHandlers[256] = {WISP_R64(0), WISP_R64(64), WISP_R6
 #undef WISP_R16
 #undef WISP_R64
 
+#if WISP_SIMD && WISP_DISP_REG
+// The tail-call twins (simd_impl.hpp), [fuel][sub-opcode]; sub-opcodes that
+// are not instructions trap, as the interpreter does for a null kHandlers
+// entry.
+namespace {
+WISP_CC void tail_illegal(ARGS) { return interp_trap_exit(t, pc, TrapKind::Unreachable); }
+struct TailTable {
+  Handler h[2][256];
+};
+constexpr TailTable build_tails() {
+  TailTable t{};
+  for (auto& row : t.h)
+    for (auto& h : row) h = &tail_illegal;
+#define WISP_SIMD_TAIL_0x00(name, code)
+#define WISP_SIMD_TAIL_0xFC(name, code)
+#define WISP_SIMD_TAIL_0xFD(name, code) t.h[0][code] = &name##_tail0, t.h[1][code] = &name##_tail1;
+#define WISP_OP(name, text, prefix, code, imm, size, p1, p2, p3, r) WISP_SIMD_TAIL_##prefix(name, code)
+#include "runtime/opcodes.def"
+#undef WISP_OP
+#undef WISP_SIMD_TAIL_0x00
+#undef WISP_SIMD_TAIL_0xFC
+#undef WISP_SIMD_TAIL_0xFD
+  return t;
+}
+}  // namespace
+extern constinit const SimdTailTable kTailHandlers;
+constinit const TailTable kTails = build_tails();
+constinit const SimdTailTable kTailHandlers = kTails.h;
+#endif
+
 #if !WISP_SIMD
 extern const char* const kName;
 constinit const char* const kName = "none";

@@ -136,6 +136,34 @@ TEST(Interp, NestedEmptyBlocksCountAndBranchTheSameWithAndWithoutFuel) {
   EXPECT_EQ(100000 - fueled.fuel_left(), 5u + 48u + 5u + 5u);
 }
 
+// SIMD instructions continue the handler chain through their own tail-call
+// twins (simd_impl.hpp): same results and the same fuel count either way.
+TEST(Interp, SimdInstructionsCountFuelAndChainToTheNext) {
+  const char* wat = R"((module (func (export "f") (result i32)
+    (i32.add (i32x4.extract_lane 2 (i32x4.add (v128.const i32x4 1 2 3 4)
+                                              (v128.const i32x4 5 6 7 8)))
+             (i32.const 100)))))";
+  Store plain;
+  CallResult r1 = call(plain, instantiate(plain, wat), "f");
+  ASSERT_TRUE(std::holds_alternative<std::vector<Value>>(r1));
+  EXPECT_EQ(std::get<std::vector<Value>>(r1)[0].bits.u32, 110u);
+  StoreConfig cfg;
+  cfg.fuel = 1000;
+  Store fueled(cfg);
+  CallResult r2 = call(fueled, instantiate(fueled, wat), "f");
+  ASSERT_TRUE(std::holds_alternative<std::vector<Value>>(r2));
+  EXPECT_EQ(std::get<std::vector<Value>>(r2)[0].bits.u32, 110u);
+  // v128.const, v128.const, i32x4.add, extract_lane, i32.const, i32.add, end
+  EXPECT_EQ(1000 - fueled.fuel_left(), 7u);
+  // Out of fuel in the middle of the SIMD run: a trap, not a crash.
+  StoreConfig little;
+  little.fuel = 3;
+  Store starved(little);
+  CallResult r3 = call(starved, instantiate(starved, wat), "f");
+  ASSERT_TRUE(std::holds_alternative<Trap>(r3));
+  EXPECT_EQ(std::get<Trap>(r3).kind, TrapKind::OutOfFuel);
+}
+
 TrapKind host_add(HostContext&, Slot* args) {
   args[0].u64 = uint32_t(args[0].u32 + args[1].u32);
   return TrapKind::None;
