@@ -28,23 +28,23 @@
 #endif
 
 // Handlers that do not touch some of the state still pass it on.
-#define ARGS                                                                     \
+#define WISP_ARGS                                                                     \
   const uint8_t *pc, [[maybe_unused]] Slot *sp, [[maybe_unused]] Slot *fp,      \
       [[maybe_unused]] uint8_t *mem, [[maybe_unused]] const SideEntry *stp, ExecContext *t \
       WISP_DISP_PARAM
 #if WISP_DISP_REG
 #define WISP_DISP_PARAM , [[maybe_unused]] const void *disp
 #define WISP_DISP_ARG(...) , (__VA_ARGS__)
-#define PASS pc, sp, fp, mem, stp, t, disp
+#define WISP_PASS pc, sp, fp, mem, stp, t, disp
 #else
 #define WISP_DISP_PARAM
 #define WISP_DISP_ARG(...)
-#define PASS pc, sp, fp, mem, stp, t
+#define WISP_PASS pc, sp, fp, mem, stp, t
 #endif
 
 namespace wisp {
 
-using Handler = WISP_CC void (*)(ARGS);
+using Handler = WISP_CC void (*)(WISP_ARGS);
 // A SIMD backend's tail-call handlers, [fuel][sub-opcode] (simd_impl.hpp).
 using SimdTailTable = const Handler (*)[256];
 

@@ -17,6 +17,10 @@
 #include "runtime/signals.hpp"
 #include "runtime/store.hpp"
 
+// Short names for this file, where every handler is written with them.
+#define ARGS WISP_ARGS
+#define PASS WISP_PASS
+
 namespace wisp {
 namespace {
 

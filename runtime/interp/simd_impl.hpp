@@ -208,11 +208,11 @@ inline Slot* shift(Slot* sp, F f) {
     WISP_MUSTTAIL return static_cast<const Handler*>(disp)[*pc](pc + 1, sp, fp, mem, stp, t, disp); \
   } while (0)
 #define WISP_SIMD_TAILS(Name)                                                         \
-  WISP_CC void Name##_tail0(ARGS) {                                                   \
+  WISP_CC void Name##_tail0(WISP_ARGS) {                                                   \
     sp = Name##_body(sp, pc, mem);                                                    \
     WISP_SIMD_NEXT(false);                                                            \
   }                                                                                   \
-  WISP_CC void Name##_tail1(ARGS) {                                                   \
+  WISP_CC void Name##_tail1(WISP_ARGS) {                                                   \
     sp = Name##_body(sp, pc, mem);                                                    \
     WISP_SIMD_NEXT(true);                                                             \
   }
@@ -242,8 +242,8 @@ namespace wisp::WISP_SIMD_NS {
 #if WISP_DISP_REG
 #define WISP_SIMD_DECLARE_0xFD(name)                                  \
   WISP_SIMD_CC SimdResult name(Slot* sp, const uint8_t* pc, uint8_t* mem); \
-  WISP_CC void name##_tail0(ARGS);                                     \
-  WISP_CC void name##_tail1(ARGS);
+  WISP_CC void name##_tail0(WISP_ARGS);                                     \
+  WISP_CC void name##_tail1(WISP_ARGS);
 #else
 #define WISP_SIMD_DECLARE_0xFD(name) WISP_SIMD_CC SimdResult name(Slot* sp, const uint8_t* pc, uint8_t* mem);
 #endif

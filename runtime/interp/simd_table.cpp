@@ -63,7 +63,7 @@ constinit const SimdHandler kHandlers[256] = {WISP_R64(0), WISP_R64(64), WISP_R6
 // are not instructions trap, as the interpreter does for a null kHandlers
 // entry.
 namespace {
-WISP_CC void tail_illegal(ARGS) { return interp_trap_exit(t, pc, TrapKind::Unreachable); }
+WISP_CC void tail_illegal(WISP_ARGS) { return interp_trap_exit(t, pc, TrapKind::Unreachable); }
 struct TailTable {
   Handler h[2][256];
 };
