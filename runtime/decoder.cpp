@@ -489,7 +489,7 @@ bool Decoder::data_section() {
       if (!const_expr(seg.offset)) return false;
     }
     uint32_t size{};
-    if (!r_.length(size)) return false;
+    if (!r_.payload_length(size)) return false;
     seg.data_offset = off(r_.pos());
     seg.data_size = size;
     const uint8_t* skip = nullptr;

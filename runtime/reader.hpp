@@ -25,7 +25,7 @@ class Reader {
   const uint8_t* end() const { return end_; }
   size_t offset() const { return size_t(p_ - base_); }
   size_t offset_of(const uint8_t* q) const { return size_t(q - base_); }
-  size_t remaining() const { return size_t(end_ - p_); }
+  size_t remaining() const { return p_ < end_ ? size_t(end_ - p_) : 0; }
   bool at_end() const { return p_ >= end_; }
   void set_pos(const uint8_t* q) { p_ = q; }
   void set_end(const uint8_t* e) { end_ = e; }
@@ -55,7 +55,8 @@ class Reader {
     return true;
   }
   bool bytes(size_t n, const uint8_t*& out) {
-    if (remaining() < n) return fail_end();
+    // p_ > end_ after a length read past the section's end (length()).
+    if (p_ > end_ || remaining() < n) return fail_end();
     out = p_;
     p_ += n;
     return true;
@@ -115,18 +116,37 @@ class Reader {
   void set_limit(const uint8_t* limit) { limit_ = limit; }
   bool u32(uint32_t& out) { return uleb<32>(out); }
 
-  // A u32 length that must not exceed the bytes left ("length out of bounds").
+  // A u32 length that must not exceed the bytes left ("length out of
+  // bounds"). For sizes of regions (sections, bodies, subsections), which
+  // must lie inside the input.
   bool length(uint32_t& out) {
     const uint8_t* start = p_;
     if (!u32(out)) return false;
     if (out > remaining()) return fail("length out of bounds", start);
     return true;
   }
+  // The length of bytes read right away (names, data segment contents), as
+  // the reference decoder's len32 reads it, so its messages match: the LEB
+  // is read from the whole input (a section does not bound it), and the
+  // length must not exceed the bytes left in the whole input counted from
+  // the LEB's first byte. The bytes themselves are then read within the
+  // section by bytes()/name(), which report running past its end.
+  bool payload_length(uint32_t& out) {
+    const uint8_t* start = p_;
+    const uint8_t* section_end = end_;
+    end_ = limit_;
+    bool ok = u32(out);
+    end_ = section_end;
+    if (!ok) return false;
+    if (out > size_t(limit_ - start)) return fail("length out of bounds", start);
+    return true;
+  }
 
   // A UTF-8 name (vec(byte)).
   bool name(std::string_view& out) {
     uint32_t n{};
-    if (!length(n)) return false;
+    if (!payload_length(n)) return false;
+    if (p_ > end_ || n > remaining()) return fail_end();
     if (!valid_utf8(p_, n)) return fail("malformed UTF-8 encoding", p_);
     out = std::string_view(reinterpret_cast<const char*>(p_), n);
     p_ += n;
