@@ -335,6 +335,14 @@ class Nesting {
   }
   // The `end` of the outermost level (the expression or function) was read.
   bool done() const { return done_; }
+  // Open levels, outermost (the expression or function itself) first: true
+  // for an `if` still in its then-arm.
+  std::vector<bool> open_levels() const {
+    if (done_) return {};
+    std::vector<bool> v{false};
+    v.insert(v.end(), open_.begin(), open_.end());
+    return v;
+  }
 
  private:
   std::vector<bool> open_;
@@ -348,8 +356,13 @@ bool Decoder::const_expr(ConstExpr& e) {
   const uint8_t* begin = r_.pos();
   Nesting nest;
   Instr in;
-  while (!nest.done())
-    if (!read_instr(r_, in) || !nest.step(r_, in)) return false;
+  while (!nest.done()) {
+    if (!read_instr(r_, in) || !nest.step(r_, in)) {
+      if (r_.pos() == r_.end())  // cut off by the section's end: read on
+        if (auto e = overrun_error(m_, r_.pos(), nest.open_levels())) r_.error() = *e;
+      return false;
+    }
+  }
   e.offset = off(begin);
   e.size = uint32_t(r_.pos() - begin);
   return true;
@@ -554,6 +567,46 @@ void Decoder::name_section(const uint8_t* begin, const uint8_t* end) {
 
 }  // namespace
 
+// The reference decoder does not stop an expression or body at its declared
+// end: one without its final `end` is read on into whatever follows. So
+// that messages match, this reads on the same way from `from` (where the
+// declared end cut it off), with the levels in `open` still open (outermost
+// first, true for an `if` in its then-arm): the first encoding error there
+// is what it reports, and closing all levels means the section's size was
+// wrong. nullopt if the input ends first (the caller's own "unexpected end"
+// error stands). Only ever called for a module that is already rejected: it
+// changes which message, never whether.
+std::optional<Error> overrun_error(const Module& m, const uint8_t* from, std::vector<bool> open) {
+  const uint8_t* input_end = m.bytes + m.size;
+  if (from >= input_end || open.empty()) return std::nullopt;
+  Reader r(m.bytes, from, input_end);
+  Instr in;
+  while (!r.at_end()) {
+    if (!read_instr(r, in)) {
+      if (r.at_end()) return std::nullopt;
+      Error e = r.error();
+      e.kind = ErrorKind::Malformed;
+      return e;
+    }
+    switch (in.op) {
+      case Op::Block: case Op::Loop: open.push_back(false); break;
+      case Op::If: open.push_back(true); break;
+      case Op::Else:  // as Nesting::step: only an if's then-arm ends in `else`
+        if (!open.back())
+          return make_error(ErrorKind::Malformed, "END opcode expected", size_t(in.pc - m.bytes));
+        open.back() = false;
+        break;
+      case Op::End:
+        open.pop_back();
+        if (open.empty())
+          return make_error(ErrorKind::Malformed, "section size mismatch", size_t(r.pos() - m.bytes));
+        break;
+      default: break;
+    }
+  }
+  return std::nullopt;
+}
+
 // Walks every function body for malformations only: used when validation
 // failed, so a module that is also malformed reports that first.
 std::optional<Error> find_malformed_body(const Module& m) {
@@ -577,7 +630,11 @@ std::optional<Error> find_malformed_body(const Module& m) {
     Nesting nest;
     while (ok && !nest.done()) {
       ok = read_instr(r, in) && nest.step(r, in);
-      if (!ok) break;
+      if (!ok) {
+        if (r.pos() == end)  // cut off by the body's declared end: read on
+          if (auto e = overrun_error(m, end, nest.open_levels())) r.error() = *e;
+        break;
+      }
       if ((in.op == Op::MemoryInit || in.op == Op::DataDrop) && !m.has_data_count)
         ok = r.fail("data count section required", in.pc);
     }

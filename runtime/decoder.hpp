@@ -26,4 +26,10 @@ inline constexpr uint64_t kMaxFunctionLocals = 50000;
 // decode-then-validate order requires.
 std::optional<Error> find_malformed_body(const Module& m);
 
+// What the reference decoder reports for an expression or body cut off by
+// its declared end at `from`: it reads on into the following bytes. `open`
+// has one entry per open level, outermost (the body itself) first, true for
+// an `if` still in its then-arm. nullopt if the input ends first.
+std::optional<Error> overrun_error(const Module& m, const uint8_t* from, std::vector<bool> open);
+
 }  // namespace wisp

@@ -434,6 +434,12 @@ bool FuncValidator::run(uint32_t func_index) {
     // Most instructions have no immediates: skip the call for them.
     if (!read_opcode(r, in) || (op_info(in.op).imm != Imm::None && !read_immediates(r, in))) {
       err_ = r.error();
+      // Cut off by the body's declared end: the reference decoder reads on.
+      if (r.pos() == body_end) {
+        std::vector<bool> open;
+        for (const Ctrl& c : ctrls_) open.push_back(c.kind == Op::If);
+        if (auto e = overrun_error(m_, body_end, std::move(open))) err_ = *e;
+      }
       return false;
     }
     if (!instr(r, in)) return false;
