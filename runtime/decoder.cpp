@@ -316,6 +316,10 @@ bool Decoder::memory_section() {
 // Tracks, per enclosing block, whether it is an `if` still in its then-arm.
 class Nesting {
  public:
+  Nesting() = default;
+  // Resumes with these inner levels open (innermost last, true for an `if`
+  // in its then-arm), as open_levels() reports them minus the outermost.
+  explicit Nesting(std::vector<bool> open) : open_(std::move(open)) {}
   // Returns false (error recorded) on a misplaced `else`.
   bool step(Reader& r, const Instr& in) {
     switch (in.op) {
@@ -580,31 +584,21 @@ std::optional<Error> overrun_error(const Module& m, const uint8_t* from, std::ve
   const uint8_t* input_end = m.bytes + m.size;
   if (from >= input_end || open.empty()) return std::nullopt;
   Reader r(m.bytes, from, input_end);
+  Nesting nest(std::vector<bool>(open.begin() + 1, open.end()));
   Instr in;
   while (!r.at_end()) {
     if (!read_instr(r, in)) {
       if (r.at_end()) return std::nullopt;
-      Error e = r.error();
-      e.kind = ErrorKind::Malformed;
-      return e;
+      break;
     }
-    switch (in.op) {
-      case Op::Block: case Op::Loop: open.push_back(false); break;
-      case Op::If: open.push_back(true); break;
-      case Op::Else:  // as Nesting::step: only an if's then-arm ends in `else`
-        if (!open.back())
-          return make_error(ErrorKind::Malformed, "END opcode expected", size_t(in.pc - m.bytes));
-        open.back() = false;
-        break;
-      case Op::End:
-        open.pop_back();
-        if (open.empty())
-          return make_error(ErrorKind::Malformed, "section size mismatch", size_t(r.pos() - m.bytes));
-        break;
-      default: break;
-    }
+    if (!nest.step(r, in)) break;
+    if (nest.done())
+      return make_error(ErrorKind::Malformed, "section size mismatch", size_t(r.pos() - m.bytes));
   }
-  return std::nullopt;
+  if (!r.failed()) return std::nullopt;
+  Error e = r.error();
+  e.kind = ErrorKind::Malformed;
+  return e;
 }
 
 // Walks every function body for malformations only: used when validation

@@ -52,3 +52,12 @@ using SimdTailTable = const Handler (*)[256];
 [[gnu::noinline, gnu::cold]] void interp_trap_exit(ExecContext* t, const uint8_t* pc, TrapKind k);
 
 }  // namespace wisp
+
+// Before every dispatch of a fuel-counting handler: each instruction costs
+// one, and an empty tank traps. No code at all when FUEL is false.
+#define WISP_CHARGE_FUEL(FUEL)                                          \
+  if constexpr (FUEL) {                                                 \
+    if (t->fuel == 0) [[unlikely]]                                      \
+      return ::wisp::interp_trap_exit(t, pc, ::wisp::TrapKind::OutOfFuel); \
+    --t->fuel;                                                          \
+  }

@@ -140,22 +140,14 @@ inline void copy(Slot& d, const Slot& s) {
 // Dispatch the instruction at pc. With fuel, every instruction costs one.
 #define NEXT()                                                          \
   do {                                                                  \
-    if constexpr (Fuel) {                                               \
-      if (t->fuel == 0) [[unlikely]]                                    \
-        return trap_exit(t, pc, TrapKind::OutOfFuel);                   \
-      --t->fuel;                                                        \
-    }                                                                   \
+    WISP_CHARGE_FUEL(Fuel)                                              \
     WISP_MUSTTAIL return DISP_TABLE(Fuel, Wide)[*pc](pc + 1, sp, fp, mem, stp, t WISP_DISP_ARG(disp)); \
   } while (0)
 
 // Dispatch into the handler set of another function (after a call or return).
 #define NEXT_AS(wide)                                                   \
   do {                                                                  \
-    if constexpr (Fuel) {                                               \
-      if (t->fuel == 0) [[unlikely]]                                    \
-        return trap_exit(t, pc, TrapKind::OutOfFuel);                   \
-      --t->fuel;                                                        \
-    }                                                                   \
+    WISP_CHARGE_FUEL(Fuel)                                              \
     if (wide)                                                           \
       WISP_MUSTTAIL return Tables<Fuel, true>::main[*pc](pc + 1, sp, fp, mem, stp, t WISP_DISP_ARG(Tables<Fuel, true>::main.data())); \
     WISP_MUSTTAIL return Tables<Fuel, false>::main[*pc](pc + 1, sp, fp, mem, stp, t WISP_DISP_ARG(Tables<Fuel, false>::main.data())); \

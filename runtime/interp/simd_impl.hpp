@@ -200,11 +200,7 @@ inline Slot* shift(Slot* sp, F f) {
 #if WISP_DISP_REG
 #define WISP_SIMD_NEXT(FUEL)                                                          \
   do {                                                                                \
-    if constexpr (FUEL) {                                                             \
-      if (t->fuel == 0) [[unlikely]]                                                  \
-        return interp_trap_exit(t, pc, TrapKind::OutOfFuel);                          \
-      --t->fuel;                                                                      \
-    }                                                                                 \
+    WISP_CHARGE_FUEL(FUEL)                                                            \
     WISP_MUSTTAIL return static_cast<const Handler*>(disp)[*pc](pc + 1, sp, fp, mem, stp, t, disp); \
   } while (0)
 #define WISP_SIMD_TAILS(Name)                                                         \

@@ -417,9 +417,22 @@ TEST(Leb128, RoundTrips) {
 
 // ---- the interpreter's decoders of validated immediates ---------------------------
 
+// `b` (a minimal LEB) stretched to exactly `len` bytes with continuation
+// bytes holding `fill` (0 for unsigned or non-negative, 0x7F for negative),
+// then an `end` byte standing for what follows the immediate in a body.
+// Empty when the value needs more than `len` bytes.
+Bytes padded_leb(Bytes b, size_t len, uint8_t fill) {
+  while (b.size() < len) {
+    b.back() |= 0x80;
+    b.push_back(fill);
+  }
+  if (b.size() != len) return {};
+  b.push_back(0x0B);
+  return b;
+}
+
 // read_u32_slow/read_s32_slow are unrolled by length; for every value class
 // and every (padded) length the validator accepts they must agree with it.
-// A trailing `end` byte stands for what follows the immediate in a body.
 TEST(Leb128, InterpreterDecodersAgreeWithTheValidatingDecoder) {
   std::mt19937_64 rng(7);
   std::vector<int64_t> values = {0, 1, 63, 64, 127, 128, 8191, 8192, (1 << 21) - 1, 1 << 21,
@@ -429,14 +442,10 @@ TEST(Leb128, InterpreterDecodersAgreeWithTheValidatingDecoder) {
   for (int64_t v : values) {
     for (size_t len = 1; len <= 5; ++len) {
       if (v >= 0 && v <= int64_t(UINT32_MAX)) {
-        Bytes b;
-        write_uleb(b, uint64_t(v));
-        while (b.size() < len) {  // pad: 0x80 continuation bytes, then a final 0x00
-          b.back() |= 0x80;
-          b.push_back(0);
-        }
-        if (b.size() == len) {
-          b.push_back(0x0B);
+        Bytes u;
+        write_uleb(u, uint64_t(v));
+        Bytes b = padded_leb(u, len, 0x00);
+        if (!b.empty()) {
           const uint8_t* p = b.data();
           uint32_t want{};
           ASSERT_EQ(read_uleb<32>(p, b.data() + b.size(), want), LebStatus::Ok);
@@ -448,14 +457,10 @@ TEST(Leb128, InterpreterDecodersAgreeWithTheValidatingDecoder) {
         }
       }
       if (v >= INT32_MIN && v <= INT32_MAX) {
-        Bytes b;
-        write_sleb(b, v);
-        while (b.size() < len) {  // pad with sign copies
-          b.back() |= 0x80;
-          b.push_back(v < 0 ? 0x7F : 0x00);
-        }
-        if (b.size() == len) {
-          b.push_back(0x0B);
+        Bytes sv;
+        write_sleb(sv, v);
+        Bytes b = padded_leb(sv, len, v < 0 ? 0x7F : 0x00);
+        if (!b.empty()) {
           const uint8_t* p = b.data();
           int32_t want{};
           ASSERT_EQ(read_sleb<32>(p, b.data() + b.size(), want), LebStatus::Ok);
@@ -476,14 +481,10 @@ TEST(Leb128, InterpreterS64DecoderAgreesWithTheValidatingDecoder) {
   for (int i = 0; i < 4000; ++i) values.push_back(int64_t(rng()) >> (rng() % 64));
   for (int64_t v : values) {
     for (size_t len = 1; len <= 10; ++len) {
-      Bytes b;
-      write_sleb(b, v);
-      while (b.size() < len) {  // pad with sign copies
-        b.back() |= 0x80;
-        b.push_back(v < 0 ? 0x7F : 0x00);
-      }
-      if (b.size() != len) continue;
-      b.push_back(0x0B);
+      Bytes sv;
+      write_sleb(sv, v);
+      Bytes b = padded_leb(sv, len, v < 0 ? 0x7F : 0x00);
+      if (b.empty()) continue;
       const uint8_t* p = b.data();
       int64_t want{};
       ASSERT_EQ(read_sleb<64>(p, b.data() + b.size(), want), LebStatus::Ok);
