@@ -6,8 +6,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
+#include <cstdio>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "wasi/preview1/errno_map.hpp"
 #include "wasi/preview1/functions.hpp"
@@ -17,6 +21,57 @@
 
 namespace wisp::wasi::fn {
 namespace {
+
+// The host path a descriptor refers to, from /proc; empty if unknown.
+std::string host_path_of(int fd) {
+  char link[64], buf[PATH_MAX + 1];
+  snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+  ssize_t n = readlink(link, buf, PATH_MAX);
+  if (n <= 0 || buf[0] != '/') return {};
+  return std::string(buf, size_t(n));
+}
+
+// Splits an absolute path into components, resolving "." and ".."
+// lexically.
+std::vector<std::string_view> components(std::string_view p) {
+  std::vector<std::string_view> out;
+  while (!p.empty()) {
+    size_t slash = p.find('/');
+    std::string_view c = p.substr(0, slash);
+    p = slash == std::string_view::npos ? std::string_view() : p.substr(slash + 1);
+    if (c.empty() || c == ".") continue;
+    if (c == "..") {
+      if (!out.empty()) out.pop_back();
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// An absolute symlink target (which names a host path the guest must not
+// learn) as the guest can use it: relative to the link's own directory when
+// it points beneath `root`, the directory the guest resolved from. False
+// when it points outside, or the host paths cannot be known.
+bool relative_target(int root, int link_dir, std::string_view target, std::string& out) {
+  std::string root_path = host_path_of(root), link_path = host_path_of(link_dir);
+  if (root_path.empty() || link_path.empty()) return false;
+  auto r = components(root_path), d = components(link_path), t = components(target);
+  auto under = [&](const std::vector<std::string_view>& v) {
+    return v.size() >= r.size() && std::equal(r.begin(), r.end(), v.begin());
+  };
+  if (!under(d) || !under(t)) return false;
+  size_t common = 0;
+  while (common < d.size() && common < t.size() && d[common] == t[common]) ++common;
+  out.clear();
+  for (size_t i = common; i < d.size(); ++i) out += out.empty() ? ".." : "/..";
+  for (size_t i = common; i < t.size(); ++i) {
+    if (!out.empty()) out += '/';
+    out += t[i];
+  }
+  if (out.empty()) out = ".";
+  return true;
+}
 
 // The directory descriptor (with `needed` rights) and the guest's path.
 Errno dir_path(Call& c, u32 fd, Rights needed, u32 path, u32 len, FdEntry*& dir,
@@ -128,12 +183,21 @@ Errno path_readlink(Call& c, u32 fd, u32 path, u32 len, u32 buf, u32 buf_len, u3
   sandbox::Target t;
   if (Errno e = resolve_for_stat(dir->host, p, false, t); e != Errno::Success) return e;
   if (Errno e = check_trailing(t); e != Errno::Success) return e;
-  char target[PATH_MAX + 1];
-  ssize_t n = readlinkat(t.dir.get(), t.name.c_str(), target, sizeof target);
+  char raw[PATH_MAX + 1];
+  ssize_t n = readlinkat(t.dir.get(), t.name.c_str(), raw, sizeof raw);
   if (n < 0) return last_errno();
+  std::string target(raw, size_t(n));
+  // An absolute target is a host path: never shown as it is. Beneath the
+  // directory it is returned relative to the link (which the sandbox then
+  // follows); outside, it is refused as following it would be.
+  if (!target.empty() && target[0] == '/') {
+    std::string rel;
+    if (!relative_target(dir->host, t.dir.get(), target, rel)) return Errno::NotCapable;
+    target = std::move(rel);
+  }
   // Like readlink(2), a short buffer gets the first buf_len bytes.
-  uint32_t copy = uint32_t(std::min<uint64_t>(uint64_t(n), buf_len));
-  std::memcpy(out, target, copy);
+  uint32_t copy = uint32_t(std::min<uint64_t>(target.size(), buf_len));
+  std::memcpy(out, target.data(), copy);
   c.mem.store<uint32_t>(bufused_out, copy);
   return Errno::Success;
 }

@@ -116,13 +116,10 @@ Errno poll_impl(Call& c, u32 in, u32 out, u32 nsubs, u32 nevents_out,
         ts = from_ns(first_deadline > now ? first_deadline - now : 0);
       }
     }
-    if (pfds.empty()) {
-      // Only clocks, or events already known (then ts is zero). tsp is set:
-      // it is null only when every subscription is a descriptor to poll.
-      if ((tsp->tv_sec || tsp->tv_nsec) && nanosleep(tsp, nullptr) != 0 && errno == EINTR)
-        continue;
-      break;
-    }
+    // With no descriptors ppoll just sleeps: until the earliest clock, or
+    // for ever when that clock never fires (a relative timeout of 2^64-1 ns
+    // saturates to "no deadline"), as node and wasmtime do.
+    if (pfds.empty() && tsp && !tsp->tv_sec && !tsp->tv_nsec) break;
     int n = ppoll(pfds.data(), nfds_t(pfds.size()), tsp, nullptr);
     if (n < 0) {
       if (errno == EINTR) continue;
