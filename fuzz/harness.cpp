@@ -101,7 +101,10 @@ void instantiate_and_run(std::shared_ptr<const Module> m, const uint8_t* seed, s
   ++st.modules;
   StoreConfig cfg;
   cfg.fuel = limits.fuel;
-  cfg.max_memory_bytes = limits.max_memory_bytes;
+  cfg.limits.max_memory_bytes = limits.max_memory_bytes;
+  cfg.limits.max_table_elements = limits.max_table_elements;
+  cfg.limits.max_total_table_elements = limits.max_total_table_elements;
+  cfg.limits.max_tables = limits.max_tables;
   cfg.max_call_depth = limits.max_call_depth;
   // One input in eight runs with the embedding API's default depth, so deep
   // recursion (through re-entering imports too) reaches the native-stack
@@ -125,9 +128,13 @@ void instantiate_and_run(std::shared_ptr<const Module> m, const uint8_t* seed, s
         break;
       }
       case ExternKind::Table: {
-        const TableType& tt = m->tables[im.index].type;
-        if (tt.limits.min > limits.max_table_min) return;  // not worth the memory
-        imports.push_back({ExternKind::Table, store.table(tt)});
+        auto table = store.table(m->tables[im.index].type);
+        if (!table) {
+          FUZZ_CHECK(table.error().kind == ErrorKind::Limit, "Store::table failed: %s",
+                     table.error().message.c_str());
+          return;  // over the limits
+        }
+        imports.push_back({ExternKind::Table, *table});
         break;
       }
       case ExternKind::Memory: {
@@ -144,15 +151,13 @@ void instantiate_and_run(std::shared_ptr<const Module> m, const uint8_t* seed, s
       }
     }
   }
-  for (const Table& t : m->tables)
-    if (!t.imported && t.type.limits.min > limits.max_table_min) return;
-
   auto inst = store.instantiate(m, imports);
   if (!inst) {
     ErrorKind k = inst.error().kind;
-    FUZZ_CHECK(k == ErrorKind::Link || k == ErrorKind::Trap || k == ErrorKind::Other,
+    FUZZ_CHECK(k == ErrorKind::Link || k == ErrorKind::Trap || k == ErrorKind::Limit ||
+                   k == ErrorKind::Other,
                "instantiation failed with error kind %d: %s", int(k), inst.error().message.c_str());
-    ++(k == ErrorKind::Trap ? st.start_traps : st.link_errors);
+    ++(k == ErrorKind::Trap ? st.start_traps : k == ErrorKind::Limit ? st.limit_errors : st.link_errors);
     return;
   }
   ++st.instantiated;

@@ -137,6 +137,17 @@ class Generator {
     if (l.has_max) l.max = l.min + s_.below(max_extra + 1);
     return l;
   }
+  // Table limits: small mostly; now and then a minimum no store may grant
+  // (up to 2^32-1), which instantiation must refuse with a limit error.
+  Limits table_limits() {
+    if (!s_.chance(4)) return limits(10, 10);
+    static constexpr uint32_t kHuge[] = {1u << 20, 10'000'001, 1u << 28, 0xFFFFFFFFu};
+    Limits l;
+    l.min = kHuge[s_.below(uint32_t(std::size(kHuge)))];
+    l.has_max = s_.chance(50);
+    if (l.has_max) l.max = l.min;
+    return l;
+  }
   // A constant expression of type t (with `end`).
   Bytes const_expr(ValType t);
 
@@ -745,8 +756,10 @@ Bytes Generator::run() {
   // Definitions.
   for (unsigned n = 1 + s_.below(5); n; --n) funcs_.push_back(s_.below(uint32_t(types_.size())));
   size_t first_defined_table = tables_.size();
-  for (unsigned n = s_.below(3); n; --n)
-    tables_.push_back({s_.chance(70) ? ValType::FuncRef : ValType::ExternRef, limits(10, 10)});
+  // Usually a few tables; now and then thousands, for the store's count and
+  // total-elements limits.
+  for (unsigned n = s_.chance(3) ? 1000 + s_.below(20000) : s_.below(3); n; --n)
+    tables_.push_back({s_.chance(70) ? ValType::FuncRef : ValType::ExternRef, table_limits()});
   if (!has_memory_ && s_.chance(70)) {
     has_memory_ = true;
     memory_ = limits(2, 3);
@@ -762,7 +775,7 @@ Bytes Generator::run() {
   // declarative one naming every function so that ref.func is always valid.
   Bytes elems;
   uint32_t num_elems = 0;
-  for (size_t t = 0; t < tables_.size(); ++t) {
+  for (size_t t = 0; t < std::min<size_t>(tables_.size(), 64); ++t) {
     if (tables_[t].elem != ValType::FuncRef || !s_.chance(70)) continue;
     Bytes d;
     if (t == 0 && s_.chance(50)) {

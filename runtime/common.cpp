@@ -7,33 +7,78 @@
 
 namespace wisp {
 
+namespace {
+
+// Length of the well-formed UTF-8 sequence at p (1-4) with its code point,
+// or 0 if the bytes there are not one.
+size_t utf8_sequence(const uint8_t* p, const uint8_t* end, uint32_t& cp) {
+  uint8_t c = *p;
+  if (c < 0x80) {
+    cp = c;
+    return 1;
+  }
+  size_t len;
+  if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
+  else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
+  else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
+  else return 0;
+  if (size_t(end - p) < len) return 0;
+  for (size_t i = 1; i < len; ++i) {
+    if ((p[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (p[i] & 0x3F);
+  }
+  // Reject overlong forms, surrogates and code points past U+10FFFF.
+  if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000))
+    return 0;
+  if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
+  if (cp > 0x10FFFF) return 0;
+  return len;
+}
+
+// Code points a terminal acts on instead of showing: C0 and C1 controls,
+// DEL, and the bidirectional overrides and isolates (which reorder what
+// follows them on the line).
+bool terminal_control(uint32_t cp) {
+  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2066 && cp <= 0x2069);
+}
+
+}  // namespace
+
 bool valid_utf8(const uint8_t* p, size_t n) {
   const uint8_t* end = p + n;
+  uint32_t cp;
   while (p < end) {
-    uint8_t c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-    else return false;
-    if (size_t(end - p) < len) return false;
-    for (size_t i = 1; i < len; ++i) {
-      if ((p[i] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    // Reject overlong forms, surrogates and code points past U+10FFFF.
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000))
-      return false;
-    if (cp >= 0xD800 && cp <= 0xDFFF) return false;
-    if (cp > 0x10FFFF) return false;
+    size_t len = utf8_sequence(p, end, cp);
+    if (!len) return false;
     p += len;
   }
   return true;
+}
+
+std::string printable(std::string_view text) {
+  auto p = reinterpret_cast<const uint8_t*>(text.data());
+  const uint8_t* end = p + text.size();
+  std::string out;
+  out.reserve(text.size());
+  char buf[16];
+  while (p < end) {
+    uint32_t cp;
+    size_t len = utf8_sequence(p, end, cp);
+    if (len && !terminal_control(cp)) {
+      out.append(reinterpret_cast<const char*>(p), len);
+      p += len;
+    } else if (len > 1) {  // a control code point beyond ASCII
+      snprintf(buf, sizeof buf, "\\u{%x}", unsigned(cp));
+      out += buf;
+      p += len;
+    } else {  // an ASCII control, or a byte that is not UTF-8
+      snprintf(buf, sizeof buf, "\\x%02x", unsigned(*p));
+      out += buf;
+      ++p;
+    }
+  }
+  return out;
 }
 
 std::string_view to_string(ValType t) {

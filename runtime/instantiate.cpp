@@ -26,14 +26,25 @@ LinearMemory* HostContext::memory() const {
 
 int64_t TableInst::grow(uint32_t delta, Ref init) {
   uint64_t old = elems.size();
-  if (old + delta > max() || old + delta > kGrowLimit) return -1;
+  if (old + delta > max()) return -1;
+  if (usage && !usage->take_table_elements(old, delta)) return -1;
   // A table cannot outgrow what the host can allocate; treat that as -1.
   try {
     elems.resize(old + delta, init);
   } catch (const std::bad_alloc&) {
+    if (usage) usage->table_elements -= delta;
     return -1;
   }
   return int64_t(old);
+}
+
+int64_t MemoryInst::grow(uint64_t delta_pages) {
+  if (delta_pages > UINT64_MAX / kPageSize) return -1;
+  uint64_t bytes = delta_pages * kPageSize;
+  if (usage && !usage->take_memory_bytes(bytes)) return -1;
+  int64_t old = mem.grow(delta_pages);
+  if (old < 0 && usage) usage->give_back_memory_bytes(bytes);
+  return old;
 }
 
 std::optional<Extern> Instance::export_(std::string_view name) const {
@@ -59,10 +70,10 @@ Result<std::shared_ptr<Module>> load_module(std::vector<uint8_t> bytes) {
 }
 
 std::string format_trap(const Trap& t) {
-  std::string s = t.message;
+  std::string s = printable(t.message);
   auto line = [](const TrapFrame& f) {
     std::string l = "\n  at ";
-    l += f.name.empty() ? "<func " + std::to_string(f.func) + ">" : f.name;
+    l += f.name.empty() ? "<func " + std::to_string(f.func) + ">" : printable(f.name);
     if (f.offset >= 0) {
       char buf[32];
       snprintf(buf, sizeof buf, " (offset 0x%llx)", (unsigned long long)f.offset);
@@ -73,13 +84,16 @@ std::string format_trap(const Trap& t) {
   // Deep recursion ends in thousands of identical frames: print each run of
   // equal frames once, with its count.
   const auto& bt = t.backtrace;
+  // The frames not recorded sit before bt[gap]; no run spans them.
+  const size_t gap = t.omitted ? Trap::kBacktraceKeep : SIZE_MAX;
   for (size_t i = 0; i < bt.size();) {
     size_t j = i + 1;
-    while (j < bt.size() && bt[j].func == bt[i].func && bt[j].offset == bt[i].offset &&
+    while (j < bt.size() && j != gap && bt[j].func == bt[i].func && bt[j].offset == bt[i].offset &&
            bt[j].name == bt[i].name)
       ++j;
     s += line(bt[i]);
     if (j - i > 1) s += "\n  ... the frame above " + std::to_string(j - i - 1) + " more times";
+    if (j == gap) s += "\n  ... " + std::to_string(t.omitted) + " more frames not recorded";
     i = j;
   }
   return s;
@@ -135,7 +149,8 @@ Store::Store(StoreConfig cfg) : cfg_(cfg) {
   }
   exec_.stack_top = exec_.stack_base;
   exec_.frame_top = exec_.frames_base - 1;
-  set_fuel(cfg_.fuel);
+  if (cfg_.fuel) set_fuel(*cfg_.fuel);
+  usage_.limits = cfg_.limits;
 }
 
 Store::~Store() {
@@ -164,27 +179,69 @@ GlobalInst* Store::global(GlobalType type, Value init) {
   return &g;
 }
 
-TableInst* Store::table(TableType type, Ref init) {
-  TableInst& t = add(tables_);
+// ---- resources under the store's limits ----------------------------------------------
+
+static Error limit_error(std::string what) {
+  return make_error(ErrorKind::Limit, std::move(what) + " limit exceeded");
+}
+static Error out_of_memory() { return make_error(ErrorKind::Limit, "out of host memory"); }
+
+Status Store::init_table(TableInst& t, const TableType& type, Ref init) {
   t.type = type;
-  t.elems.assign(size_t(type.limits.min), init);
+  t.usage = &usage_;
+  if (usage_.tables >= usage_.limits.max_tables) return limit_error("table count");
+  if (!usage_.take_table_elements(0, type.limits.min)) {
+    return make_error(ErrorKind::Limit, "table minimum of " + std::to_string(type.limits.min) +
+                                            " elements exceeds the table elements limit");
+  }
+  ++usage_.tables;
+  try {
+    t.elems.assign(size_t(type.limits.min), init);
+  } catch (const std::bad_alloc&) {
+    usage_.table_elements -= type.limits.min;
+    return out_of_memory();
+  }
+  return ok_status();
+}
+
+Status Store::init_memory(MemoryInst& m, const MemoryType& type) {
+  if (usage_.memories >= usage_.limits.max_memories) return limit_error("memory count");
+  auto lm = LinearMemory::create(type.limits, usage_.limits.max_memory_bytes);
+  if (!lm.ok()) return lm.take_error();
+  if (!usage_.take_memory_bytes(lm.value().size()))
+    return make_error(ErrorKind::Limit, "memory size exceeds the store's total memory limit");
+  ++usage_.memories;
+  m.type = type;
+  m.usage = &usage_;
+  m.mem = std::move(lm.value());
+  return ok_status();
+}
+
+Result<TableInst*> Store::table(TableType type, Ref init) {
+  TableInst& t = add(tables_);
+  Status s = init_table(t, type, init);
+  if (!s.ok()) return s.take_error();
   return &t;
 }
 
 Result<MemoryInst*> Store::memory(MemoryType type) {
-  auto lm = LinearMemory::create(type.limits, cfg_.max_memory_bytes);
-  if (!lm.ok()) return lm.take_error();
   MemoryInst& m = add(memories_);
-  m.type = type;
-  m.mem = std::move(lm.value());
+  Status s = init_memory(m, type);
+  if (!s.ok()) return s.take_error();
   return &m;
 }
 
 // ---- calls ------------------------------------------------------------------------
 
-static std::vector<TrapFrame> backtrace(const ExecContext& c, const Frame* from, const Frame* to) {
+// Innermost first. A deep stack (--max-stack allows 16M frames) keeps its
+// kBacktraceKeep innermost and outermost frames and counts the rest.
+static std::vector<TrapFrame> backtrace(const Frame* from, const Frame* to, uint64_t& omitted) {
   std::vector<TrapFrame> out;
+  const size_t keep = Trap::kBacktraceKeep;
+  const size_t depth = to >= from ? size_t(to - from) + 1 : 0;
+  omitted = depth > 2 * keep ? depth - 2 * keep : 0;
   for (const Frame* f = to; f >= from; --f) {
+    if (omitted && f == to - keep) f = from + keep - 1;  // skip the middle
     TrapFrame tf;
     const FuncInst* fn = f->fn;
     if (!fn) continue;
@@ -200,7 +257,6 @@ static std::vector<TrapFrame> backtrace(const ExecContext& c, const Frame* from,
     }
     out.push_back(std::move(tf));
   }
-  (void)c;
   return out;
 }
 
@@ -291,7 +347,7 @@ CallResult Store::call(FuncInst* f, std::span<const Value> args) {
     c.trap_index = -1;
     trap.exit_code = c.exit_code;
     if (fault && c.frame_top > saved_frame) c.frame_top->pc = c.fault_pc;
-    if (f->instance) trap.backtrace = backtrace(c, saved_frame + 1, c.frame_top);
+    if (f->instance) trap.backtrace = backtrace(saved_frame + 1, c.frame_top, trap.omitted);
   }
   c.frame_top = saved_frame;
   c.entry_frame = saved_entry;
@@ -398,7 +454,7 @@ struct Instantiator {
       std::string err = check_import(m, im, imports[i]);
       if (!err.empty()) {
         Error e = make_error(ErrorKind::Link, err);
-        e.message += " (" + std::string(im.module) + "." + std::string(im.name) + ")";
+        e.message += " (" + printable(im.module) + "." + printable(im.name) + ")";
         return e;
       }
       switch (im.kind) {
@@ -430,27 +486,31 @@ struct Instantiator {
       f.wide = fd.uses_v128;
       inst.funcs[idx] = &f;
     }
-    // Tables.
-    inst.own_tables.reserve(m.tables.size() - m.num_imported_tables);
-    inst.own_memories.reserve(m.memories.size() - m.num_imported_memories);
-    inst.own_globals.reserve(m.globals.size() - m.num_imported_globals);
+    // Tables and memories, under the store's limits. The counts are checked
+    // first, so a module declaring a million of them allocates nothing.
+    const size_t ntables = m.tables.size() - m.num_imported_tables;
+    const size_t nmemories = m.memories.size() - m.num_imported_memories;
+    const size_t nglobals = m.globals.size() - m.num_imported_globals;
+    ResourceUsage& u = store.usage_;
+    if (ntables > u.limits.max_tables - std::min(u.tables, u.limits.max_tables))
+      return limit_error("table count");
+    if (nmemories > u.limits.max_memories - std::min(u.memories, u.limits.max_memories))
+      return limit_error("memory count");
+    if (nglobals > u.limits.max_globals - std::min(u.globals, u.limits.max_globals))
+      return limit_error("global count");
+    inst.own_tables.reserve(ntables);
+    inst.own_memories.reserve(nmemories);
+    inst.own_globals.reserve(nglobals);
     for (uint32_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
       TableInst& t = inst.own_tables.emplace_back();
-      t.type = m.tables[i].type;
-      t.elems.assign(size_t(t.type.limits.min), nullptr);
+      Status st = store.init_table(t, m.tables[i].type, nullptr);
+      if (!st.ok()) return st.take_error();
       inst.tables[i] = &t;
     }
-    // Memories.
     for (uint32_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
-      auto lm = LinearMemory::create(m.memories[i].type.limits, store.config().max_memory_bytes);
-      if (!lm.ok()) {
-        Error e = lm.take_error();
-        e.kind = ErrorKind::Other;
-        return e;
-      }
       MemoryInst& mi = inst.own_memories.emplace_back();
-      mi.type = m.memories[i].type;
-      mi.mem = std::move(lm.value());
+      Status st = store.init_memory(mi, m.memories[i].type);
+      if (!st.ok()) return st.take_error();
       inst.memories[i] = &mi;
     }
     for (MemoryInst* mi : inst.memories) {
@@ -461,6 +521,7 @@ struct Instantiator {
     }
     inst.mem0 = inst.memories.empty() ? nullptr : inst.memories[0]->mem.base();
     // Globals (initialisers may read imported globals and ref.func).
+    u.globals += uint32_t(nglobals);
     for (uint32_t i = m.num_imported_globals; i < m.globals.size(); ++i) {
       GlobalInst& g = inst.own_globals.emplace_back();
       g.type = m.globals[i].type;
@@ -520,11 +581,19 @@ struct Instantiator {
 
 Result<Instance*> Store::instantiate(std::shared_ptr<const Module> m, std::span<const Extern> imports) {
   if (!m->validated) return make_error(ErrorKind::Invalid, "module is not validated");
-  Instance& inst = add(instances_);
-  inst.module = std::move(m);
-  inst.store = this;
-  Instantiator in{*this, inst, *inst.module};
-  return in.run(imports);
+  if (usage_.instances >= usage_.limits.max_instances) return limit_error("instance count");
+  // Everything a module asks for is under a limit; what is left to fail is
+  // the host's own allocator (a store of many instances near the limits).
+  try {
+    Instance& inst = add(instances_);
+    ++usage_.instances;
+    inst.module = std::move(m);
+    inst.store = this;
+    Instantiator in{*this, inst, *inst.module};
+    return in.run(imports);
+  } catch (const std::bad_alloc&) {
+    return out_of_memory();
+  }
 }
 
 // ---- linker ----------------------------------------------------------------------
@@ -565,8 +634,8 @@ Result<Instance*> Linker::instantiate(Store& store, std::shared_ptr<const Module
   for (const Import& im : m->imports) {
     auto e = resolve(im.module, im.name);
     if (!e) {
-      return make_error(ErrorKind::Link, "unknown import " + std::string(im.module) + "." +
-                                             std::string(im.name));
+      return make_error(ErrorKind::Link, "unknown import " + printable(im.module) + "." +
+                                             printable(im.name));
     }
     imports.push_back(*e);
   }

@@ -151,7 +151,8 @@ Result<LinearMemory> LinearMemory::create(const Limits& limits, uint64_t limit_b
     return alloc_error("size minimum must not be greater than maximum");
   const uint64_t max_pages = limits.has_max ? limits.max : index_max;
   const uint64_t min_bytes = limits.min * kPageSize;  // <= 2^64 - 2^16: no overflow
-  if (min_bytes > limit_bytes) return alloc_error("memory size exceeds the configured limit");
+  if (min_bytes > limit_bytes)
+    return make_error(ErrorKind::Limit, "memory size exceeds the configured limit");
 
   LinearMemory m;
   m.max_pages_ = max_pages;

@@ -3,13 +3,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
 namespace wisp {
 
 // Which phase rejected the input; the spec tests tell them apart.
-enum class ErrorKind : uint8_t { Malformed, Invalid, Link, Trap, Other };
+// Limit: a StoreLimits limit (limits.hpp) or the host ran out of memory.
+enum class ErrorKind : uint8_t { Malformed, Invalid, Link, Trap, Limit, Other };
 
 struct Error {
   ErrorKind kind = ErrorKind::Other;
@@ -57,5 +59,12 @@ inline Error make_error(ErrorKind kind, std::string msg, size_t offset = SIZE_MA
 
 // One-line rendering used by the CLI: "<offset>: <message>" plus context.
 std::string format_error(const Error& e);
+
+// `text` with every byte a terminal would act on escaped: C0/C1 controls
+// (newline and ESC included), DEL and bidi overrides as \xNN or \u{N},
+// bytes that are not UTF-8 as \xNN. Names and strings that come from a
+// module go through it before they reach a message or a backtrace.
+// Idempotent: its output passes through unchanged.
+std::string printable(std::string_view text);
 
 }  // namespace wisp

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "runtime/interp/slot.hpp"
+#include "runtime/limits.hpp"
 #include "runtime/memory.hpp"
 #include "runtime/module.hpp"
 #include "runtime/trap.hpp"
@@ -65,11 +66,11 @@ using Ref = void*;
 struct TableInst {
   TableType type;
   std::vector<Ref> elems;
+  // The owning store's usage: growth stops at its limits whatever the
+  // declared maximum, so a guest cannot make the host allocate (and zero)
+  // gigabytes of references. Failing to grow is always allowed.
+  ResourceUsage* usage = nullptr;
   uint64_t max() const { return type.limits.has_max ? type.limits.max : kMaxTableSize; }
-  // Growth stops here whatever the declared maximum: a guest must not make
-  // the host allocate (and zero) gigabytes of references with one
-  // table.grow. 10M elements as in V8; failing to grow is always allowed.
-  static constexpr uint64_t kGrowLimit = 10'000'000;
   // Returns the old size or -1.
   int64_t grow(uint32_t delta, Ref init);
 };
@@ -77,6 +78,10 @@ struct TableInst {
 struct MemoryInst {
   MemoryType type;
   LinearMemory mem;
+  ResourceUsage* usage = nullptr;  // the owning store's, for its total
+  // memory.grow: the old size in pages, or -1 (declared maximum, the
+  // store's limits, or the OS refused).
+  int64_t grow(uint64_t delta_pages);
 };
 
 struct GlobalInst {

@@ -11,6 +11,7 @@
 #include <initializer_list>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <variant>
@@ -50,10 +51,16 @@ struct Trap {
   TrapKind kind = TrapKind::None;
   std::string message;
   int exit_code = 0;  // TrapKind::Exit
-  std::vector<TrapFrame> backtrace;  // innermost first
+  // Innermost first. A deep stack keeps its kBacktraceKeep innermost and
+  // kBacktraceKeep outermost frames; `omitted` more stood between them.
+  std::vector<TrapFrame> backtrace;
+  uint64_t omitted = 0;
+  static constexpr size_t kBacktraceKeep = 100;
 };
 
 // Renders "message" plus one "  at NAME (offset 0x..)" line per frame.
+// Names come from the module: control characters and invalid UTF-8 in
+// them are escaped (printable()), so a name cannot drive a terminal.
 std::string format_trap(const Trap& t);
 
 using CallResult = std::variant<std::vector<Value>, Trap>;
@@ -64,8 +71,11 @@ Result<std::shared_ptr<Module>> load_module(std::vector<uint8_t> bytes);
 struct StoreConfig {
   uint32_t max_call_depth = 20000;     // frames before "call stack exhausted"
   size_t value_stack_bytes = 64 << 20; // reserved, committed on touch
-  uint64_t max_memory_bytes = UINT64_MAX;  // cap for every memory's growth
-  uint64_t fuel = 0;                   // instruction budget; 0 = unlimited
+  StoreLimits limits;                  // memories, tables, counts (limits.hpp)
+  // Instruction budget: each instruction costs one, bulk memory and table
+  // operations one more per kBulkBytesPerFuel bytes or kBulkElemsPerFuel
+  // elements. No value: unlimited; 0 traps before the first instruction.
+  std::optional<uint64_t> fuel;
 };
 
 class Store {
@@ -85,23 +95,31 @@ class Store {
 
   FuncInst* host_func(const FuncType& type, HostFn fn, void* data = nullptr, std::string name = {});
   GlobalInst* global(GlobalType type, Value init);
-  TableInst* table(TableType type, Ref init = nullptr);
+  // Host-made tables and memories count against the limits too.
+  Result<TableInst*> table(TableType type, Ref init = nullptr);
   Result<MemoryInst*> memory(MemoryType type);
 
   CallResult call(FuncInst* f, std::span<const Value> args);
   CallResult call(FuncInst* f, std::initializer_list<Value> args) {
     return call(f, std::span<const Value>(args.begin(), args.size()));
   }
-  // Fuel left (only meaningful when config().fuel != 0).
+  // Fuel left (only meaningful once fuel is enabled).
   uint64_t fuel_left() const { return exec_.fuel; }
-  void set_fuel(uint64_t fuel) { exec_.fuel = fuel; exec_.fuel_enabled = fuel != 0; }
+  // Enables fuel with this much in the tank (0: the next instruction traps).
+  void set_fuel(uint64_t fuel) { exec_.fuel = fuel; exec_.fuel_enabled = true; }
+  void disable_fuel() { exec_.fuel_enabled = false; }
+  // What the store holds, against config().limits.
+  const ResourceUsage& usage() const { return usage_; }
 
   ExecContext& exec() { return exec_; }
 
  private:
   friend struct Instantiator;
+  Status init_table(TableInst& t, const TableType& type, Ref init);
+  Status init_memory(MemoryInst& m, const MemoryType& type);
   StoreConfig cfg_;
   ExecContext exec_;
+  ResourceUsage usage_;
   // Owned one allocation each (pointers must stay valid); empty vectors cost
   // nothing, which keeps creating a Store cheap (cold start).
   template <class T>

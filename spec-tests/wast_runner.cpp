@@ -129,7 +129,7 @@ class Runner {
     tt.limits.min = 10;
     tt.limits.max = 20;
     tt.limits.has_max = true;
-    linker_.define("spectest", "table", Extern{ExternKind::Table, store_.table(tt)});
+    linker_.define("spectest", "table", Extern{ExternKind::Table, store_.table(tt).value()});
     MemoryType mt;
     mt.limits.min = 1;
     mt.limits.max = 2;

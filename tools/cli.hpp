@@ -10,6 +10,8 @@ namespace wisp::cli {
 
 // Reads FILE; text (.wat or anything not starting with "\0asm") is parsed
 // to binary. Errors come back ready to print (with line or byte offset).
+// Files over kMaxInputBytes are refused (V8 refuses modules over 1 GiB too).
+inline constexpr uint64_t kMaxInputBytes = uint64_t(1) << 30;
 Result<std::vector<uint8_t>> load_binary(const std::string& path);
 
 int cmd_validate(int argc, char** argv);

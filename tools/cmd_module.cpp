@@ -16,36 +16,52 @@
 
 namespace wisp::cli {
 
-void error(const std::string& msg) { fprintf(stderr, "wisp: error: %s\n", msg.c_str()); }
+// Messages may quote a module's names: escaped, so they cannot drive the
+// terminal or forge lines (printable() is idempotent, so text already
+// escaped stays as it is).
+void error(const std::string& msg) { fprintf(stderr, "wisp: error: %s\n", printable(msg).c_str()); }
 
 // Reads a whole file with plain POSIX calls: no exceptions to escape (a
-// directory, say, makes libstdc++'s filebuf throw from a read).
-static Result<std::vector<uint8_t>> read_file(const std::string& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return make_error(ErrorKind::Other, path + ": cannot open file: " + strerror(errno));
+// directory, say, makes libstdc++'s filebuf throw from a read). Input is
+// capped at kMaxInputBytes, so /dev/zero or a huge file is an error, not an
+// exhausted host.
+static Result<std::vector<uint8_t>> read_fd(int fd, const std::string& path) {
   struct stat st;
   if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
     int err = S_ISDIR(st.st_mode) ? EISDIR : errno;
-    close(fd);
     return make_error(ErrorKind::Other, path + ": cannot read: " + strerror(err));
   }
+  auto too_big = [&] {
+    return make_error(ErrorKind::Limit, path + ": larger than the " +
+                                            std::to_string(kMaxInputBytes >> 20) +
+                                            " MiB limit on module files");
+  };
+  if (S_ISREG(st.st_mode) && uint64_t(st.st_size) > kMaxInputBytes) return too_big();
   // Regular files are read in one go; pipes and devices until end of file.
-  std::vector<uint8_t> bytes;
-  bytes.reserve(S_ISREG(st.st_mode) ? size_t(st.st_size) : 65536);
-  uint8_t buf[65536];
-  for (;;) {
-    ssize_t n = read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      close(fd);
-      return make_error(ErrorKind::Other, path + ": read error: " + strerror(err));
+  try {
+    std::vector<uint8_t> bytes;
+    bytes.reserve(S_ISREG(st.st_mode) ? size_t(st.st_size) : 65536);
+    uint8_t buf[65536];
+    for (;;) {
+      ssize_t n = read(fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return make_error(ErrorKind::Other, path + ": read error: " + strerror(errno));
+      if (n == 0) break;
+      if (bytes.size() + size_t(n) > kMaxInputBytes) return too_big();
+      bytes.insert(bytes.end(), buf, buf + n);
     }
-    if (n == 0) break;
-    bytes.insert(bytes.end(), buf, buf + n);
+    return bytes;
+  } catch (const std::bad_alloc&) {
+    return make_error(ErrorKind::Limit, path + ": out of memory reading the file");
   }
+}
+
+static Result<std::vector<uint8_t>> read_file(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return make_error(ErrorKind::Other, path + ": cannot open file: " + strerror(errno));
+  auto r = read_fd(fd, path);
   close(fd);
-  return bytes;
+  return r;
 }
 
 Result<std::vector<uint8_t>> load_binary(const std::string& path) {

@@ -4,6 +4,7 @@
 // --env and --tcplisten mean what they mean for wasmtime.
 #include <csignal>
 #include <cerrno>
+#include <cctype>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
@@ -28,9 +29,13 @@ struct RunOptions {
 const char* const kRunUsage =
     "usage: wisp run [options] FILE [ARGS...]\n"
     "  --invoke NAME          call export NAME with ARGS as its parameters\n"
-    "  --fuel N               trap after N instructions\n"
+    "  --fuel N               trap after N instructions (0: before the first)\n"
     "  --max-memory BYTES     cap every linear memory\n"
+    "  --max-table-elements N cap every table (default 10000000)\n"
     "  --max-stack FRAMES     cap the call depth\n"
+    "  -W fuel=N, -W max-memory-size=BYTES, -W max-table-elements=N,\n"
+    "  -W max-instances=N, -W max-tables=N, -W max-memories=N\n"
+    "                         the same limits, spelled as wasmtime spells them\n"
     "  --dir HOST[::GUEST]    grant directory HOST, seen by the guest as GUEST\n"
     "                         (default: HOST as written)\n"
     "  --env NAME=VALUE       set a variable in the guest's environment\n"
@@ -64,12 +69,28 @@ std::string base_name(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+// A limit: decimal or 0x hex digits only. strtoull alone would take "-1"
+// (and " -1") as 2^64-1, turning a limit into no limit.
 bool parse_u64(const char* s, uint64_t& out) {
+  if (!isdigit(static_cast<unsigned char>(s[0]))) return false;
   char* end;
   errno = 0;
   unsigned long long v = strtoull(s, &end, 0);
-  if (errno || *end || !*s) return false;
+  if (errno || *end) return false;
   out = v;
+  return true;
+}
+
+// One limit by name, as wasmtime's -W KEY=VALUE names it.
+bool set_limit(const std::string& key, uint64_t v, StoreConfig& cfg) {
+  auto u32 = [](uint64_t x) { return uint32_t(std::min<uint64_t>(x, UINT32_MAX)); };
+  if (key == "fuel") cfg.fuel = v;
+  else if (key == "max-memory-size") cfg.limits.max_memory_bytes = v;
+  else if (key == "max-table-elements") cfg.limits.max_table_elements = v;
+  else if (key == "max-instances") cfg.limits.max_instances = u32(v);
+  else if (key == "max-tables") cfg.limits.max_tables = u32(v);
+  else if (key == "max-memories") cfg.limits.max_memories = u32(v);
+  else return false;
   return true;
 }
 
@@ -147,8 +168,12 @@ int cmd_run(int argc, char** argv) {
   for (; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&](uint64_t& out) {
-      if (i + 1 >= argc || !parse_u64(argv[i + 1], out)) {
+      if (i + 1 >= argc) {
         error("run: " + a + " needs a number");
+        return false;
+      }
+      if (!parse_u64(argv[i + 1], out)) {
+        error("run: " + a + " needs a whole number from 0 to 2^64-1, got '" + argv[i + 1] + "'");
         return false;
       }
       ++i;
@@ -189,9 +214,25 @@ int cmd_run(int argc, char** argv) {
     } else if (str("--tcplisten")) {
       o.wasi.tcp_listen.push_back(sval);
     } else if (a == "--fuel") {
-      if (!value(o.store.fuel)) return 1;
+      uint64_t v;
+      if (!value(v)) return 1;
+      o.store.fuel = v;
     } else if (a == "--max-memory") {
-      if (!value(o.store.max_memory_bytes)) return 1;
+      if (!value(o.store.limits.max_memory_bytes)) return 1;
+    } else if (a == "--max-table-elements") {
+      if (!value(o.store.limits.max_table_elements)) return 1;
+    } else if (a == "-W" || a.compare(0, 2, "-W") == 0) {
+      std::string kv = a.size() > 2 ? a.substr(2) : (i + 1 < argc ? argv[++i] : "");
+      size_t eq = kv.find('=');
+      uint64_t v;
+      if (eq == std::string::npos || !parse_u64(kv.c_str() + eq + 1, v)) {
+        error("run: -W needs KEY=NUMBER, got '" + kv + "'");
+        return 1;
+      }
+      if (!set_limit(kv.substr(0, eq), v, o.store)) {
+        error("run: unknown -W option '" + kv.substr(0, eq) + "'");
+        return 1;
+      }
     } else if (a == "--max-stack") {
       uint64_t v;
       if (!value(v)) return 1;
@@ -236,6 +277,8 @@ int cmd_run(int argc, char** argv) {
   // A guest writing to a closed pipe gets EPIPE from fd_write, as a native
   // program that ignores SIGPIPE would, instead of killing wisp.
   signal(SIGPIPE, SIG_IGN);
+  // ^C or a kill must not leave the user's terminal non-blocking.
+  wasi::restore_stdio_on_signals(*wasi_ctx.value());
   // One module, one run: a memory reservation is never reused, so do not
   // keep (and scrub) it for reuse when the store goes away at exit.
   LinearMemory::configure_reservation_cache(0, 0);

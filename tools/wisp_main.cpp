@@ -1,6 +1,11 @@
 // wisp: run, validate and test WebAssembly modules.
+#include <fcntl.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <exception>
+#include <new>
 #include <string>
 
 #include "tools/cli.hpp"
@@ -28,9 +33,20 @@ void usage(FILE* f) {
       f);
 }
 
-}  // namespace
+// Descriptors 0-2 closed by the parent would be taken by the next open():
+// a preopened directory or a file the guest creates would become "stderr",
+// and wisp's own messages would land in it. Point them at /dev/null first
+// (as Rust's runtime does for wasmtime).
+bool reserve_stdio() {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    int got = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+    if (got != fd) return false;  // lower descriptors are open, so got == fd
+  }
+  return true;
+}
 
-int main(int argc, char** argv) {
+int dispatch(int argc, char** argv) {
   if (argc < 2) {
     usage(stderr);
     return 1;
@@ -45,5 +61,22 @@ int main(int argc, char** argv) {
     return 0;
   }
   wisp::cli::error("unknown command '" + cmd + "' (try 'wisp help')");
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (!reserve_stdio()) return 1;
+  // The runtime returns errors as values; this is the last line of defence
+  // against an exception (say std::bad_alloc under `ulimit -v`) ending in
+  // abort(), whose status 134 would read as a trap.
+  try {
+    return dispatch(argc, argv);
+  } catch (const std::bad_alloc&) {
+    wisp::cli::error("out of host memory");
+  } catch (const std::exception& e) {
+    wisp::cli::error(std::string("internal error: ") + e.what());
+  }
   return 1;
 }

@@ -47,6 +47,7 @@ class WasiCtx {
   ~WasiCtx();
 
   FdTable fds;
+  friend void restore_stdio_on_signals(const WasiCtx& ctx);
   std::vector<std::string> args;
   std::vector<std::string> env;
   // proc_exit's code once the guest called it (also carried by the trap);
@@ -59,6 +60,13 @@ class WasiCtx {
   int stdio_host_[3] = {-1, -1, -1};
   int stdio_flags_[3] = {-1, -1, -1};
 };
+
+// Puts ctx's stdio flags back also when the process dies of SIGINT, SIGTERM,
+// SIGHUP or SIGQUIT, where no destructor runs: installs handlers that
+// restore them (fcntl is async-signal-safe) and then re-raise the signal
+// with its default action, so the exit status still shows it. For a process
+// with one WasiCtx at a time, such as the CLI.
+void restore_stdio_on_signals(const WasiCtx& ctx);
 
 // Defines every wasi_snapshot_preview1 and wasi_unstable function in linker,
 // as host functions of store bound to ctx (which must outlive the store's use).

@@ -128,7 +128,7 @@ bool define_spectest_item(Linker& linker, Store& store, std::string_view name) {
     tt.limits.min = 10;
     tt.limits.max = 20;
     tt.limits.has_max = true;
-    linker.define("spectest", n, Extern{ExternKind::Table, store.table(tt)});
+    linker.define("spectest", n, Extern{ExternKind::Table, store.table(tt).value()});
     return true;
   }
   if (name == "memory") {

@@ -7,7 +7,9 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <exception>
 #include <limits>
+#include <new>
 
 #include "runtime/interp/exec.hpp"
 #include "runtime/interp/handler_abi.hpp"
@@ -62,7 +64,20 @@ inline void put(Slot& s, double v) { s.f64 = v; }
   TrapKind k;
   {
     HostCallScope scope;
-    k = f->host(hc, args);
+    // An exception must not cross the interpreter's frames or the guard
+    // frame of run_guarded: a host function that throws fails the call.
+    try {
+      k = f->host(hc, args);
+    } catch (const std::bad_alloc&) {
+      hc.message = "host function ran out of memory";
+      k = TrapKind::HostError;
+    } catch (const std::exception& e) {
+      hc.message = std::string("host function failed: ") + e.what();
+      k = TrapKind::HostError;
+    } catch (...) {
+      hc.message = "host function threw an exception";
+      k = TrapKind::HostError;
+    }
   }
   if (k != TrapKind::None) {
     ctx.trap_message = std::move(hc.message);
@@ -521,7 +536,7 @@ DEF(MemorySize) {
 DEF(MemoryGrow) {
   ++pc;
   // The base never moves (the reservation is fixed), so mem stays valid.
-  int64_t r = t->inst->memories[0]->mem.grow(sp[-1].u32);
+  int64_t r = t->inst->memories[0]->grow(sp[-1].u32);
   put(sp[-1], uint32_t(int32_t(r)));
   NEXT();
 }
@@ -800,12 +815,27 @@ UNOP2(I64TruncSatF64U, f64, u64, num::trunc_sat<uint64_t>(a))
     if (k_ != TrapKind::None) TRAP(k_);      \
   } while (0)
 
+// With fuel, a bulk instruction also pays for its size (limits.hpp), before
+// it does anything.
+#define CHARGE_SIZE(count, per_unit)                                   \
+  do {                                                                 \
+    if constexpr (Fuel) {                                              \
+      uint64_t cost_ = uint64_t(count) / (per_unit);                   \
+      if (cost_ > t->fuel) {                                           \
+        t->fuel = 0;                                                   \
+        TRAP(TrapKind::OutOfFuel);                                     \
+      }                                                                \
+      t->fuel -= cost_;                                                \
+    }                                                                  \
+  } while (0)
+
 DEF(MemoryInit) {
   uint32_t seg;
   READ_U32(seg);
   ++pc;
   uint32_t n = sp[-1].u32, s = sp[-2].u32, d = sp[-3].u32;
   sp -= 3;
+  CHARGE_SIZE(n, kBulkBytesPerFuel);
   BULK(memory_init(t->inst, seg, t->inst->memories[0], d, s, n));
   NEXT();
 }
@@ -820,6 +850,7 @@ DEF(MemoryCopy) {
   uint32_t n = sp[-1].u32, s = sp[-2].u32, d = sp[-3].u32;
   sp -= 3;
   MemoryInst* m = t->inst->memories[0];
+  CHARGE_SIZE(n, kBulkBytesPerFuel);
   BULK(memory_copy(m, m, d, s, n));
   NEXT();
 }
@@ -827,6 +858,7 @@ DEF(MemoryFill) {
   ++pc;
   uint32_t n = sp[-1].u32, v = sp[-2].u32, d = sp[-3].u32;
   sp -= 3;
+  CHARGE_SIZE(n, kBulkBytesPerFuel);
   BULK(memory_fill(t->inst->memories[0], d, v, n));
   NEXT();
 }
@@ -836,6 +868,7 @@ DEF(TableInit) {
   READ_U32(tidx);
   uint32_t n = sp[-1].u32, s = sp[-2].u32, d = sp[-3].u32;
   sp -= 3;
+  CHARGE_SIZE(n, kBulkElemsPerFuel);
   BULK(table_init(t->inst, seg, t->inst->tables[tidx], d, s, n));
   NEXT();
 }
@@ -851,6 +884,7 @@ DEF(TableCopy) {
   READ_U32(st);
   uint32_t n = sp[-1].u32, s = sp[-2].u32, d = sp[-3].u32;
   sp -= 3;
+  CHARGE_SIZE(n, kBulkElemsPerFuel);
   BULK(table_copy(t->inst->tables[dt], t->inst->tables[st], d, s, n));
   NEXT();
 }
@@ -860,6 +894,7 @@ DEF(TableGrow) {
   uint32_t n = sp[-1].u32;
   Ref init = sp[-2].ref;
   --sp;
+  CHARGE_SIZE(n, kBulkElemsPerFuel);
   put(sp[-1], uint32_t(int32_t(t->inst->tables[idx]->grow(n, init))));
   NEXT();
 }
@@ -877,6 +912,7 @@ DEF(TableFill) {
   Ref v = sp[-2].ref;
   uint32_t d = sp[-3].u32;
   sp -= 3;
+  CHARGE_SIZE(n, kBulkElemsPerFuel);
   BULK(table_fill(t->inst->tables[idx], d, v, n));
   NEXT();
 }

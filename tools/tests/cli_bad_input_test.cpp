@@ -21,121 +21,15 @@
 #include <vector>
 
 #include "runtime/leb128.hpp"
-
-extern char** environ;
+#include "tools/tests/cli_fixture.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using Bytes = std::vector<uint8_t>;
 
-#ifndef WISP_CLI
-#error "WISP_CLI must name the wisp binary"
-#endif
-
-struct Outcome {
-  bool timed_out = false;
-  bool signaled = false;
-  int signal = 0;
-  int exit_code = -1;
-  double seconds = 0;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class CliBadInput : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "wisp-cli-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr) << strerror(errno);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  fs::path write(const std::string& name, const Bytes& b) {
-    fs::path p = dir_ / name;
-    std::ofstream f(p, std::ios::binary);
-    f.write(reinterpret_cast<const char*>(b.data()), std::streamsize(b.size()));
-    EXPECT_TRUE(f.good()) << p;
-    return p;
-  }
-  fs::path write_text(const std::string& name, const std::string& s) {
-    return write(name, Bytes(s.begin(), s.end()));
-  }
-
-  // Runs `wisp args...`, killing it after `timeout`.
-  Outcome run_wisp(std::vector<std::string> args, std::chrono::seconds timeout = std::chrono::seconds(30)) {
-    Outcome r;
-    fs::path out = dir_ / ".stdout", err = dir_ / ".stderr";
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    std::vector<std::string> argv_s = {WISP_CLI};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid{};
-    auto start = std::chrono::steady_clock::now();
-    int rc = posix_spawn(&pid, WISP_CLI, &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    EXPECT_EQ(rc, 0) << "cannot run " << WISP_CLI << ": " << strerror(rc);
-    if (rc != 0) return r;
-    int status = 0;
-    for (;;) {
-      pid_t w = waitpid(pid, &status, WNOHANG);
-      if (w == pid) break;
-      if (std::chrono::steady_clock::now() - start > timeout) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-        r.timed_out = true;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (WIFSIGNALED(status)) {
-      r.signaled = true;
-      r.signal = WTERMSIG(status);
-    } else if (WIFEXITED(status)) {
-      r.exit_code = WEXITSTATUS(status);
-    }
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
-  }
-
-  // The contract for bad input.
-  void expect_one_error_line(const Outcome& r, const std::string& must_contain) {
-    EXPECT_FALSE(r.timed_out) << "hung; stderr: " << r.err;
-    EXPECT_FALSE(r.signaled) << "killed by signal " << r.signal << " (" << strsignal(r.signal)
-                             << "); stderr: " << r.err;
-    EXPECT_EQ(r.exit_code, 1) << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    EXPECT_TRUE(!r.err.empty() && r.err.back() == '\n') << r.err;
-    EXPECT_EQ(r.err.rfind("wisp: error: ", 0), 0u) << r.err;
-    EXPECT_NE(r.err.find(must_contain), std::string::npos) << "wanted '" << must_contain << "' in: " << r.err;
-    EXPECT_EQ(r.out, "");
-  }
-  void expect_valid(const Outcome& r) {
-    EXPECT_FALSE(r.timed_out);
-    EXPECT_FALSE(r.signaled) << "killed by signal " << r.signal << "; stderr: " << r.err;
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(r.err, "");
-  }
-
-  fs::path dir_;
-};
+using wisp::test::Outcome;
+using CliBadInput = wisp::test::CliTest;
 
 // ---- building modules ------------------------------------------------------------------
 
@@ -322,10 +216,7 @@ TEST_F(CliBadInput, MissingFile) {
   expect_one_error_line(run_wisp({"validate", (dir_ / "no-such-file.wasm").string()}), "no-such-file.wasm");
 }
 
-// DISABLED: tools/cmd_module.cpp's load_binary reads through an
-// istreambuf_iterator, and libstdc++'s filebuf throws std::ios_base::failure
-// when read(2) fails (EISDIR), so `wisp validate DIR` dies of an uncaught
-// exception (SIGABRT). Enable once load_binary catches it.
+// A directory is not a module (libstdc++'s filebuf used to throw on EISDIR).
 TEST_F(CliBadInput, Directory) {
   fs::create_directory(dir_ / "sub.wasm");
   expect_one_error_line(run_wisp({"validate", dir_.string()}), dir_.string());

@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -86,6 +87,41 @@ Result<UniqueFd> listen_on(const std::string& spec) {
 }
 
 }  // namespace
+
+namespace {
+
+// What the signal handler puts back: descriptor and flags, -1 when unset.
+volatile sig_atomic_t g_stdio_fd[3] = {-1, -1, -1};
+volatile sig_atomic_t g_stdio_flags[3] = {-1, -1, -1};
+
+void restore_and_reraise(int sig) {
+  int saved_errno = errno;
+  for (int i = 0; i < 3; ++i)
+    if (g_stdio_fd[i] >= 0 && g_stdio_flags[i] >= 0) fcntl(g_stdio_fd[i], F_SETFL, int(g_stdio_flags[i]));
+  errno = saved_errno;
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+}  // namespace
+
+void restore_stdio_on_signals(const WasiCtx& ctx) {
+  for (int i = 0; i < 3; ++i) {
+    g_stdio_fd[i] = ctx.stdio_host_[i];
+    g_stdio_flags[i] = ctx.stdio_flags_[i];
+  }
+  struct sigaction sa {};
+  sa.sa_handler = restore_and_reraise;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND;
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
+    struct sigaction old {};
+    // A signal the parent set to be ignored stays ignored (as a shell's
+    // `nohup` or background job expects).
+    if (sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+    sigaction(sig, &sa, nullptr);
+  }
+}
 
 WasiCtx::~WasiCtx() {
   for (int i = 0; i < 3; ++i)
