@@ -60,13 +60,15 @@ std::optional<Extern> Instance::export_(std::string_view name) const {
   return std::nullopt;
 }
 
-Result<std::shared_ptr<Module>> load_module(std::vector<uint8_t> bytes) {
+Result<std::shared_ptr<Module>> load_module(std::vector<uint8_t> bytes) try {
   auto m = decode(std::move(bytes));
   if (!m.ok()) return m.take_error();
   auto mod = std::make_shared<Module>(std::move(m.value()));
   Status s = validate(*mod);
   if (!s.ok()) return s.take_error();
   return mod;
+} catch (const std::bad_alloc&) {
+  return make_error(ErrorKind::Limit, "out of host memory loading the module");
 }
 
 std::string format_trap(const Trap& t) {
@@ -294,6 +296,19 @@ static bool native_stack_low(uintptr_t frame) {
 }
 
 CallResult Store::call(FuncInst* f, std::span<const Value> args) {
+  // Nothing inside the guarded run throws (host functions' exceptions become
+  // traps in the interpreter); what is left is the host's allocator.
+  try {
+    return call_impl(f, args);
+  } catch (const std::bad_alloc&) {
+    Trap t;
+    t.kind = TrapKind::HostError;
+    t.message = "out of host memory";
+    return t;
+  }
+}
+
+CallResult Store::call_impl(FuncInst* f, std::span<const Value> args) {
   Trap trap;
   trap.kind = TrapKind::HostError;
   ExecContext& c = exec_;
@@ -331,11 +346,26 @@ CallResult Store::call(FuncInst* f, std::span<const Value> args) {
   for (size_t i = 0; i < args.size(); ++i) base[i] = args[i].bits;
   // A host function may call back into wasm: keep the outer interpreter's
   // registers-in-memory intact whatever way this call ends (a memory fault
-  // skips interp_call's own bookkeeping).
-  Frame* saved_frame = c.frame_top;
-  Frame* saved_entry = c.entry_frame;
-  Instance* saved_inst = c.inst;
-  const uint8_t* saved_end = c.code_end;
+  // skips interp_call's own bookkeeping; building the trap may throw
+  // bad_alloc).
+  struct Restore {
+    ExecContext& c;
+    Slot* base;
+    Frame* frame = c.frame_top;
+    Frame* entry = c.entry_frame;
+    Instance* inst = c.inst;
+    const uint8_t* end = c.code_end;
+    ~Restore() {
+      c.frame_top = frame;
+      c.entry_frame = entry;
+      c.inst = inst;
+      c.code_end = end;
+      c.stack_top = base;
+      c.trap = TrapKind::None;
+      c.trap_index = -1;
+    }
+  } restore{c, base};
+  Frame* saved_frame = restore.frame;
   TrapKind k = run_guarded([&] { interp_call(c, f); });
   bool fault = k != TrapKind::None;
   if (k == TrapKind::None) k = c.trap;
@@ -344,17 +374,10 @@ CallResult Store::call(FuncInst* f, std::span<const Value> args) {
     if (k == TrapKind::HostError) trap.message = c.trap_message;
     else trap.message = trap_message(k);
     if (c.trap_index >= 0) trap.message += " " + std::to_string(c.trap_index);
-    c.trap_index = -1;
     trap.exit_code = c.exit_code;
     if (fault && c.frame_top > saved_frame) c.frame_top->pc = c.fault_pc;
     if (f->instance) trap.backtrace = backtrace(saved_frame + 1, c.frame_top, trap.omitted);
   }
-  c.frame_top = saved_frame;
-  c.entry_frame = saved_entry;
-  c.inst = saved_inst;
-  c.code_end = saved_end;
-  c.stack_top = base;
-  c.trap = TrapKind::None;
   if (k != TrapKind::None) return trap;
   std::vector<Value> results(ft.results.size());
   for (size_t i = 0; i < results.size(); ++i) {

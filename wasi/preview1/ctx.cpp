@@ -129,7 +129,7 @@ WasiCtx::~WasiCtx() {
       fcntl(stdio_host_[i], F_SETFL, stdio_flags_[i]);
 }
 
-Result<std::unique_ptr<WasiCtx>> WasiCtx::create(const WasiConfig& cfg) {
+Result<std::unique_ptr<WasiCtx>> WasiCtx::create(const WasiConfig& cfg) try {
   std::unique_ptr<WasiCtx> ctx(new WasiCtx());
   ctx->args = cfg.args;
   ctx->env = cfg.env;
@@ -168,6 +168,8 @@ Result<std::unique_ptr<WasiCtx>> WasiCtx::create(const WasiConfig& cfg) {
     ctx->fds.place(next++, std::move(e));
   }
   return ctx;
+} catch (const std::bad_alloc&) {
+  return make_error(ErrorKind::Limit, "out of host memory setting up WASI");
 }
 
 }  // namespace wisp::wasi
