@@ -4,27 +4,13 @@
 #include <gtest/gtest.h>
 #include <pthread.h>
 
-#include "runtime/text/wat.hpp"
-#include "runtime/wisp.hpp"
+#include "runtime/tests/wat_module.hpp"
 
 namespace wisp {
 namespace {
 
-std::shared_ptr<Module> compile(const char* wat) {
-  text::WatOptions opts;
-  opts.names = true;
-  auto bin = text::parse_wat(wat, opts);
-  EXPECT_TRUE(bin.ok()) << (bin.ok() ? "" : bin.error().message);
-  auto m = load_module(std::move(bin.value()));
-  EXPECT_TRUE(m.ok()) << (m.ok() ? "" : m.error().message);
-  return m.value();
-}
-
-Instance* instantiate(Store& store, const char* wat) {
-  auto inst = store.instantiate(compile(wat), {});
-  EXPECT_TRUE(inst.ok()) << (inst.ok() ? "" : inst.error().message);
-  return inst.value();
-}
+using test::compile;
+using test::instantiate;
 
 CallResult call(Store& store, Instance* inst, const char* name, std::vector<Value> args = {}) {
   FuncInst* f = inst->func_export(name);

@@ -8,21 +8,14 @@
 
 #include <stdexcept>
 
-#include "runtime/text/wat.hpp"
-#include "runtime/wisp.hpp"
+#include "runtime/tests/wat_module.hpp"
 
 namespace wisp {
 namespace {
 
-std::shared_ptr<Module> compile(const std::string& wat) {
-  text::WatOptions opts;
-  opts.names = true;
-  auto bin = text::parse_wat(wat, opts);
-  EXPECT_TRUE(bin.ok()) << (bin.ok() ? "" : bin.error().message);
-  auto m = load_module(std::move(bin.value()));
-  EXPECT_TRUE(m.ok()) << (m.ok() ? "" : m.error().message);
-  return m.value();
-}
+using test::compile;
+using test::instantiate;
+
 
 // The error of an instantiation that must fail.
 Error refused(Store& store, const std::string& wat) {
@@ -31,11 +24,6 @@ Error refused(Store& store, const std::string& wat) {
   return inst.ok() ? Error{} : inst.error();
 }
 
-Instance* instantiate(Store& store, const std::string& wat) {
-  auto inst = store.instantiate(compile(wat), {});
-  EXPECT_TRUE(inst.ok()) << (inst.ok() ? "" : inst.error().message);
-  return inst.ok() ? inst.value() : nullptr;
-}
 
 std::vector<Value> results(CallResult r) {
   if (auto* t = std::get_if<Trap>(&r)) {
