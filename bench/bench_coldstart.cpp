@@ -2,7 +2,7 @@
 // call returns (issue goal: < 5 us median for the tiny module).
 #include <benchmark/benchmark.h>
 
-#include "runtime/wisp.hpp"
+#include "runtime/api/wisp.hpp"
 
 namespace wisp::bench {
 namespace {

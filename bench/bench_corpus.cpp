@@ -6,9 +6,9 @@
 #include <fstream>
 #include <iterator>
 
-#include "runtime/decoder.hpp"
+#include "runtime/wasm/decoder.hpp"
 #include "runtime/text/wast.hpp"
-#include "runtime/validator.hpp"
+#include "runtime/valid/validator.hpp"
 
 namespace wisp::bench {
 

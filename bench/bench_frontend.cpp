@@ -2,8 +2,8 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/bench_corpus.hpp"
-#include "runtime/decoder.hpp"
-#include "runtime/validator.hpp"
+#include "runtime/wasm/decoder.hpp"
+#include "runtime/valid/validator.hpp"
 
 namespace wisp::bench {
 namespace {

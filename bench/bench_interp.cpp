@@ -14,7 +14,7 @@
 #include <map>
 
 #include "bench/bench_corpus.hpp"
-#include "runtime/wisp.hpp"
+#include "runtime/api/wisp.hpp"
 
 namespace wisp::bench {
 namespace {

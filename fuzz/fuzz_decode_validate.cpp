@@ -5,8 +5,8 @@
 #include <cstdlib>
 
 #include "fuzz/fuzz_util.hpp"
-#include "runtime/decoder.hpp"
-#include "runtime/validator.hpp"
+#include "runtime/wasm/decoder.hpp"
+#include "runtime/valid/validator.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Borrowed: libFuzzer's buffer is exactly `size` bytes on the heap, so

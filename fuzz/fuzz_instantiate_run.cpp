@@ -12,7 +12,7 @@
 #include "fuzz/fuzz_util.hpp"
 #include "fuzz/harness.hpp"
 #include "fuzz/module_gen.hpp"
-#include "runtime/wisp.hpp"
+#include "runtime/api/wisp.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bool binary = size >= 4 && std::memcmp(data, "\0asm", 4) == 0;

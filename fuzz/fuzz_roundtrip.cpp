@@ -16,10 +16,10 @@
 #include <string_view>
 
 #include "fuzz/fuzz_util.hpp"
-#include "runtime/decoder.hpp"
+#include "runtime/wasm/decoder.hpp"
 #include "runtime/text/printer.hpp"
 #include "runtime/text/wat.hpp"
-#include "runtime/validator.hpp"
+#include "runtime/valid/validator.hpp"
 
 namespace {
 

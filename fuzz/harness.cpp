@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "fuzz/fuzz_util.hpp"
-#include "runtime/wisp.hpp"
+#include "runtime/api/wisp.hpp"
 
 namespace wisp::fuzz {
 namespace {
@@ -74,13 +74,11 @@ Value arg(ValType t, Seed& s) {
     case ValType::I64: return Value::i64(s.next(8));
     case ValType::F32: return Value::f32_bits(uint32_t(s.next(4)));
     case ValType::F64: return Value::f64_bits(s.next(8));
-#if WISP_SIMD
     case ValType::V128: {
       uint8_t b[16];
       for (auto& x : b) x = uint8_t(s.next(1));
       return Value::v128(b);
     }
-#endif
     case ValType::ExternRef:
       // Opaque to wasm: any non-null bits are a valid externref.
       return Value::ref(t, reinterpret_cast<Ref>(uintptr_t(s.next(1) & 1 ? 0x1000 + s.next(1) : 0)));

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "runtime/module.hpp"
+#include "runtime/wasm/module.hpp"
 
 namespace wisp::fuzz {
 

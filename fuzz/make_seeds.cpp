@@ -19,10 +19,10 @@
 #include <sstream>
 #include <string>
 
-#include "runtime/decoder.hpp"
-#include "runtime/opcodes.hpp"
+#include "runtime/wasm/decoder.hpp"
+#include "runtime/wasm/opcodes.hpp"
 #include "runtime/text/wast.hpp"
-#include "runtime/validator.hpp"
+#include "runtime/valid/validator.hpp"
 
 namespace fs = std::filesystem;
 

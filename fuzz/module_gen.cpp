@@ -4,8 +4,8 @@
 #include <array>
 #include <string>
 
-#include "runtime/module.hpp"
-#include "runtime/opcodes.hpp"
+#include "runtime/wasm/module.hpp"
+#include "runtime/wasm/opcodes.hpp"
 #include "runtime/text/encoding.hpp"
 
 namespace wisp::fuzz {

@@ -8,7 +8,7 @@
 #include <pthread.h>
 
 #include "runtime/text/wat.hpp"
-#include "runtime/wisp.hpp"
+#include "runtime/api/wisp.hpp"
 
 namespace {
 

@@ -7,11 +7,11 @@
 #include <map>
 #include <sstream>
 
-#include "runtime/decoder.hpp"
+#include "runtime/wasm/decoder.hpp"
 #include "runtime/text/wast.hpp"
 #include "runtime/text/wat.hpp"
-#include "runtime/validator.hpp"
-#include "runtime/wisp.hpp"
+#include "runtime/valid/validator.hpp"
+#include "runtime/api/wisp.hpp"
 
 namespace wisp::spec {
 
@@ -199,11 +199,7 @@ class Runner {
       case text::Value::F32: return Value::f32_bits(uint32_t(v.bits));
       case text::Value::F64: return Value::f64_bits(v.bits);
       case text::Value::V128: {
-#if WISP_SIMD
         return Value::v128(v.v128.data());
-#else
-        return Value::i64(0);
-#endif
       }
       case text::Value::FuncRef: return Value::ref(ValType::FuncRef, nullptr);
       case text::Value::ExternRef:
@@ -228,7 +224,6 @@ class Runner {
       case ValType::I64: snprintf(buf, sizeof buf, "i64:0x%016llx", (unsigned long long)v.bits.u64); break;
       case ValType::F32: snprintf(buf, sizeof buf, "f32:0x%08x", v.bits.u32); break;
       case ValType::F64: snprintf(buf, sizeof buf, "f64:0x%016llx", (unsigned long long)v.bits.u64); break;
-#if WISP_SIMD
       case ValType::V128: {
         std::string s = "v128:";
         for (int i = 0; i < 16; ++i) {
@@ -237,7 +232,6 @@ class Runner {
         }
         return s;
       }
-#endif
       default: snprintf(buf, sizeof buf, "%s:%p", std::string(to_string(v.type)).c_str(), v.bits.ref); break;
     }
     return buf;
@@ -257,7 +251,6 @@ class Runner {
         if (e.nan != text::NanPattern::None) return nan_matches(got.bits.u64, true, e.nan);
         return got.bits.u64 == w.bits;
       case text::Value::V128: {
-#if WISP_SIMD
         if (got.type != ValType::V128) return false;
         const uint8_t* g = got.bits.v128;
         if (w.shape == text::LaneShape::F32x4) {
@@ -287,9 +280,6 @@ class Runner {
           return true;
         }
         return std::memcmp(g, w.v128.data(), 16) == 0;
-#else
-        return false;
-#endif
       }
       case text::Value::FuncRef:
         if (got.type != ValType::FuncRef) return false;

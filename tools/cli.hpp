@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/result.hpp"
+#include "runtime/wasm/result.hpp"
 
 namespace wisp::cli {
 

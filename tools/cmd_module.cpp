@@ -9,9 +9,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "runtime/decoder.hpp"
+#include "runtime/wasm/decoder.hpp"
 #include "runtime/text/wat.hpp"
-#include "runtime/validator.hpp"
+#include "runtime/valid/validator.hpp"
 #include "tools/cli.hpp"
 
 namespace wisp::cli {

@@ -11,7 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "runtime/wisp.hpp"
+#include "runtime/api/wisp.hpp"
 #include "tools/cli.hpp"
 #include "wasi/wasi.hpp"
 
@@ -144,7 +144,6 @@ std::string format_value(const Value& v) {
     case ValType::I64: snprintf(buf, sizeof buf, "%" PRId64, v.bits.i64); break;
     case ValType::F32: snprintf(buf, sizeof buf, "%.9g", double(v.bits.f32)); break;
     case ValType::F64: snprintf(buf, sizeof buf, "%.17g", v.bits.f64); break;
-#if WISP_SIMD
     case ValType::V128: {
       std::string s = "0x";
       for (int i = 15; i >= 0; --i) {
@@ -153,7 +152,6 @@ std::string format_value(const Value& v) {
       }
       return s;
     }
-#endif
     default:
       return v.bits.ref ? "ref" : "null";
   }

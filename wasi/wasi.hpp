@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/result.hpp"
+#include "runtime/wasm/result.hpp"
 #include "wasi/preview1/fd_table.hpp"
 
 namespace wisp {

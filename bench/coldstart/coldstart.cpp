@@ -44,9 +44,9 @@
 
 #include "bench/bench_corpus.hpp"
 #include "bench/coldstart/count_alloc.hpp"
-#include "runtime/decoder.hpp"
-#include "runtime/validator.hpp"
-#include "runtime/wisp.hpp"
+#include "runtime/wasm/decoder.hpp"
+#include "runtime/valid/validator.hpp"
+#include "runtime/api/wisp.hpp"
 #include "wasi/wasi.hpp"
 
 namespace wisp::bench {

@@ -4,9 +4,9 @@
 #pragma once
 #include <cstdint>
 
-#include "runtime/interp/exec.hpp"
-#include "runtime/interp/slot.hpp"
-#include "runtime/side_table.hpp"
+#include "runtime/vm/exec.hpp"
+#include "runtime/vm/slot.hpp"
+#include "runtime/wasm/side_table.hpp"
 
 #if defined(__clang__) && __clang_major__ >= 19 && (defined(__x86_64__) || defined(__aarch64__))
 // preserve_none: every register carries arguments and none is callee-saved,

@@ -11,13 +11,13 @@
 #include <limits>
 #include <new>
 
-#include "runtime/interp/exec.hpp"
+#include "runtime/vm/exec.hpp"
 #include "runtime/interp/handler_abi.hpp"
 #include "runtime/interp/immediates.hpp"
 #include "runtime/interp/numeric.hpp"
 #include "runtime/interp/simd.hpp"
-#include "runtime/signals.hpp"
-#include "runtime/store.hpp"
+#include "runtime/vm/signals.hpp"
+#include "runtime/vm/instances.hpp"
 
 // Short names for this file, where every handler is written with them.
 #define ARGS WISP_ARGS
@@ -919,14 +919,14 @@ DEF(TableFill) {
 
 // ---- 0xFD prefix: SIMD, out of line (simd_*.cpp) --------------------------------------
 DEF(prefix_fd) {
-#if WISP_SIMD && WISP_DISP_REG
+#if WISP_DISP_REG
   // The handler's tail-call twin takes over the chain (simd_impl.hpp).
   uint32_t sub;
   READ_U32(sub);
   if (sub >= 256) [[unlikely]] TRAP(TrapKind::Unreachable);
   FAULT_PC();
   WISP_MUSTTAIL return simd_tail_handlers()[Fuel][sub](PASS);
-#elif WISP_SIMD
+#else
   uint32_t sub;
   READ_U32(sub);
   SimdHandler h = sub < 256 ? simd_handlers()[sub] : nullptr;
@@ -936,8 +936,6 @@ DEF(prefix_fd) {
   sp = r.sp;
   pc = r.pc;
   NEXT();
-#else
-  TRAP(TrapKind::Unreachable);
 #endif
 }
 
@@ -949,7 +947,7 @@ constexpr std::array<Handler, 256> make_main() {
 #define WISP_OP(name, text, prefix, code, imm, size, p1, p2, p3, r) \
   if (prefix == 0x00) t[code] = &h_##name<Fuel, Wide>;
 #define WISP_OP_FD(...)
-#include "runtime/opcodes.def"
+#include "runtime/wasm/opcodes.def"
 #undef WISP_OP_FD
 #undef WISP_OP
   t[0xFC] = &h_prefix_fc<Fuel, Wide>;
@@ -964,7 +962,7 @@ constexpr std::array<Handler, 256> make_fc() {
 #define WISP_OP(name, text, prefix, code, imm, size, p1, p2, p3, r) \
   if (prefix == 0xFC) t[code] = &h_##name<Fuel, Wide>;
 #define WISP_OP_FD(...)
-#include "runtime/opcodes.def"
+#include "runtime/wasm/opcodes.def"
 #undef WISP_OP_FD
 #undef WISP_OP
   return t;

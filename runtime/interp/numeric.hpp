@@ -7,7 +7,7 @@
 #include <cstring>
 #include <limits>
 
-#include "runtime/trap.hpp"
+#include "runtime/vm/trap.hpp"
 
 namespace wisp::num {
 

@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "runtime/interp/handler_abi.hpp"
-#include "runtime/interp/slot.hpp"
+#include "runtime/vm/slot.hpp"
 
 namespace wisp {
 
@@ -44,7 +44,7 @@ inline SimdTailTable simd_tail_handlers() {
 const SimdHandler* simd_backend_table(std::string_view name);
 // Makes `name` the active backend; false if unavailable.
 bool set_simd_backend(std::string_view name);
-// Name of the active backend ("none" when built with WISP_SIMD=OFF).
+// Name of the active backend.
 const char* simd_backend_name();
 
 }  // namespace wisp

@@ -8,7 +8,6 @@
 // comparisons false on NaN except `!=`, and -0 == +0.
 #include "runtime/interp/simd_impl.hpp"
 
-#if WISP_SIMD
 namespace wisp::WISP_SIMD_NS {
 
 // ---- comparisons ----------------------------------------------------------
@@ -134,4 +133,3 @@ WISP_SIMD_HANDLER(I64x2Bitmask) { return reduce<i64x2>(sp, bitmask_lanes<i64x2>)
 #endif
 
 }  // namespace wisp::WISP_SIMD_NS
-#endif  // WISP_SIMD

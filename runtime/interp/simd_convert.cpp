@@ -4,7 +4,6 @@
 
 #include <limits>
 
-#if WISP_SIMD
 namespace wisp::WISP_SIMD_NS {
 namespace {
 
@@ -171,4 +170,3 @@ WISP_SIMD_UNARY(I32x4TruncSatF64x2UZero, f64x2, [&] {
 #endif
 
 }  // namespace wisp::WISP_SIMD_NS
-#endif  // WISP_SIMD

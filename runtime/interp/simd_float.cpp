@@ -11,7 +11,6 @@
 // must keep the payload exactly, signalling NaNs included.
 #include "runtime/interp/simd_impl.hpp"
 
-#if WISP_SIMD
 namespace wisp::WISP_SIMD_NS {
 namespace {
 
@@ -188,4 +187,3 @@ WISP_SIMD_BINARY(F64x2Pmax, f64x2, select(a < b, b, a))
 #endif
 
 }  // namespace wisp::WISP_SIMD_NS
-#endif  // WISP_SIMD

@@ -9,7 +9,7 @@
 
 #include "runtime/interp/handler_abi.hpp"
 #include "runtime/interp/immediates.hpp"
-#include "runtime/interp/slot.hpp"
+#include "runtime/vm/slot.hpp"
 
 // Backend choice. WISP_SIMD_PORTABLE=1 (CMake option of the same name)
 // forces the plain C++ path everywhere; otherwise the SSE4.1 intrinsics are
@@ -30,7 +30,6 @@
 #define WISP_SIMD_SSE41 0
 #endif
 
-#if WISP_SIMD
 
 // Lanes are numbered the way Wasm numbers them: lane i lives at bytes
 // [i*N, (i+1)*N) of the 16-byte value, so a host vector lane i is Wasm lane
@@ -244,11 +243,10 @@ namespace wisp::WISP_SIMD_NS {
 #define WISP_SIMD_DECLARE_0xFD(name) WISP_SIMD_CC SimdResult name(Slot* sp, const uint8_t* pc, uint8_t* mem);
 #endif
 #define WISP_OP(name, text, prefix, code, imm, size, p1, p2, p3, r) WISP_SIMD_DECLARE_##prefix(name)
-#include "runtime/opcodes.def"
+#include "runtime/wasm/opcodes.def"
 #undef WISP_OP
 #undef WISP_SIMD_DECLARE_0x00
 #undef WISP_SIMD_DECLARE_0xFC
 #undef WISP_SIMD_DECLARE_0xFD
 }  // namespace wisp::WISP_SIMD_NS
 
-#endif  // WISP_SIMD

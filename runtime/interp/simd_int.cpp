@@ -9,7 +9,6 @@
 // multiplies, which x86 has as single instructions.
 #include "runtime/interp/simd_impl.hpp"
 
-#if WISP_SIMD
 namespace wisp::WISP_SIMD_NS {
 namespace {
 
@@ -343,4 +342,3 @@ WISP_SIMD_BINARY(I64x2ExtmulHighI32x4U, u32x4, (extmul<u64x2, u64x2>(high_half(a
 #endif
 
 }  // namespace wisp::WISP_SIMD_NS
-#endif  // WISP_SIMD

@@ -1,7 +1,6 @@
 // v128.const, i8x16.shuffle/swizzle, splats, extract_lane, replace_lane.
 #include "runtime/interp/simd_impl.hpp"
 
-#if WISP_SIMD
 namespace wisp::WISP_SIMD_NS {
 namespace {
 
@@ -114,4 +113,3 @@ WISP_SIMD_HANDLER(F32x4ReplaceLane) { return replace_lane<u32x4, uint32_t>(sp, p
 WISP_SIMD_HANDLER(F64x2ReplaceLane) { return replace_lane<u64x2, uint64_t>(sp, pc); }
 
 }  // namespace wisp::WISP_SIMD_NS
-#endif  // WISP_SIMD

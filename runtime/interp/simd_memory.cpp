@@ -6,9 +6,8 @@
 // requirement (Wasm alignment is a hint), and stores that cannot be torn
 // at the end of memory on targets where a plain store could be.
 #include "runtime/interp/simd_impl.hpp"
-#include "runtime/memory.hpp"
+#include "runtime/vm/memory.hpp"
 
-#if WISP_SIMD
 namespace wisp::WISP_SIMD_NS {
 namespace {
 
@@ -107,4 +106,3 @@ WISP_SIMD_HANDLER(V128Store32Lane) { return store_lane<uint32_t>(sp, pc, mem); }
 WISP_SIMD_HANDLER(V128Store64Lane) { return store_lane<uint64_t>(sp, pc, mem); }
 
 }  // namespace wisp::WISP_SIMD_NS
-#endif  // WISP_SIMD

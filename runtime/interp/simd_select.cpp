@@ -12,7 +12,7 @@ namespace wisp {
 namespace simd_portable {
 extern const SimdHandler kHandlers[256];
 extern const char* const kName;
-#if WISP_SIMD && WISP_DISP_REG
+#if WISP_DISP_REG
 extern const SimdTailTable kTailHandlers;
 #endif
 }  // namespace simd_portable
@@ -20,7 +20,7 @@ extern const SimdTailTable kTailHandlers;
 namespace simd_sse41 {
 extern const SimdHandler kHandlers[256];
 extern const char* const kName;
-#if WISP_SIMD && WISP_DISP_REG
+#if WISP_DISP_REG
 extern const SimdTailTable kTailHandlers;
 #endif
 }  // namespace simd_sse41
@@ -36,7 +36,7 @@ std::atomic<SimdTailTable> g_simd_tails{nullptr};
 namespace {
 // Makes `t` the active backend, with its tail-call twins.
 void activate(const SimdHandler* t) {
-#if WISP_SIMD && WISP_DISP_REG
+#if WISP_DISP_REG
   SimdTailTable tails = simd_portable::kTailHandlers;
 #if WISP_HAVE_SIMD_SSE41
   if (t == simd_sse41::kHandlers) tails = simd_sse41::kTailHandlers;
@@ -91,16 +91,12 @@ WISP_SIMD_CC const SimdHandler* detail::choose_simd_handlers() {
 }
 
 const char* simd_backend_name() {
-#if !WISP_SIMD
-  return "none";
-#else
   const SimdHandler* t = simd_handlers();
 #if WISP_HAVE_SIMD_SSE41
   if (t == simd_sse41::kHandlers) return simd_sse41::kName;
 #endif
   (void)t;
   return simd_portable::kName;
-#endif
 }
 
 }  // namespace wisp

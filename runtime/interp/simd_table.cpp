@@ -23,25 +23,23 @@ constexpr Table build_table() {
     if (!seen[code]) ++t.codes;
     seen[code] = true;
   };
-#if WISP_SIMD
 #define WISP_SIMD_ENTRY_0x00(name, code)
 #define WISP_SIMD_ENTRY_0xFC(name, code)
 #define WISP_SIMD_ENTRY_0xFD(name, code) set(code, &WISP_SIMD_NS::name);
 #define WISP_OP(name, text, prefix, code, imm, size, p1, p2, p3, r) WISP_SIMD_ENTRY_##prefix(name, code)
-#include "runtime/opcodes.def"
+#include "runtime/wasm/opcodes.def"
 #undef WISP_OP
 #undef WISP_SIMD_ENTRY_0x00
 #undef WISP_SIMD_ENTRY_0xFC
 #undef WISP_SIMD_ENTRY_0xFD
-#endif
   return t;
 }
 
 constexpr Table kBuilt = build_table();
 constexpr const std::array<SimdHandler, 256>& kTable = kBuilt.handler;
 // Wasm 2.0 has 236 fixed-width SIMD instructions, each at its own
-// sub-opcode; without WISP_SIMD the table is empty.
-static_assert(kBuilt.codes == (WISP_SIMD ? 236 : 0));
+// sub-opcode.
+static_assert(kBuilt.codes == 236);
 
 }  // namespace
 
@@ -58,7 +56,7 @@ constinit const SimdHandler kHandlers[256] = {WISP_R64(0), WISP_R64(64), WISP_R6
 #undef WISP_R16
 #undef WISP_R64
 
-#if WISP_SIMD && WISP_DISP_REG
+#if WISP_DISP_REG
 // The tail-call twins (simd_impl.hpp), [fuel][sub-opcode]; sub-opcodes that
 // are not instructions trap, as the interpreter does for a null kHandlers
 // entry.
@@ -75,7 +73,7 @@ constexpr TailTable build_tails() {
 #define WISP_SIMD_TAIL_0xFC(name, code)
 #define WISP_SIMD_TAIL_0xFD(name, code) t.h[0][code] = &name##_tail0, t.h[1][code] = &name##_tail1;
 #define WISP_OP(name, text, prefix, code, imm, size, p1, p2, p3, r) WISP_SIMD_TAIL_##prefix(name, code)
-#include "runtime/opcodes.def"
+#include "runtime/wasm/opcodes.def"
 #undef WISP_OP
 #undef WISP_SIMD_TAIL_0x00
 #undef WISP_SIMD_TAIL_0xFC
@@ -88,10 +86,7 @@ constinit const TailTable kTails = build_tails();
 constinit const SimdTailTable kTailHandlers = kTails.h;
 #endif
 
-#if !WISP_SIMD
-extern const char* const kName;
-constinit const char* const kName = "none";
-#elif WISP_SIMD_SSE41
+#if WISP_SIMD_SSE41
 extern const char* const kName;
 constinit const char* const kName = "sse4.1";
 #else

@@ -13,11 +13,11 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/decoder.hpp"
-#include "runtime/leb128.hpp"
-#include "runtime/reader.hpp"
+#include "runtime/wasm/decoder.hpp"
+#include "runtime/wasm/leb128.hpp"
+#include "runtime/wasm/reader.hpp"
 #include "runtime/text/wat.hpp"
-#include "runtime/validator.hpp"
+#include "runtime/valid/validator.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define WISP_TEST_ASAN 1

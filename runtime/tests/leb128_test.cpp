@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "runtime/interp/immediates.hpp"
-#include "runtime/leb128.hpp"
+#include "runtime/wasm/leb128.hpp"
 
 namespace wisp {
 namespace {

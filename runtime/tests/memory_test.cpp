@@ -1,4 +1,4 @@
-#include "runtime/memory.hpp"
+#include "runtime/vm/memory.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/mman.h>

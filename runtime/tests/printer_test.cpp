@@ -10,11 +10,11 @@
 #include <fstream>
 #include <sstream>
 
-#include "runtime/decoder.hpp"
+#include "runtime/wasm/decoder.hpp"
 #include "runtime/text/printer.hpp"
 #include "runtime/text/wast.hpp"
 #include "runtime/text/wat.hpp"
-#include "runtime/validator.hpp"
+#include "runtime/valid/validator.hpp"
 
 namespace wisp::text {
 namespace {

@@ -1,4 +1,4 @@
-#include "runtime/signals.hpp"
+#include "runtime/vm/signals.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/mman.h>
@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/memory.hpp"
+#include "runtime/vm/memory.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define WISP_ASAN 1

@@ -20,10 +20,10 @@
 #include <vector>
 
 #include "runtime/interp/simd.hpp"
-#include "runtime/interp/slot.hpp"
-#include "runtime/memory.hpp"
-#include "runtime/opcodes.hpp"
-#include "runtime/signals.hpp"
+#include "runtime/vm/slot.hpp"
+#include "runtime/vm/memory.hpp"
+#include "runtime/wasm/opcodes.hpp"
+#include "runtime/vm/signals.hpp"
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -34,7 +34,6 @@
 #define WISP_TEST_HAS_ASAN 0
 #endif
 
-#if WISP_SIMD
 namespace wisp {
 namespace {
 
@@ -994,4 +993,3 @@ TEST(SimdConvert, ExtendLowHigh) {
 
 }  // namespace
 }  // namespace wisp
-#endif  // WISP_SIMD

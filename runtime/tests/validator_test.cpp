@@ -12,10 +12,10 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/decoder.hpp"
-#include "runtime/leb128.hpp"
+#include "runtime/wasm/decoder.hpp"
+#include "runtime/wasm/leb128.hpp"
 #include "runtime/text/wat.hpp"
-#include "runtime/validator.hpp"
+#include "runtime/valid/validator.hpp"
 
 namespace wisp {
 namespace {

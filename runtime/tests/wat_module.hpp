@@ -7,7 +7,7 @@
 #include <string>
 
 #include "runtime/text/wat.hpp"
-#include "runtime/wisp.hpp"
+#include "runtime/api/wisp.hpp"
 
 namespace wisp::test {
 

@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/leb128.hpp"
+#include "runtime/wasm/leb128.hpp"
 
 namespace wisp::text {
 

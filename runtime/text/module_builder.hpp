@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "runtime/module.hpp"
+#include "runtime/wasm/module.hpp"
 #include "runtime/text/encoding.hpp"
-#include "runtime/types.hpp"
+#include "runtime/wasm/types.hpp"
 
 namespace wisp::text {
 

@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <cstring>
 
-#include "runtime/decoder.hpp"
-#include "runtime/instr_reader.hpp"
+#include "runtime/wasm/decoder.hpp"
+#include "runtime/wasm/instr_reader.hpp"
 
 namespace wisp::text {
 namespace {

@@ -14,8 +14,8 @@
 #pragma once
 #include <string>
 
-#include "runtime/module.hpp"
-#include "runtime/result.hpp"
+#include "runtime/wasm/module.hpp"
+#include "runtime/wasm/result.hpp"
 
 namespace wisp::text {
 

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/result.hpp"
+#include "runtime/wasm/result.hpp"
 
 namespace wisp::text {
 

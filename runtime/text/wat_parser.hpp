@@ -8,8 +8,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "runtime/opcodes.hpp"
-#include "runtime/result.hpp"
+#include "runtime/wasm/opcodes.hpp"
+#include "runtime/wasm/result.hpp"
 #include "runtime/text/lexer.hpp"
 #include "runtime/text/module_builder.hpp"
 

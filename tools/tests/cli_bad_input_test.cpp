@@ -20,7 +20,7 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/leb128.hpp"
+#include "runtime/wasm/leb128.hpp"
 #include "tools/tests/cli_fixture.hpp"
 
 namespace {

@@ -11,7 +11,7 @@
 #include <string>
 #include <thread>
 
-#include "runtime/leb128.hpp"
+#include "runtime/wasm/leb128.hpp"
 #include "tools/tests/cli_fixture.hpp"
 
 namespace {

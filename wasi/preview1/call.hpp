@@ -11,8 +11,8 @@
 #include <new>
 #include <utility>
 
-#include "runtime/store.hpp"
-#include "runtime/types.hpp"
+#include "runtime/vm/instances.hpp"
+#include "runtime/wasm/types.hpp"
 #include "wasi/preview1/abi.hpp"
 #include "wasi/preview1/guest_memory.hpp"
 

@@ -1,7 +1,7 @@
 // The import tables: wasi_snapshot_preview1, and wasi_unstable (snapshot 0),
 // which shares most functions and differs in seek whence, filestat and
 // subscription layouts, and in lacking sock_accept.
-#include "runtime/wisp.hpp"
+#include "runtime/api/wisp.hpp"
 #include "wasi/preview1/functions.hpp"
 #include "wasi/wasi.hpp"
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "runtime/text/wat.hpp"
-#include "runtime/wisp.hpp"
+#include "runtime/api/wisp.hpp"
 #include "wasi/wasi.hpp"
 
 namespace wisp::wasi::testing {

@@ -11,7 +11,7 @@
 #include <map>
 
 #include "runtime/text/wat.hpp"
-#include "runtime/wisp.hpp"
+#include "runtime/api/wisp.hpp"
 #include "wasi/tests/temp_tree.hpp"
 #include "wasi/wasi.hpp"
 

@@ -7,10 +7,9 @@
 #include <string>
 #include <string_view>
 
-#include "runtime/interp/slot.hpp"  // WISP_SIMD
-#include "runtime/leb128.hpp"
-#include "runtime/result.hpp"
-#include "runtime/types.hpp"
+#include "runtime/wasm/leb128.hpp"
+#include "runtime/wasm/result.hpp"
+#include "runtime/wasm/types.hpp"
 
 namespace wisp {
 
@@ -158,14 +157,8 @@ class Reader {
     uint8_t b{};
     if (!u8(b)) return false;
     switch (b) {
-      case 0x7F: case 0x7E: case 0x7D: case 0x7C: case 0x70: case 0x6F:
+      case 0x7F: case 0x7E: case 0x7D: case 0x7C: case 0x7B: case 0x70: case 0x6F:
         out = static_cast<ValType>(b);
-        return true;
-      case 0x7B:
-        // A build without SIMD (8-byte slots, see interp/slot.hpp) cannot
-        // hold a v128 anywhere.
-        if (!WISP_SIMD) return fail("v128 is not supported by this build (WISP_SIMD=OFF)", start);
-        out = ValType::V128;
         return true;
     }
     return fail("malformed value type", start);

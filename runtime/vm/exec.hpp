@@ -13,9 +13,9 @@
 #include <cstdint>
 #include <string>
 
-#include "runtime/interp/slot.hpp"
-#include "runtime/side_table.hpp"
-#include "runtime/trap.hpp"
+#include "runtime/vm/slot.hpp"
+#include "runtime/wasm/side_table.hpp"
+#include "runtime/vm/trap.hpp"
 
 namespace wisp {
 

@@ -1,9 +1,9 @@
-#include "runtime/decoder.hpp"
+#include "runtime/wasm/decoder.hpp"
 
 #include <algorithm>
 
-#include "runtime/instr_reader.hpp"
-#include "runtime/reader.hpp"
+#include "runtime/wasm/instr_reader.hpp"
+#include "runtime/wasm/reader.hpp"
 
 namespace wisp {
 namespace {

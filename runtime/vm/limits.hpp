@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <string>
 
+#include "runtime/wasm/result.hpp"
+
 namespace wisp {
 
 // Fuel: every instruction costs one unit; a bulk memory or table
@@ -59,5 +61,10 @@ struct ResourceUsage {
   }
   void give_back_memory_bytes(uint64_t delta) { memory_bytes -= delta; }
 };
+
+inline Error limit_error(std::string what) {
+  return make_error(ErrorKind::Limit, std::move(what) + " limit exceeded");
+}
+inline Error out_of_memory() { return make_error(ErrorKind::Limit, "out of host memory"); }
 
 }  // namespace wisp

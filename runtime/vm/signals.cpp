@@ -1,4 +1,4 @@
-#include "runtime/signals.hpp"
+#include "runtime/vm/signals.hpp"
 
 #include <sys/mman.h>
 #include <ucontext.h>

@@ -1,4 +1,4 @@
-#include "runtime/validator.hpp"
+#include "runtime/valid/validator.hpp"
 
 #include <algorithm>
 #include <array>
@@ -9,9 +9,9 @@
 #include <string>
 #include <unordered_map>
 
-#include "runtime/decoder.hpp"
-#include "runtime/instr_reader.hpp"
-#include "runtime/reader.hpp"
+#include "runtime/wasm/decoder.hpp"
+#include "runtime/wasm/instr_reader.hpp"
+#include "runtime/wasm/reader.hpp"
 
 namespace wisp {
 

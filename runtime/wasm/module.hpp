@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/side_table.hpp"
-#include "runtime/types.hpp"
+#include "runtime/wasm/side_table.hpp"
+#include "runtime/wasm/types.hpp"
 
 namespace wisp {
 

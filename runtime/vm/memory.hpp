@@ -23,9 +23,9 @@
 #include <cstdint>
 #include <cstring>
 
-#include "runtime/result.hpp"
-#include "runtime/signals.hpp"
-#include "runtime/types.hpp"
+#include "runtime/wasm/result.hpp"
+#include "runtime/vm/signals.hpp"
+#include "runtime/wasm/types.hpp"
 
 namespace wisp {
 

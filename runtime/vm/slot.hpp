@@ -1,27 +1,20 @@
 // One value-stack slot. Every value, v128 included, takes exactly one slot,
 // so local indices, side-table keep/drop counts and JIT spill slots are all
-// plain value counts. With WISP_SIMD off the slot shrinks to 8 bytes (and
-// the validator rejects v128), which is how bench/ measures what 16-byte
-// slots cost scalar code.
+// plain value counts. (An 8-byte-slot build without SIMD was measured
+// within 2% of this one on scalar code and dropped: bench/README.md.)
 #pragma once
 #include <cstdint>
 #include <cstring>
 
-#ifndef WISP_SIMD
-#define WISP_SIMD 1
-#endif
-
 namespace wisp {
 
-struct alignas(WISP_SIMD ? 16 : 8) Slot {
+struct alignas(16) Slot {
   union {
     // The full-width member comes first: `Slot s{}` (and so `Value v{}`)
     // initializes only the first member, and a narrower one left the upper
     // bytes indeterminate -- a "null" funcref Value made that way held
     // stack garbage.
-#if WISP_SIMD
     uint64_t w[2];
-#endif
     uint64_t u64;
     uint32_t u32;
     int32_t i32;
@@ -29,12 +22,10 @@ struct alignas(WISP_SIMD ? 16 : 8) Slot {
     float f32;
     double f64;
     void* ref;
-#if WISP_SIMD
     uint8_t v128[16];
-#endif
   };
 };
-static_assert(sizeof(Slot) == (WISP_SIMD ? 16 : 8));
+static_assert(sizeof(Slot) == 16);
 
 // Store-forwarding rule of the value stack: every scalar result is written
 // as one 8-byte store (i32/f32 zero-extended), and whole slots are copied as
@@ -42,16 +33,12 @@ static_assert(sizeof(Slot) == (WISP_SIMD ? 16 : 8));
 // be forwarded and stalls for ~12 cycles; a 16-byte movdqa copy right after
 // an 8-byte result did exactly that (measured in INTERPRETER.md).
 inline void copy_slot(Slot& d, const Slot& s) {
-#if WISP_SIMD
   uint64_t lo = s.w[0], hi = s.w[1];
   // Keep the halves in general registers: the compiler would otherwise
   // merge them back into one 16-byte load.
   asm("" : "+r"(lo), "+r"(hi));
   d.w[0] = lo;
   d.w[1] = hi;
-#else
-  d.u64 = s.u64;
-#endif
 }
 inline void set_u32(Slot& d, uint32_t v) { d.u64 = v; }
 inline void set_f32(Slot& d, float f) {

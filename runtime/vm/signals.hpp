@@ -33,7 +33,7 @@
 #include <exception>
 #include <utility>
 
-#include "runtime/trap.hpp"
+#include "runtime/vm/trap.hpp"
 
 namespace wisp {
 

@@ -42,7 +42,7 @@ enum class OT : uint8_t { NO, SP, I32, I64, F32, F64, V128 };
 
 enum class Op : uint16_t {
 #define WISP_OP(name, text, prefix, code, imm, size, p1, p2, p3, r) name,
-#include "runtime/opcodes.def"
+#include "runtime/wasm/opcodes.def"
 #undef WISP_OP
   kCount
 };
@@ -61,7 +61,7 @@ struct OpInfo {
 inline constexpr OpInfo kOpInfo[] = {
 #define WISP_OP(name, text, prefix, code, imm, size, p1, p2, p3, r) \
   {text, prefix, code, Imm::imm, size, {OT::p1, OT::p2, OT::p3}, OT::r},
-#include "runtime/opcodes.def"
+#include "runtime/wasm/opcodes.def"
 #undef WISP_OP
 };
 

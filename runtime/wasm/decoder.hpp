@@ -6,8 +6,8 @@
 #include <optional>
 #include <vector>
 
-#include "runtime/module.hpp"
-#include "runtime/result.hpp"
+#include "runtime/wasm/module.hpp"
+#include "runtime/wasm/result.hpp"
 
 namespace wisp {
 

@@ -10,12 +10,12 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/interp/slot.hpp"
-#include "runtime/limits.hpp"
-#include "runtime/memory.hpp"
-#include "runtime/module.hpp"
-#include "runtime/trap.hpp"
-#include "runtime/types.hpp"
+#include "runtime/vm/slot.hpp"
+#include "runtime/vm/limits.hpp"
+#include "runtime/vm/memory.hpp"
+#include "runtime/wasm/module.hpp"
+#include "runtime/vm/trap.hpp"
+#include "runtime/wasm/types.hpp"
 
 namespace wisp {
 

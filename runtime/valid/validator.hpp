@@ -3,8 +3,8 @@
 // table (side_table.hpp) and fills Function::{code_offset, num_locals,
 // max_height, side_table}.
 #pragma once
-#include "runtime/module.hpp"
-#include "runtime/result.hpp"
+#include "runtime/wasm/module.hpp"
+#include "runtime/wasm/result.hpp"
 
 namespace wisp {
 

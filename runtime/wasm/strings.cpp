@@ -1,9 +1,9 @@
 // Small shared helpers: UTF-8 checking, type names, error formatting.
 #include <string>
 
-#include "runtime/reader.hpp"
-#include "runtime/result.hpp"
-#include "runtime/types.hpp"
+#include "runtime/wasm/reader.hpp"
+#include "runtime/wasm/result.hpp"
+#include "runtime/wasm/types.hpp"
 
 namespace wisp {
 

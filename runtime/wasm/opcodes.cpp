@@ -1,4 +1,4 @@
-#include "runtime/opcodes.hpp"
+#include "runtime/wasm/opcodes.hpp"
 
 #include <string>
 #include <unordered_map>

@@ -1,15 +1,11 @@
-// wisp's C++ embedding API.
-//
-//   auto mod = wisp::load_module(bytes);            // decode + validate
-//   wisp::Store store;
-//   wisp::Linker linker;                             // imports by name
-//   auto inst = linker.instantiate(store, *mod);
-//   auto res = store.call(inst.value()->func_export("f"), {wisp::Value::i32(1)});
+// The Store (as in the spec's store, and wasmtime's Store): owns every
+// instance it creates, the execution stacks and the fuel, under its limits
+// (limits.hpp); calls into wasm go through Store::call (call.cpp). Values
+// and traps as the API sees them live here too.
 #pragma once
 #include <cstdint>
-#include <functional>
+#include <cstring>
 #include <initializer_list>
-#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -17,10 +13,11 @@
 #include <variant>
 #include <vector>
 
-#include "runtime/interp/exec.hpp"
-#include "runtime/module.hpp"
-#include "runtime/result.hpp"
-#include "runtime/store.hpp"
+#include "runtime/vm/exec.hpp"
+#include "runtime/vm/instances.hpp"
+#include "runtime/vm/limits.hpp"
+#include "runtime/wasm/module.hpp"
+#include "runtime/wasm/result.hpp"
 
 namespace wisp {
 
@@ -36,9 +33,7 @@ struct Value {
   static Value f32(float v) { Value x; x.type = ValType::F32; x.bits.u64 = 0; x.bits.f32 = v; return x; }
   static Value f64(double v) { Value x; x.type = ValType::F64; x.bits.f64 = v; return x; }
   static Value ref(ValType t, Ref r) { Value x; x.type = t; x.bits.ref = r; return x; }
-#if WISP_SIMD
   static Value v128(const uint8_t bytes[16]) { Value x; x.type = ValType::V128; std::memcpy(x.bits.v128, bytes, 16); return x; }
-#endif
 };
 
 struct TrapFrame {
@@ -64,9 +59,6 @@ struct Trap {
 std::string format_trap(const Trap& t);
 
 using CallResult = std::variant<std::vector<Value>, Trap>;
-
-// Decodes and validates; errors carry kind (Malformed/Invalid) and offset.
-Result<std::shared_ptr<Module>> load_module(std::vector<uint8_t> bytes);
 
 struct StoreConfig {
   uint32_t max_call_depth = 20000;     // frames before "call stack exhausted"
@@ -136,35 +128,5 @@ class Store {
   Owned<TableInst> tables_;
   Owned<MemoryInst> memories_;
 };
-
-// Resolves imports by (module, name).
-class Linker {
- public:
-  void define(std::string module, std::string name, Extern e);
-  // Resolves imports of `module` on demand: called for a name not defined
-  // otherwise, the first time a module imports it; nullopt means unknown.
-  // Large host APIs (WASI has ~90 functions) then cost only what a module
-  // imports, which matters for process start-up.
-  using Resolver = std::function<std::optional<Extern>(std::string_view name)>;
-  void define_lazy(std::string module, Resolver resolve);
-  // Makes every export of inst importable under `module` (WAST `register`).
-  void define_instance(const std::string& module, const Instance* inst);
-  std::optional<Extern> find(std::string_view module, std::string_view name) const;
-  // As find, consulting (and memoizing) the lazy resolvers.
-  std::optional<Extern> resolve(std::string_view module, std::string_view name);
-  // Errors: Link "unknown import" / "incompatible import type", then as
-  // Store::instantiate.
-  Result<Instance*> instantiate(Store& store, std::shared_ptr<const Module> m);
-
- private:
-  std::map<std::pair<std::string, std::string>, Extern, std::less<>> defs_;
-  std::map<std::string, Resolver, std::less<>> lazy_;
-};
-
-// Import type matching (2.0 subtyping on limits); returns an error message
-// or empty.
-std::string check_import(const Module& m, const Import& im, const Extern& e);
-
-// Spec-conformant bit-exact comparison helpers live with the spec runner.
 
 }  // namespace wisp

@@ -5,8 +5,8 @@
 #pragma once
 #include <cstdint>
 
-#include "runtime/opcodes.hpp"
-#include "runtime/reader.hpp"
+#include "runtime/wasm/opcodes.hpp"
+#include "runtime/wasm/reader.hpp"
 
 namespace wisp {
 
@@ -47,7 +47,6 @@ inline bool read_opcode(Reader& r, Instr& in) {
     op = op_from_prefixed(b, code);
   }
   if (op == kNoOp) return r.fail("illegal opcode", in.pc);
-  if (!WISP_SIMD && b == 0xFD) return r.fail("SIMD is not supported by this build (WISP_SIMD=OFF)", in.pc);
   in.op = op;
   return true;
 }

@@ -1,4 +1,4 @@
-#include "runtime/instr_reader.hpp"
+#include "runtime/wasm/instr_reader.hpp"
 
 namespace wisp {
 
@@ -40,10 +40,7 @@ bool read_immediates(Reader& r, Instr& in) {
       if (in.block_type < 0 && in.block_type != -64) {
         uint8_t b = uint8_t(in.block_type & 0x7F);
         switch (b) {
-          case 0x7F: case 0x7E: case 0x7D: case 0x7C: case 0x70: case 0x6F:
-            break;
-          case 0x7B:
-            if (!WISP_SIMD) return r.fail("v128 is not supported by this build (WISP_SIMD=OFF)", at);
+          case 0x7F: case 0x7E: case 0x7D: case 0x7C: case 0x7B: case 0x70: case 0x6F:
             break;
           default:
             return r.fail("malformed value type", at);

@@ -1,0 +1,244 @@
+// Instantiation: the spec's "instantiate" algorithm for 2.0 (resolve
+// imports, allocate under the store's limits, initialise globals, tables
+// and memories from segments in order, then run the start function).
+#include <algorithm>
+#include <cstring>
+
+#include "runtime/valid/validator.hpp"
+#include "runtime/vm/linker.hpp"
+#include "runtime/vm/store.hpp"
+#include "runtime/wasm/instr_reader.hpp"
+
+namespace wisp {
+
+// ---- instantiation ----------------------------------------------------------------
+
+static bool limits_match(const Limits& actual_limits, uint64_t actual_size, const Limits& want) {
+  if (actual_size < want.min) return false;
+  if (want.has_max) {
+    if (!actual_limits.has_max) return false;
+    if (actual_limits.max > want.max) return false;
+  }
+  return true;
+}
+
+std::string check_import(const Module& m, const Import& im, const Extern& e) {
+  const char* bad = "incompatible import type";
+  if (e.kind != im.kind) return bad;
+  switch (im.kind) {
+    case ExternKind::Func: {
+      uint32_t want = m.canonical_types.empty() ? canonical_type_id(m.func_type(im.index))
+                                                : m.canonical_types[m.funcs[im.index].type];
+      if (e.func()->type_id != want) return bad;
+      return {};
+    }
+    case ExternKind::Table: {
+      const TableInst* t = e.table();
+      const TableType& want = m.tables[im.index].type;
+      if (t->type.elem != want.elem) return bad;
+      if (!limits_match(t->type.limits, t->elems.size(), want.limits)) return bad;
+      return {};
+    }
+    case ExternKind::Memory: {
+      const MemoryInst* mem = e.memory();
+      const Limits& want = m.memories[im.index].type.limits;
+      if (!limits_match(mem->type.limits, mem->mem.pages(), want)) return bad;
+      return {};
+    }
+    case ExternKind::Global: {
+      const GlobalInst* g = e.global();
+      const GlobalType& want = m.globals[im.index].type;
+      if (g->type.type != want.type || g->type.mut != want.mut) return bad;
+      return {};
+    }
+  }
+  return bad;
+}
+
+struct Instantiator {
+  Store& store;
+  Instance& inst;
+  const Module& m;
+
+  // Evaluates a validated constant expression.
+  Slot eval(const ConstExpr& e) {
+    Reader r(m.bytes, m.bytes + e.offset, m.bytes + e.offset + e.size);
+    Instr in;
+    Slot v{};
+    while (read_instr(r, in) && in.op != Op::End) {
+      switch (in.op) {
+        case Op::I32Const: v.u64 = 0; v.i32 = in.i32; break;
+        case Op::I64Const: v.i64 = in.i64; break;
+        case Op::F32Const: v.u64 = 0; v.u32 = in.f32; break;
+        case Op::F64Const: v.u64 = in.f64; break;
+        case Op::V128Const: std::memcpy(v.v128, in.vec, 16); break;
+        case Op::RefNull: v.u64 = 0; v.ref = nullptr; break;
+        case Op::RefFunc: v.u64 = 0; v.ref = inst.funcs[in.idx]; break;
+        case Op::GlobalGet: v = inst.globals[in.idx]->value; break;
+        default: break;
+      }
+    }
+    return v;
+  }
+
+  Error trap_error(TrapKind k) {
+    return make_error(ErrorKind::Trap, trap_message(k));
+  }
+
+  Result<Instance*> run(std::span<const Extern> imports) {
+    if (imports.size() != m.imports.size())
+      return make_error(ErrorKind::Link, "wrong number of imports");
+    inst.funcs.resize(m.funcs.size());
+    inst.tables.resize(m.tables.size());
+    inst.memories.resize(m.memories.size());
+    inst.globals.resize(m.globals.size());
+    inst.type_ids = m.canonical_types.data();
+
+    for (size_t i = 0; i < imports.size(); ++i) {
+      const Import& im = m.imports[i];
+      std::string err = check_import(m, im, imports[i]);
+      if (!err.empty()) {
+        Error e = make_error(ErrorKind::Link, err);
+        e.message += " (" + printable(im.module) + "." + printable(im.name) + ")";
+        return e;
+      }
+      switch (im.kind) {
+        case ExternKind::Func: inst.funcs[im.index] = imports[i].func(); break;
+        case ExternKind::Table: inst.tables[im.index] = imports[i].table(); break;
+        case ExternKind::Memory: inst.memories[im.index] = imports[i].memory(); break;
+        case ExternKind::Global: inst.globals[im.index] = imports[i].global(); break;
+      }
+    }
+
+    // Functions: one array for all defined functions.
+    uint32_t ndefined = uint32_t(m.funcs.size()) - m.num_imported_funcs;
+    inst.own_funcs.reset(new FuncInst[ndefined]);
+    for (uint32_t i = 0; i < ndefined; ++i) {
+      uint32_t idx = m.num_imported_funcs + i;
+      const Function& fd = m.funcs[idx];
+      const FuncType& ft = m.types[fd.type];
+      FuncInst& f = inst.own_funcs[i];
+      f.type_id = m.canonical_types[fd.type];
+      f.nparams = uint32_t(ft.params.size());
+      f.nresults = uint32_t(ft.results.size());
+      f.instance = &inst;
+      f.index = idx;
+      f.code = m.bytes + fd.code_offset;
+      f.code_end = m.bytes + fd.body_offset + fd.body_size - 1;
+      f.side_table = m.side_table.data() + fd.side_table;
+      f.nlocals = fd.num_locals;
+      f.max_height = fd.max_height;
+      f.wide = fd.uses_v128;
+      inst.funcs[idx] = &f;
+    }
+    // Tables and memories, under the store's limits. The counts are checked
+    // first, so a module declaring a million of them allocates nothing.
+    const size_t ntables = m.tables.size() - m.num_imported_tables;
+    const size_t nmemories = m.memories.size() - m.num_imported_memories;
+    const size_t nglobals = m.globals.size() - m.num_imported_globals;
+    ResourceUsage& u = store.usage_;
+    if (ntables > u.limits.max_tables - std::min(u.tables, u.limits.max_tables))
+      return limit_error("table count");
+    if (nmemories > u.limits.max_memories - std::min(u.memories, u.limits.max_memories))
+      return limit_error("memory count");
+    if (nglobals > u.limits.max_globals - std::min(u.globals, u.limits.max_globals))
+      return limit_error("global count");
+    inst.own_tables.reserve(ntables);
+    inst.own_memories.reserve(nmemories);
+    inst.own_globals.reserve(nglobals);
+    for (uint32_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
+      TableInst& t = inst.own_tables.emplace_back();
+      Status st = store.init_table(t, m.tables[i].type, nullptr);
+      if (!st.ok()) return st.take_error();
+      inst.tables[i] = &t;
+    }
+    for (uint32_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
+      MemoryInst& mi = inst.own_memories.emplace_back();
+      Status st = store.init_memory(mi, m.memories[i].type);
+      if (!st.ok()) return st.take_error();
+      inst.memories[i] = &mi;
+    }
+    for (MemoryInst* mi : inst.memories) {
+      if (mi->mem.needs_bounds_checks())
+        return make_error(ErrorKind::Other,
+                          "cannot reserve guard pages for linear memory (is the address space "
+                          "limited, e.g. ulimit -v?)");
+    }
+    inst.mem0 = inst.memories.empty() ? nullptr : inst.memories[0]->mem.base();
+    // Globals (initialisers may read imported globals and ref.func).
+    u.globals += uint32_t(nglobals);
+    for (uint32_t i = m.num_imported_globals; i < m.globals.size(); ++i) {
+      GlobalInst& g = inst.own_globals.emplace_back();
+      g.type = m.globals[i].type;
+      g.value = eval(m.globals[i].init);
+      inst.globals[i] = &g;
+    }
+    // Element segment instances.
+    inst.elems.resize(m.elems.size());
+    for (size_t i = 0; i < m.elems.size(); ++i) {
+      const ElemSegment& seg = m.elems[i];
+      std::vector<Ref>& refs = inst.elems[i].refs;
+      refs.resize(seg.size());
+      if (seg.uses_exprs) {
+        for (size_t j = 0; j < seg.exprs.size(); ++j) refs[j] = eval(seg.exprs[j]).ref;
+      } else {
+        for (size_t j = 0; j < seg.funcs.size(); ++j) refs[j] = inst.funcs[seg.funcs[j]];
+      }
+    }
+    inst.data_dropped.assign(m.datas.size(), 0);
+
+    // Active segments, in order; the first out-of-bounds one traps, and
+    // what was written before it stays written.
+    for (size_t i = 0; i < m.elems.size(); ++i) {
+      const ElemSegment& seg = m.elems[i];
+      if (seg.mode == SegmentMode::Passive) continue;
+      if (seg.mode == SegmentMode::Active) {
+        uint32_t off = eval(seg.offset).u32;
+        TableInst* t = inst.tables[seg.table];
+        const std::vector<Ref>& refs = inst.elems[i].refs;
+        if (uint64_t(off) + refs.size() > t->elems.size())
+          return trap_error(TrapKind::TableOutOfBounds);
+        std::copy(refs.begin(), refs.end(), t->elems.begin() + off);
+      }
+      inst.elems[i].refs.clear();  // active and declarative segments are dropped
+    }
+    for (size_t i = 0; i < m.datas.size(); ++i) {
+      const DataSegment& seg = m.datas[i];
+      if (seg.mode != SegmentMode::Active) continue;
+      uint32_t off = eval(seg.offset).u32;
+      LinearMemory& mem = inst.memories[seg.memory]->mem;
+      if (!mem.in_bounds(off, seg.data_size)) return trap_error(TrapKind::MemoryOutOfBounds);
+      std::memcpy(mem.base() + off, m.bytes + seg.data_offset, seg.data_size);
+      inst.data_dropped[i] = 1;
+    }
+
+    if (m.start >= 0) {
+      CallResult r = store.call(inst.funcs[size_t(m.start)], {});
+      if (auto* t = std::get_if<Trap>(&r)) {
+        Error e = make_error(ErrorKind::Trap, format_trap(*t));
+        if (t->kind == TrapKind::Exit) e.message = "exit";
+        return e;
+      }
+    }
+    return &inst;
+  }
+};
+
+Result<Instance*> Store::instantiate(std::shared_ptr<const Module> m, std::span<const Extern> imports) {
+  if (!m->validated) return make_error(ErrorKind::Invalid, "module is not validated");
+  if (usage_.instances >= usage_.limits.max_instances) return limit_error("instance count");
+  // Everything a module asks for is under a limit; what is left to fail is
+  // the host's own allocator (a store of many instances near the limits).
+  try {
+    Instance& inst = add(instances_);
+    ++usage_.instances;
+    inst.module = std::move(m);
+    inst.store = this;
+    Instantiator in{*this, inst, *inst.module};
+    return in.run(imports);
+  } catch (const std::bad_alloc&) {
+    return out_of_memory();
+  }
+}
+
+}  // namespace wisp
