@@ -36,7 +36,7 @@ ALLOWED = {
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
-SOURCE = (".hpp", ".cpp", ".h", ".c", ".def")
+SOURCE = (".hpp", ".cpp", ".h", ".c", ".def", ".inc")
 
 
 def layer_of(path):

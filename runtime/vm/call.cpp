@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "runtime/vm/helpers.hpp"
 #include "runtime/vm/signals.hpp"
 #include "runtime/vm/store.hpp"
 
@@ -174,7 +175,7 @@ CallResult Store::call_impl(FuncInst* f, std::span<const Value> args) {
     }
   } restore{c, base};
   Frame* saved_frame = restore.frame;
-  TrapKind k = run_guarded([&] { interp_call(c, f); });
+  TrapKind k = run_guarded([&] { c.trap = rt::invoke(c, f, base, nullptr); });
   bool fault = k != TrapKind::None;
   if (k == TrapKind::None) k = c.trap;
   if (k != TrapKind::None) {
@@ -194,5 +195,20 @@ CallResult Store::call_impl(FuncInst* f, std::span<const Value> args) {
   }
   return results;
 }
+
+namespace rt {
+
+TrapKind invoke(ExecContext& ctx, FuncInst* f, Slot* args, Instance* caller) noexcept {
+  switch (f->kind) {
+    case FuncKind::Host:
+      return call_host(ctx, f, args, caller);
+    case FuncKind::Interpreted:
+      ctx.stack_top = args;
+      return interp_call(ctx, f);
+  }
+  return TrapKind::Unreachable;
+}
+
+}  // namespace rt
 
 }  // namespace wisp

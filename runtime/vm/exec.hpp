@@ -57,8 +57,10 @@ struct ExecContext {
   int exit_code = 0;         // TrapKind::Exit
 };
 
-// Runs fn (wasm or host) with args at ctx.stack_top[0..nparams); results
-// are left at stack_top[0..nresults). Must run inside run_guarded.
+// The entry point a tier implements (ARCHITECTURE.md): runs wasm function
+// fn with its arguments at ctx.stack_top[0..nparams) and leaves the results
+// at stack_top[0..nresults). Must run inside run_guarded. Called only by
+// rt::invoke (helpers.hpp); the interpreter defines it.
 TrapKind interp_call(ExecContext& ctx, FuncInst* fn);
 
 }  // namespace wisp

@@ -37,25 +37,35 @@ struct HostContext {
 };
 using HostFn = TrapKind (*)(HostContext& ctx, Slot* args);
 
+// How a function runs: the tier seam. Every call that does not stay inside
+// one tier goes through rt::invoke (helpers.hpp), which dispatches on it.
+// The baseline JIT adds Compiled, with its code pointer beside the body.
+enum class FuncKind : uint8_t {
+  Interpreted,  // wasm, run by the in-place interpreter from its bytecode
+  Host,         // a HostFn
+};
+
 struct FuncInst {
+  FuncKind kind = FuncKind::Interpreted;
   uint32_t type_id = 0;         // canonical type id (validator.hpp)
   uint32_t nparams = 0;
   uint32_t nresults = 0;
-  // Wasm functions:
+  // Wasm functions: the validated body, for any tier (its frame needs
+  // nlocals and max_height slots after the parameters, exec.hpp).
   Instance* instance = nullptr;  // null for host functions
   uint32_t index = 0;            // function index in its module
   const uint8_t* code = nullptr;      // first instruction
   const uint8_t* code_end = nullptr;  // the final `end` byte
-  const SideEntry* side_table = nullptr;
+  const SideEntry* side_table = nullptr;  // the interpreter's branch targets
   uint32_t nlocals = 0;         // declared locals, excluding params
   uint32_t max_height = 0;      // operand stack need, in slots
-  bool wide = false;            // handles v128: copy slots whole (interp_loop.cpp)
+  bool wide = false;            // interpreter: handles v128, copy slots whole
   // Host functions:
   HostFn host = nullptr;
   void* host_data = nullptr;
   std::string_view debug_name;  // host functions: "module.name"
 
-  bool is_host() const { return host != nullptr; }
+  bool is_host() const { return kind == FuncKind::Host; }
   const FuncType& type() const;
 };
 

@@ -123,6 +123,7 @@ FuncInst* Store::host_func(const FuncType& type, HostFn fn, void* data, std::str
   f.type_id = canonical_type_id(type);
   f.nparams = uint32_t(type.params.size());
   f.nresults = uint32_t(type.results.size());
+  f.kind = FuncKind::Host;
   f.host = fn;
   f.host_data = data;
   f.debug_name = add(names_, std::move(name));
