@@ -5,7 +5,6 @@
 // emits is checked in side_table_test.cpp.)
 #include <gtest/gtest.h>
 
-
 #include <string>
 #include <string_view>
 #include <vector>
