@@ -104,20 +104,10 @@ static bool native_stack_low(uintptr_t frame) {
   return frame >= b.lo && frame < b.lo + kNativeStackReserve && frame < b.hi;
 }
 
-CallResult Store::call(FuncInst* f, std::span<const Value> args) {
-  // Nothing inside the guarded run throws (host functions' exceptions become
-  // traps in the interpreter); what is left is the host's allocator.
-  try {
-    return call_impl(f, args);
-  } catch (const std::bad_alloc&) {
-    Trap t;
-    t.kind = TrapKind::HostError;
-    t.message = "out of host memory";
-    return t;
-  }
-}
-
-CallResult Store::call_impl(FuncInst* f, std::span<const Value> args) {
+// Nothing inside the guarded run throws (host functions' exceptions become
+// traps in rt::call_host); what is left is the host's allocator, caught
+// here after Restore (below) has put the execution context back.
+CallResult Store::call(FuncInst* f, std::span<const Value> args) try {
   Trap trap;
   trap.kind = TrapKind::HostError;
   ExecContext& c = exec_;
@@ -194,6 +184,11 @@ CallResult Store::call_impl(FuncInst* f, std::span<const Value> args) {
     results[i].bits = base[i];
   }
   return results;
+} catch (const std::bad_alloc&) {
+  Trap t;
+  t.kind = TrapKind::HostError;
+  t.message = "out of host memory";
+  return t;
 }
 
 namespace rt {

@@ -137,11 +137,11 @@ struct Instantiator {
     const size_t nmemories = m.memories.size() - m.num_imported_memories;
     const size_t nglobals = m.globals.size() - m.num_imported_globals;
     ResourceUsage& u = store.usage_;
-    if (ntables > u.limits.max_tables - std::min(u.tables, u.limits.max_tables))
+    if (ntables > u.limits->max_tables - std::min(u.tables, u.limits->max_tables))
       return limit_error("table count");
-    if (nmemories > u.limits.max_memories - std::min(u.memories, u.limits.max_memories))
+    if (nmemories > u.limits->max_memories - std::min(u.memories, u.limits->max_memories))
       return limit_error("memory count");
-    if (nglobals > u.limits.max_globals - std::min(u.globals, u.limits.max_globals))
+    if (nglobals > u.limits->max_globals - std::min(u.globals, u.limits->max_globals))
       return limit_error("global count");
     inst.own_tables.reserve(ntables);
     inst.own_memories.reserve(nmemories);
@@ -226,7 +226,7 @@ struct Instantiator {
 
 Result<Instance*> Store::instantiate(std::shared_ptr<const Module> m, std::span<const Extern> imports) {
   if (!m->validated) return make_error(ErrorKind::Invalid, "module is not validated");
-  if (usage_.instances >= usage_.limits.max_instances) return limit_error("instance count");
+  if (usage_.instances >= usage_.limits->max_instances) return limit_error("instance count");
   // Everything a module asks for is under a limit; what is left to fail is
   // the host's own allocator (a store of many instances near the limits).
   try {

@@ -37,7 +37,7 @@ struct StoreLimits {
 // What a store holds now, checked against its limits. Everything a store
 // allocates lives until the store dies, so usage only grows.
 struct ResourceUsage {
-  StoreLimits limits;
+  const StoreLimits* limits = nullptr;  // the store's config (never null in a Store)
   uint64_t memory_bytes = 0;
   uint64_t table_elements = 0;
   uint32_t instances = 0, tables = 0, memories = 0, globals = 0;
@@ -45,16 +45,16 @@ struct ResourceUsage {
   // Whether `delta` more table elements fit, in one table now holding
   // `size`; counts them if so.
   bool take_table_elements(uint64_t size, uint64_t delta) {
-    if (size > limits.max_table_elements || delta > limits.max_table_elements - size) return false;
-    if (delta > limits.max_total_table_elements - table_elements ||
-        table_elements > limits.max_total_table_elements)
+    if (size > limits->max_table_elements || delta > limits->max_table_elements - size) return false;
+    if (delta > limits->max_total_table_elements - table_elements ||
+        table_elements > limits->max_total_table_elements)
       return false;
     table_elements += delta;
     return true;
   }
   bool take_memory_bytes(uint64_t delta) {
-    if (memory_bytes > limits.max_total_memory_bytes ||
-        delta > limits.max_total_memory_bytes - memory_bytes)
+    if (memory_bytes > limits->max_total_memory_bytes ||
+        delta > limits->max_total_memory_bytes - memory_bytes)
       return false;
     memory_bytes += delta;
     return true;

@@ -92,7 +92,7 @@ void release_stack(StackMapping m) {
 
 }  // namespace
 
-Store::Store(StoreConfig cfg) : cfg_(cfg) {
+Store::Store(StoreConfig cfg) : cfg_(std::move(cfg)) {
   size_t frames_bytes = (size_t(cfg_.max_call_depth) + 1) * sizeof(Frame);
   frames_bytes = (frames_bytes + 4095) & ~size_t(4095);
   size_t stack_bytes = (cfg_.value_stack_bytes + 4095) & ~size_t(4095);
@@ -107,7 +107,7 @@ Store::Store(StoreConfig cfg) : cfg_(cfg) {
   exec_.stack_top = exec_.stack_base;
   exec_.frame_top = exec_.frames_base - 1;
   if (cfg_.fuel) set_fuel(*cfg_.fuel);
-  usage_.limits = cfg_.limits;
+  usage_.limits = &cfg_.limits;
 }
 
 Store::~Store() {
@@ -142,7 +142,7 @@ GlobalInst* Store::global(GlobalType type, Value init) {
 Status Store::init_table(TableInst& t, const TableType& type, Ref init) {
   t.type = type;
   t.usage = &usage_;
-  if (usage_.tables >= usage_.limits.max_tables) return limit_error("table count");
+  if (usage_.tables >= usage_.limits->max_tables) return limit_error("table count");
   if (!usage_.take_table_elements(0, type.limits.min)) {
     return make_error(ErrorKind::Limit, "table minimum of " + std::to_string(type.limits.min) +
                                             " elements exceeds the table elements limit");
@@ -158,8 +158,8 @@ Status Store::init_table(TableInst& t, const TableType& type, Ref init) {
 }
 
 Status Store::init_memory(MemoryInst& m, const MemoryType& type) {
-  if (usage_.memories >= usage_.limits.max_memories) return limit_error("memory count");
-  auto lm = LinearMemory::create(type.limits, usage_.limits.max_memory_bytes);
+  if (usage_.memories >= usage_.limits->max_memories) return limit_error("memory count");
+  auto lm = LinearMemory::create(type.limits, usage_.limits->max_memory_bytes);
   if (!lm.ok()) return lm.take_error();
   if (!usage_.take_memory_bytes(lm.value().size()))
     return make_error(ErrorKind::Limit, "memory size exceeds the store's total memory limit");

@@ -107,7 +107,6 @@ class Store {
 
  private:
   friend struct Instantiator;
-  CallResult call_impl(FuncInst* f, std::span<const Value> args);
   Status init_table(TableInst& t, const TableType& type, Ref init);
   Status init_memory(MemoryInst& m, const MemoryType& type);
   StoreConfig cfg_;

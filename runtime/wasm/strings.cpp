@@ -49,6 +49,10 @@ bool valid_utf8(const uint8_t* p, size_t n) {
   const uint8_t* end = p + n;
   uint32_t cp;
   while (p < end) {
+    if (*p < 0x80) {  // names are mostly ASCII
+      ++p;
+      continue;
+    }
     size_t len = utf8_sequence(p, end, cp);
     if (!len) return false;
     p += len;
