@@ -103,7 +103,9 @@ TEST(Decoder, ErrorOffsetsPointAtTheProblem) {
 }
 
 TEST(Decoder, SectionIds) {
-  EXPECT_EQ(decode_msg(module({{13, 0x00}})), "malformed section id");
+  // 13 is Wasm 3.0's tag section: known, not decoded yet.
+  EXPECT_EQ(decode_msg(module({{13, 0x00}})), "exception handling (tag section) not supported yet");
+  EXPECT_EQ(decode_msg(module({{14, 0x00}})), "malformed section id");
   EXPECT_EQ(decode_msg(module({{0x7F, 0x00}})), "malformed section id");
   EXPECT_EQ(decode_msg(module({{0xFF, 0x00}})), "malformed section id");
   EXPECT_EQ(decode_msg(module({{0x01}})), "unexpected end");  // no size

@@ -108,6 +108,7 @@ Bytes write_binary(const BuiltModule& m, bool with_names) {
         case ExternKind::Table: put_table_type(s, i.table); break;
         case ExternKind::Memory: put_limits(s, i.memory.limits); break;
         case ExternKind::Global: put_global_type(s, i.global); break;
+        case ExternKind::Tag: break;  // the text parser makes no tags yet
       }
     }
     section(2);

@@ -113,7 +113,7 @@ bool Printer::immediates(const Instr& in) {
       if (in.block_type == -64) return true;
       if (in.block_type < 0) {
         out_ += " (result ";
-        out_ += to_string(static_cast<ValType>(in.block_type & 0x7F));
+        out_ += to_string(ValType::from_code(in.block_type & 0x7F));
         out_ += ')';
       } else {
         append_fmt(out_, " (type %" PRId64 ")", in.block_type);
@@ -198,7 +198,7 @@ bool Printer::immediates(const Instr& in) {
     case Imm::SelectT:
       for (uint32_t i = 0; i < in.count; ++i) {
         out_ += " (result ";
-        out_ += to_string(static_cast<ValType>(in.vec[i]));
+        out_ += to_string(ValType::from_code(in.vec[i]));
         out_ += ')';
       }
       return true;
@@ -313,6 +313,9 @@ Status Printer::run() {
         out_ += " (global";
         global_type(m_.globals[im.index].type);
         out_ += "))\n";
+        break;
+      case ExternKind::Tag:  // not decoded yet (types.hpp)
+        out_ += " (tag))\n";
         break;
     }
   }

@@ -150,11 +150,11 @@ Result<ValType> WatParser::parse_valtype() {
 Result<ValType> WatParser::parse_reftype() {
   if (at_keyword("funcref")) {
     ++p_;
-    return ValType::FuncRef;
+    return ValType(ValType::FuncRef);
   }
   if (at_keyword("externref")) {
     ++p_;
-    return ValType::ExternRef;
+    return ValType(ValType::ExternRef);
   }
   return unexpected();
 }

@@ -12,6 +12,7 @@
 #include "runtime/wasm/decoder.hpp"
 #include "runtime/wasm/instr_reader.hpp"
 #include "runtime/wasm/reader.hpp"
+#include "runtime/wasm/subtyping.hpp"
 
 namespace wisp {
 
@@ -205,7 +206,7 @@ class FuncValidator {
   bool pop_expect(ValType t) {
     ValType a{};
     if (!pop(a)) return false;
-    if (a != t && a != ValType::Unknown && t != ValType::Unknown) return mismatch();
+    if (t != ValType::Unknown && !is_subtype(a, t, m_)) return mismatch();
     return true;
   }
   bool pop_ref(ValType& out) {
@@ -292,7 +293,7 @@ bool FuncValidator::block_sig(int64_t bt, Ctrl& c) {
   c.nparams = c.nresults = 0;
   if (bt == -64) return true;
   if (bt < 0) {
-    c.results = single(static_cast<ValType>(bt & 0x7F));
+    c.results = single(ValType::from_code(bt & 0x7F));
     c.nresults = 1;
     return true;
   }
@@ -370,7 +371,7 @@ bool FuncValidator::check_and_keep(const ValType* ts, uint32_t n) {
   for (uint32_t i = n; i-- > 0;) {
     ValType a{};
     if (!pop(a)) return false;
-    if (a != ts[i] && a != ValType::Unknown) return mismatch();
+    if (!is_subtype(a, ts[i], m_)) return mismatch();
     tmp_.push_back(a);
   }
   for (uint32_t i = n; i-- > 0;) push(tmp_[i]);
@@ -475,7 +476,7 @@ bool FuncValidator::instr(Reader& r, Instr& in) {
       bool ok = true;
       for (unsigned i = 0; i < sig.nparams; ++i) {
         ValType a = vals_[n - sig.nparams + i];
-        ok &= (a == sig.params[i]) | (a == ValType::Unknown);
+        ok &= int(a == sig.params[i]) | int(a == ValType::Unknown);  // no branch
       }
       if (ok) {
         vals_.resize(n - sig.nparams);
@@ -634,7 +635,7 @@ bool FuncValidator::instr(Reader& r, Instr& in) {
     }
     case Op::SelectT: {
       if (in.count != 1) return fail("invalid result arity");
-      ValType t = static_cast<ValType>(in.vec[0]);
+      ValType t = ValType::from_code(in.vec[0]);
       if (!pop_expect(ValType::I32) || !pop_expect(t) || !pop_expect(t)) return false;
       push(t);
       return true;
@@ -900,6 +901,7 @@ Status ModuleValidator::run() {
         case ExternKind::Table: n = m_.tables.size(); break;
         case ExternKind::Memory: n = m_.memories.size(); break;
         case ExternKind::Global: n = m_.globals.size(); break;
+        case ExternKind::Tag: n = 0; break;  // not decoded yet (types.hpp)
       }
       if (e.index >= n) {
         const char* what = e.kind == ExternKind::Func ? "function" : to_string(e.kind).data();

@@ -50,6 +50,7 @@ std::optional<Extern> Instance::export_(std::string_view name) const {
       case ExternKind::Table: return Extern{e.kind, tables[e.index]};
       case ExternKind::Memory: return Extern{e.kind, memories[e.index]};
       case ExternKind::Global: return Extern{e.kind, globals[e.index]};
+      case ExternKind::Tag: return std::nullopt;  // not decoded yet (types.hpp)
     }
   }
   return std::nullopt;

@@ -22,6 +22,7 @@ enum SectionId : uint8_t {
   kCode = 10,
   kData = 11,
   kDataCount = 12,
+  kTag = 13,  // Wasm 3.0, not decoded yet
 };
 
 // Position of each section in the required order (DataCount sits between
@@ -92,6 +93,10 @@ Status Decoder::run() {
     const uint8_t* section_start = r_.pos();
     uint8_t id{};
     if (!r_.u8(id)) return r_.error();
+    if (id == kTag) {  // Wasm 3.0's tag section (exception handling)
+      r_.fail("exception handling (tag section) not supported yet", section_start);
+      return r_.error();
+    }
     if (id > kDataCount) {
       r_.fail("malformed section id", section_start);
       return r_.error();
@@ -164,7 +169,16 @@ bool Decoder::type_section() {
     int8_t form{};
     // The form is a 7-bit signed LEB: 0x60 is -0x20.
     if (!r_.sleb<7>(form)) return false;
-    if (form != -0x20) return r_.fail("malformed function type", at);
+    if (form != -0x20) {
+      // Wasm 3.0's GC forms (types.hpp has their model): rec 0x4E, sub 0x50,
+      // sub final 0x4F, struct 0x5F, array 0x5E.
+      switch (uint8_t(form) & 0x7F) {
+        case 0x4E: return r_.fail("recursive type groups (GC) not supported yet", at);
+        case 0x50: case 0x4F: return r_.fail("subtypes (GC) not supported yet", at);
+        case 0x5F: case 0x5E: return r_.fail("struct and array types (GC) not supported yet", at);
+      }
+      return r_.fail("malformed function type", at);
+    }
     FuncType& ft = m_.types.emplace_back();  // in place: see function_section
     if (!val_types(ft.params) || !val_types(ft.results)) return false;
   }

@@ -93,6 +93,22 @@ struct NameEntry {
   std::string_view name;
 };
 
+// Wasm 3.0's type section: every defined type sits in a recursion group,
+// may name a supertype, and is final unless declared open. Its composite
+// type is a function (in `types`) or, with GC, a struct or an array.
+enum class CompositeKind : uint8_t { Func, Struct, Array };
+struct SubType {
+  static constexpr uint32_t kNoSuper = UINT32_MAX;
+  uint32_t rec_group = 0;        // index into Module::rec_groups
+  uint32_t super = kNoSuper;     // declared supertype's index
+  bool final = true;
+  CompositeKind kind = CompositeKind::Func;
+};
+struct RecGroup {
+  uint32_t first = 0;  // type index of its first type
+  uint32_t size = 0;
+};
+
 struct Module {
   // The bytes everything points into. Either owned (moved in) or borrowed
   // from a caller that keeps them alive longer than the module.
@@ -101,6 +117,18 @@ struct Module {
   size_t size = 0;
 
   std::vector<FuncType> types;
+  // Recursion groups and supertypes, when the type section declares any
+  // (`rec`, `sub`: not decoded yet, "... not supported yet"). Empty for
+  // every 2.0 module, where each type is a final function type in a group
+  // of its own: subtype() answers that without allocating.
+  std::vector<SubType> subtypes;
+  std::vector<RecGroup> rec_groups;
+  SubType subtype(uint32_t type_index) const {
+    if (type_index < subtypes.size()) return subtypes[type_index];
+    SubType s;
+    s.rec_group = type_index;
+    return s;
+  }
   std::vector<Import> imports;
   std::vector<Function> funcs;  // imported first, then defined
   std::vector<Table> tables;

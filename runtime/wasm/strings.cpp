@@ -85,7 +85,26 @@ std::string printable(std::string_view text) {
   return out;
 }
 
-std::string_view to_string(ValType t) {
+std::string_view to_string(HeapKind h) {
+  switch (h) {
+    case HeapKind::Index: return "<index>";
+    case HeapKind::Func: return "func";
+    case HeapKind::Extern: return "extern";
+    case HeapKind::Any: return "any";
+    case HeapKind::Eq: return "eq";
+    case HeapKind::I31: return "i31";
+    case HeapKind::Struct: return "struct";
+    case HeapKind::Array: return "array";
+    case HeapKind::Exn: return "exn";
+    case HeapKind::NoFunc: return "nofunc";
+    case HeapKind::NoExtern: return "noextern";
+    case HeapKind::None: return "none";
+    case HeapKind::NoExn: return "noexn";
+  }
+  return "<bad heap type>";
+}
+
+std::string to_string(ValType t) {
   switch (t) {
     case ValType::I32: return "i32";
     case ValType::I64: return "i64";
@@ -95,6 +114,12 @@ std::string_view to_string(ValType t) {
     case ValType::FuncRef: return "funcref";
     case ValType::ExternRef: return "externref";
     case ValType::Unknown: return "<unknown>";
+    case ValType::Ref:
+    case ValType::RefNull: {
+      std::string s = t.nullable() ? "(ref null " : "(ref ";
+      s += t.heap() == HeapKind::Index ? std::to_string(t.index()) : std::string(to_string(t.heap()));
+      return s + ")";
+    }
   }
   return "<bad type>";
 }
@@ -105,6 +130,7 @@ std::string_view to_string(ExternKind k) {
     case ExternKind::Table: return "table";
     case ExternKind::Memory: return "memory";
     case ExternKind::Global: return "global";
+    case ExternKind::Tag: return "tag";
   }
   return "<bad kind>";
 }
