@@ -836,7 +836,7 @@ class ModuleValidator {
   Status const_expr(const ConstExpr& e, ValType want, uint32_t visible_globals);
   void note_refs(const ConstExpr& e);
   Status bodies();
-  Status bodies_parallel(unsigned threads);
+  Status bodies_parallel(unsigned threads, size_t code_bytes);
 
   Module& m_;
   const ValidateOptions& opts_;
@@ -857,7 +857,7 @@ Status ModuleValidator::bodies() {
     threads = code_bytes >= opts_.parallel_min_bytes
                   ? std::max(1u, std::thread::hardware_concurrency())
                   : 1;
-  if (threads > 1) return bodies_parallel(threads);
+  if (threads > 1) return bodies_parallel(threads, code_bytes);
   FuncValidator fv(m_, ctx_, m_.side_table);
   for (uint32_t i = first; i < n; ++i) {
     if (!fv.run(i)) {
@@ -878,7 +878,7 @@ Status ModuleValidator::bodies() {
 // the lowest failed one are skipped, and every chunk before it was handed
 // out earlier and runs to its end, so the error reported is the sequential
 // pass's: the lowest-index invalid function's.
-Status ModuleValidator::bodies_parallel(unsigned threads) {
+Status ModuleValidator::bodies_parallel(unsigned threads, size_t code_bytes) {
   struct Chunk {
     uint32_t begin = 0, end = 0;  // function indices [begin, end)
     uint32_t worker = 0;          // whose side table holds its entries
@@ -905,6 +905,11 @@ Status ModuleValidator::bodies_parallel(unsigned threads) {
     std::vector<SideEntry> v;
   };
   std::vector<Side> sides(threads);
+  // Room for one entry per 16 bytes of code, the thread's share and a
+  // quarter more (ruby.wasm has one per 20): pages never written are never
+  // touched, and the copies of a growing vector (with their page faults)
+  // are gone. The tables are dropped once joined.
+  for (Side& s : sides) s.v.reserve(code_bytes / 16 / threads * 5 / 4);
   std::atomic<size_t> next{0};
   std::atomic<size_t> first_failed{SIZE_MAX};
   std::vector<std::exception_ptr> crashed(threads);
