@@ -3,7 +3,10 @@
 // repeated in one process. Built and run by `bench/ruby/run --split`
 // against the build's libwisp_runtime.a; not part of the CMake build.
 //
-//   split FILE [REPS]
+//   split FILE [REPS [THREADS]]
+//
+// THREADS: ValidateOptions::threads (0, the default: what `wisp validate`
+// does; 1: the bodies on this thread only).
 //
 // Prints one line per phase: the first (cold) sample, then median, min and
 // max of the others (warm: page cache, heap and per-thread scratch reused),
@@ -76,10 +79,12 @@ struct Series {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: split FILE [REPS]\n");
+    fprintf(stderr, "usage: split FILE [REPS [THREADS]]\n");
     return 2;
   }
   int reps = argc > 2 ? atoi(argv[2]) : 11;
+  wisp::ValidateOptions opts;
+  opts.threads = argc > 3 ? unsigned(atoi(argv[3])) : 0;
   Series rd{"read file", {}}, dec{"decode", {}}, val{"validate", {}}, valcpu{"validate (CPU)", {}},
       total{"total", {}};
   for (int i = 0; i < reps; ++i) {
@@ -94,7 +99,7 @@ int main(int argc, char** argv) {
     }
     double c0 = cpu_ms();
     double t3 = now_ms();
-    wisp::Status s = wisp::validate(m.value());
+    wisp::Status s = wisp::validate(m.value(), opts);
     double t4 = now_ms();
     double c1 = cpu_ms();
     if (!s.ok()) {
@@ -110,7 +115,8 @@ int main(int argc, char** argv) {
       printf("%s: %zu functions, %zu side-table entries\n", argv[1], m.value().funcs.size(),
              m.value().side_table.size());
   }
-  printf("%d repetitions in one process; wall ms unless noted\n", reps);
+  printf("%d repetitions in one process, ValidateOptions::threads = %u%s; wall ms unless noted\n",
+         reps, opts.threads, opts.threads == 0 ? " (as wisp validate)" : "");
   for (const Series* s : {&rd, &dec, &val, &valcpu, &total}) s->print();
   return 0;
 }
