@@ -14,6 +14,22 @@ namespace wisp {
 // decode-then-validate order requires.
 Status validate(Module& m);
 
+// How validate() spreads the function bodies over threads. The defaults are
+// what validate(m) uses; tests force the parallel path on small modules.
+struct ValidateOptions {
+  // Threads for the bodies; 0: std::thread::hardware_concurrency() when the
+  // bodies add up to at least parallel_min_bytes, else 1 (a small module
+  // must not pay for starting threads).
+  unsigned threads = 0;
+  size_t parallel_min_bytes = size_t(1) << 19;
+  // Work is handed out in runs of consecutive functions of about this many
+  // bytes of bodies.
+  size_t chunk_bytes = size_t(1) << 16;
+};
+// Same result as validate(m) whatever the options: the same side table, and
+// on failure the same error (that of the lowest-index invalid function).
+Status validate(Module& m, const ValidateOptions& opts);
+
 // Process-wide id of a function type: equal types get equal ids, so
 // call_indirect compares one integer across modules.
 uint32_t canonical_type_id(const FuncType& t);
