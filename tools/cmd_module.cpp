@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -105,18 +106,54 @@ static std::string describe(const std::string& path, const Module* m, const Erro
   return s;
 }
 
+namespace {
+
+// A regular file holding a binary module, mapped read-only, so that
+// `wisp validate` decodes it in place: copying 16 MB through read() cost
+// ruby.wasm 4-10 ms of its ~50 (runtime/valid/VALIDATION.md). (Another
+// process truncating the file meanwhile would make the mapping fault; a
+// one-shot validation accepts that, as other runtimes that map modules do.)
+struct MappedBinary {
+  void* p = MAP_FAILED;
+  size_t size = 0;
+  ~MappedBinary() {
+    if (p != MAP_FAILED) munmap(p, size);
+  }
+  const uint8_t* data() const { return static_cast<const uint8_t*>(p); }
+  bool map(const std::string& path) {
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 8 &&
+        uint64_t(st.st_size) <= kMaxInputBytes) {
+      size = size_t(st.st_size);
+      p = mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    }
+    close(fd);
+    return p != MAP_FAILED && std::memcmp(p, "\0asm", 4) == 0;
+  }
+};
+
+}  // namespace
+
 int cmd_validate(int argc, char** argv) {
   if (argc != 1) {
     error("usage: wisp validate FILE");
     return 1;
   }
   std::string path = argv[0];
-  auto bytes = load_binary(path);
-  if (!bytes.ok()) {
-    error(bytes.error().message);
-    return 1;
+  MappedBinary mapped;
+  Result<std::vector<uint8_t>> bytes = std::vector<uint8_t>{};
+  if (!mapped.map(path)) {
+    bytes = load_binary(path);  // text, a pipe, or anything unusual: read it
+    if (!bytes.ok()) {
+      error(bytes.error().message);
+      return 1;
+    }
   }
-  auto m = decode(std::move(bytes.value()));
+  auto m = mapped.p != MAP_FAILED && std::memcmp(mapped.p, "\0asm", 4) == 0
+               ? decode_borrowed(mapped.data(), mapped.size)
+               : decode(std::move(bytes.value()));
   if (!m.ok()) {
     error(describe(path, nullptr, m.error()));
     return 1;

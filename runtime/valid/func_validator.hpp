@@ -1,0 +1,264 @@
+// The function-body validator: operand and control stacks, every rule of
+// an instruction, and the side table the interpreter runs on. Internal to
+// runtime/valid/: validator.cpp drives it over a module's bodies, on one
+// thread or several (VALIDATION.md).
+#pragma once
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "runtime/wasm/decoder.hpp"
+#include "runtime/wasm/instr_reader.hpp"
+#include "runtime/wasm/module.hpp"
+#include "runtime/wasm/reader.hpp"
+#include "runtime/wasm/result.hpp"
+#include "runtime/wasm/subtyping.hpp"
+
+namespace wisp::detail {
+
+
+constexpr uint64_t kMaxLocals = kMaxFunctionLocals;
+
+inline const ValType* single(ValType t) {
+  static const ValType kI32 = ValType::I32, kI64 = ValType::I64, kF32 = ValType::F32,
+                       kF64 = ValType::F64, kV128 = ValType::V128, kFunc = ValType::FuncRef,
+                       kExtern = ValType::ExternRef;
+  switch (t) {
+    case ValType::I32: return &kI32;
+    case ValType::I64: return &kI64;
+    case ValType::F32: return &kF32;
+    case ValType::F64: return &kF64;
+    case ValType::V128: return &kV128;
+    case ValType::FuncRef: return &kFunc;
+    case ValType::ExternRef: return &kExtern;
+    default: return nullptr;
+  }
+}
+
+// Signatures of the plain instructions (opcodes.def rows without SP), as
+// value types, computed once at compile time.
+struct PlainSig {
+  uint8_t nparams = 0;
+  bool has_result = false;
+  ValType params[3] = {};
+  ValType result = ValType::Unknown;
+};
+constexpr ValType ot_type(OT t) {
+  switch (t) {
+    case OT::I32: return ValType::I32;
+    case OT::I64: return ValType::I64;
+    case OT::F32: return ValType::F32;
+    case OT::F64: return ValType::F64;
+    case OT::V128: return ValType::V128;
+    default: return ValType::Unknown;
+  }
+}
+constexpr std::array<PlainSig, kOpCount> build_plain_sigs() {
+  std::array<PlainSig, kOpCount> out{};
+  for (unsigned i = 0; i < kOpCount; ++i) {
+    const OpInfo& info = kOpInfo[i];
+    if (info.params[0] == OT::SP) continue;
+    PlainSig& s = out[i];
+    for (OT p : info.params)
+      if (p != OT::NO) s.params[s.nparams++] = ot_type(p);
+    s.has_result = info.result != OT::NO;
+    s.result = ot_type(info.result);
+  }
+  return out;
+}
+constexpr std::array<PlainSig, kOpCount> kPlainSigs = build_plain_sigs();
+
+struct Ctrl {
+  Op kind;  // Block (also the function), Loop, If, Else
+  const ValType* params;
+  uint32_t nparams{};
+  const ValType* results;
+  uint32_t nresults{};
+  uint32_t height{};
+  bool unreachable;
+  uint32_t loop_pc{};    // loop: code offset of the body's first instruction
+  uint32_t loop_stp{};   // loop: side-table index there
+  int32_t fixups{};      // pending forward branches (linked through pc_delta)
+  int32_t if_entry{};    // if: its own entry, patched at else/end
+};
+
+// The operand and control stacks: push is a compare and a store, inline;
+// growing, rare since the buffer is per-thread scratch kept across
+// functions and modules, is out of line. (As std::vector, push_back was not
+// inlined into the loop: push was 7% of validating ruby.wasm, and the
+// fast path's resize 2.6%, both out-of-line calls.)
+template <class T>
+class Stack {
+ public:
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  T& back() { return data_[size_ - 1]; }
+  T& front() { return data_[0]; }
+  T& operator[](size_t i) { return data_[i]; }
+  T* begin() { return data_; }
+  T* end() { return data_ + size_; }
+  [[gnu::always_inline]] void push_back(const T& v) {
+    if (size_ == cap_) [[unlikely]] grow();
+    data_[size_++] = v;
+  }
+  void pop_back() { --size_; }
+  void truncate(size_t n) { size_ = n; }  // n <= size()
+  void clear() { size_ = 0; }
+
+ private:
+  [[gnu::noinline]] void grow() {
+    buf_.resize(std::max<size_t>(64, buf_.size() * 2));
+    data_ = buf_.data();
+    cap_ = buf_.size();
+  }
+  std::vector<T> buf_;
+  T* data_ = nullptr;
+  size_t size_ = 0, cap_ = 0;
+};
+
+// Shared per-module context for function validation.
+struct ModuleCtx {
+  const Module& m;
+  std::vector<bool>& declared_refs;  // C.refs; per-thread scratch (see refs_scratch)
+};
+
+// Reused across modules: a fresh vector per module was one of the few
+// allocations validating a tiny module makes.
+inline std::vector<bool>& refs_scratch() {
+  thread_local std::vector<bool> v;
+  return v;
+}
+
+class FuncValidator {
+ public:
+  // The stacks are per-thread scratch, reused across functions and
+  // modules: validating many small modules must not allocate per module.
+  // Side-table entries go to `side`: the module's table, or one thread's
+  // when the bodies are validated in parallel. Function::side_table is an
+  // index into `side`, rebased by the caller when the tables are joined.
+  FuncValidator(Module& m, const ModuleCtx& ctx, std::vector<SideEntry>& side)
+      : m_(m), ctx_(ctx), side_(side), vals_(scratch().vals), ctrls_(scratch().ctrls),
+        locals_(scratch().locals), tmp_(scratch().tmp) {}
+
+  // Returns false with error() set.
+  bool run(uint32_t func_index);
+  Error& error() { return err_; }
+
+ private:
+  bool fail(const std::string& msg, ErrorKind kind = ErrorKind::Invalid) {
+    if (!failed_) {
+      failed_ = true;
+      err_ = make_error(kind, msg, size_t(cur_pc_ - m_.bytes));
+    }
+    return false;
+  }
+  bool mismatch() { return fail("type mismatch"); }
+
+  [[gnu::always_inline]] void push(ValType t) {
+    vals_.push_back(t);
+    uses_v128_ |= t == ValType::V128;
+    if (vals_.size() > max_height_) max_height_ = uint32_t(vals_.size());
+  }
+  bool pop(ValType& out) {
+    Ctrl& c = ctrls_.back();
+    if (vals_.size() == c.height) {
+      if (c.unreachable) {
+        out = ValType::Unknown;
+        return true;
+      }
+      return mismatch();
+    }
+    out = vals_.back();
+    vals_.pop_back();
+    return true;
+  }
+  bool pop_expect(ValType t) {
+    ValType a{};
+    if (!pop(a)) return false;
+    if (t != ValType::Unknown && !is_subtype(a, t, m_)) return mismatch();
+    return true;
+  }
+  bool pop_ref(ValType& out) {
+    if (!pop(out)) return false;
+    if (out != ValType::Unknown && !is_ref(out)) return mismatch();
+    return true;
+  }
+  bool pop_vals(const ValType* ts, uint32_t n) {
+    for (uint32_t i = n; i-- > 0;)
+      if (!pop_expect(ts[i])) return false;
+    return true;
+  }
+  void push_vals(const ValType* ts, uint32_t n) {
+    for (uint32_t i = 0; i < n; ++i) push(ts[i]);
+  }
+  void set_unreachable() {
+    Ctrl& c = ctrls_.back();
+    vals_.truncate(c.height);
+    c.unreachable = true;
+  }
+
+  bool block_sig(int64_t bt, Ctrl& c);
+  void push_ctrl(Op kind, Ctrl sig);
+  uint32_t code_off(const uint8_t* p) const { return uint32_t(p - m_.bytes); }
+
+  // Side table.
+  uint32_t side_index() const { return uint32_t(side_.size() - side_base_); }
+  void emit_branch(const Ctrl& target, int32_t& fixups_of_target, uint32_t height);
+  void patch(int32_t& head, uint32_t target_off);
+  void patch_one(uint32_t entry, uint32_t target_off, uint32_t target_stp);
+
+  bool check_label(uint32_t depth) {
+    if (depth >= ctrls_.size()) return fail("unknown label");
+    return true;
+  }
+  bool branch(uint32_t depth);  // type-checks the label's values, no pop
+  bool check_and_keep(const ValType* ts, uint32_t n);
+  bool check_memory(uint32_t idx) {
+    if (idx >= m_.memories.size()) return fail("unknown memory " + std::to_string(idx));
+    return true;
+  }
+  bool check_table(uint32_t idx) {
+    if (idx >= m_.tables.size()) return fail("unknown table " + std::to_string(idx));
+    return true;
+  }
+  bool check_data(uint32_t idx) {
+    if (!m_.has_data_count)
+      return fail("data count section required", ErrorKind::Malformed);
+    if (idx >= m_.data_count) return fail("unknown data segment " + std::to_string(idx));
+    return true;
+  }
+  bool check_elem(uint32_t idx) {
+    if (idx >= m_.elems.size()) return fail("unknown elem segment " + std::to_string(idx));
+    return true;
+  }
+  bool mem_access(const Instr& in);
+  [[gnu::always_inline]] inline bool instr(Reader& r, Instr& in);
+
+  Module& m_;
+  const ModuleCtx& ctx_;
+  std::vector<SideEntry>& side_;
+  struct Scratch {
+    Stack<ValType> vals;
+    Stack<Ctrl> ctrls;
+    std::vector<ValType> locals, tmp;
+  };
+  static Scratch& scratch() {
+    thread_local Scratch s;
+    return s;
+  }
+  Stack<ValType>& vals_;
+  Stack<Ctrl>& ctrls_;
+  std::vector<ValType>& locals_;
+  std::vector<ValType>& tmp_;
+  uint32_t max_height_ = 0;
+  bool uses_v128_ = false;
+  size_t side_base_ = 0;
+  const uint8_t* code_begin_ = nullptr;
+  const uint8_t* cur_pc_ = nullptr;
+  bool failed_ = false;
+  Error err_;
+};
+
+}  // namespace wisp::detail
