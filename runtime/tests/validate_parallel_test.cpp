@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/api/wisp.hpp"
 #include "runtime/text/wat.hpp"
 #include "runtime/valid/validator.hpp"
 #include "runtime/wasm/decoder.hpp"
@@ -187,6 +188,48 @@ TEST(ValidateParallel, ModuleWithoutBodies) {
   Outcome o = run(*b, &par);
   EXPECT_TRUE(o.s.ok());
   EXPECT_TRUE(o.m.side_table.empty());
+}
+
+// The walker's validation-only hook set (no side table, for `wisp
+// validate`) gives the same verdict, error and per-function facts as the
+// interpreter's, on one thread or several; such a module cannot be
+// instantiated.
+TEST(ValidateOnly, SameVerdictWithoutASideTable) {
+  const auto good = make_module(120, 4);
+  ValidateOptions seq = sequential();
+  Outcome want = run(good, &seq);
+  for (unsigned threads : {1u, 3u}) {
+    ValidateOptions o = threads == 1 ? sequential() : parallel(threads, 300);
+    o.side_table = false;
+    Outcome got = run(good, &o);
+    ASSERT_TRUE(got.s.ok()) << got.s.error().message;
+    EXPECT_TRUE(got.m.validated);
+    EXPECT_FALSE(got.m.side_table_built);
+    EXPECT_TRUE(got.m.side_table.empty());
+    for (size_t i = 0; i < want.m.funcs.size(); ++i) {
+      EXPECT_EQ(want.m.funcs[i].max_height, got.m.funcs[i].max_height) << i;
+      EXPECT_EQ(want.m.funcs[i].num_locals, got.m.funcs[i].num_locals) << i;
+    }
+  }
+  for (const std::set<uint32_t>& bad : std::vector<std::set<uint32_t>>{{0}, {61, 7}, {119}}) {
+    const auto bytes = make_module(120, 3, bad);
+    Outcome with = run(bytes, &seq);
+    ValidateOptions o = sequential();
+    o.side_table = false;
+    expect_same_error(with, run(bytes, &o));
+  }
+  EXPECT_TRUE(want.m.side_table_built);
+
+  // Valid, but not runnable: the interpreter needs its side table.
+  auto m = decode(make_module(3, 1));
+  ASSERT_TRUE(m.ok());
+  ValidateOptions o;
+  o.side_table = false;
+  ASSERT_TRUE(validate(*m, o).ok());
+  Store store;
+  auto inst = store.instantiate(std::make_shared<Module>(std::move(*m)), {});
+  ASSERT_FALSE(inst.ok());
+  EXPECT_EQ(inst.error().message, "module was validated without the interpreter's side table");
 }
 
 }  // namespace

@@ -7,7 +7,8 @@
 
 namespace wisp::detail {
 
-bool FuncValidator::block_sig(int64_t bt, Ctrl& c) {
+template <class Hooks>
+bool BodyWalker<Hooks>::block_sig(int64_t bt, Ctrl& c) {
   c.params = c.results = nullptr;
   c.nparams = c.nresults = 0;
   if (bt == -64) return true;
@@ -25,7 +26,8 @@ bool FuncValidator::block_sig(int64_t bt, Ctrl& c) {
   return true;
 }
 
-void FuncValidator::push_ctrl(Op kind, Ctrl c) {
+template <class Hooks>
+void BodyWalker<Hooks>::push_ctrl(Op kind, Ctrl c) {
   c.kind = kind;
   c.height = uint32_t(vals_.size());
   c.unreachable = false;
@@ -35,45 +37,8 @@ void FuncValidator::push_ctrl(Op kind, Ctrl c) {
   push_vals(c.params, c.nparams);
 }
 
-// Offsets stored in entries are relative to the function's first
-// instruction until patched; pc_delta is always relative to the branch's
-// opcode byte.
-void FuncValidator::emit_branch(const Ctrl& target, int32_t& fixups, uint32_t height) {
-  uint32_t keep = target.kind == Op::Loop ? target.nparams : target.nresults;
-  int64_t drop = int64_t(height) - keep - target.height;
-  SideEntry e;
-  e.keep = keep;
-  e.drop = drop > 0 ? uint32_t(drop) : 0;  // negative only in dead code
-  uint32_t idx = side_index();
-  uint32_t op_off = code_off(cur_pc_);
-  if (target.kind == Op::Loop) {
-    e.pc_delta = int32_t(target.loop_pc - op_off);
-    e.stp_delta = int32_t(target.loop_stp) - int32_t(idx);
-  } else {
-    e.pc_delta = fixups;             // link to the previous pending entry
-    e.stp_delta = int32_t(op_off);   // remembered until patched
-    fixups = int32_t(idx);
-  }
-  side_.push_back(e);
-}
-
-void FuncValidator::patch_one(uint32_t entry, uint32_t target_off, uint32_t target_stp) {
-  SideEntry& e = side_[side_base_ + entry];
-  uint32_t op_off = uint32_t(e.stp_delta);
-  e.pc_delta = int32_t(target_off - op_off);
-  e.stp_delta = int32_t(target_stp) - int32_t(entry);
-}
-
-void FuncValidator::patch(int32_t& head, uint32_t target_off) {
-  uint32_t stp = side_index();
-  while (head >= 0) {
-    int32_t next = side_[side_base_ + head].pc_delta;
-    patch_one(uint32_t(head), target_off, stp);
-    head = next;
-  }
-}
-
-bool FuncValidator::branch(uint32_t depth) {
+template <class Hooks>
+bool BodyWalker<Hooks>::branch(uint32_t depth) {
   Ctrl& t = ctrls_[ctrls_.size() - 1 - depth];
   const ValType* ts = t.kind == Op::Loop ? t.params : t.results;
   uint32_t n = t.kind == Op::Loop ? t.nparams : t.nresults;
@@ -85,7 +50,8 @@ bool FuncValidator::branch(uint32_t depth) {
 
 // Checks the top n values against ts and puts back what was popped, so
 // each br_table target sees the same (possibly polymorphic) stack.
-bool FuncValidator::check_and_keep(const ValType* ts, uint32_t n) {
+template <class Hooks>
+bool BodyWalker<Hooks>::check_and_keep(const ValType* ts, uint32_t n) {
   tmp_.clear();
   for (uint32_t i = n; i-- > 0;) {
     ValType a{};
@@ -97,7 +63,8 @@ bool FuncValidator::check_and_keep(const ValType* ts, uint32_t n) {
   return true;
 }
 
-bool FuncValidator::mem_access(const Instr& in) {
+template <class Hooks>
+bool BodyWalker<Hooks>::mem_access(const Instr& in) {
   if (!check_memory(in.mem.mem)) return false;
   const OpInfo& info = op_info(in.op);
   if ((1u << in.mem.align) > info.size)
@@ -106,7 +73,8 @@ bool FuncValidator::mem_access(const Instr& in) {
   return true;
 }
 
-bool FuncValidator::run(uint32_t func_index) {
+template <class Hooks>
+bool BodyWalker<Hooks>::run(uint32_t func_index) {
   Function& f = m_.funcs[func_index];
   const FuncType& ft = m_.types[f.type];
   const uint8_t* body_end = m_.bytes + f.body_offset + f.body_size;
@@ -136,8 +104,7 @@ bool FuncValidator::run(uint32_t func_index) {
   f.num_locals = uint32_t(locals_.size() - ft.params.size());
   f.code_offset = uint32_t(r.pos() - m_.bytes);
   code_begin_ = r.pos();
-  side_base_ = side_.size();
-  f.side_table = uint32_t(side_base_);
+  hooks_.begin(f);
   vals_.clear();
   ctrls_.clear();
   max_height_ = 0;
@@ -204,7 +171,8 @@ bool FuncValidator::run(uint32_t func_index) {
 }
 
 // Type-checks one instruction and emits its side-table entries.
-bool FuncValidator::instr(Reader& r, Instr& in) {
+template <class Hooks>
+bool BodyWalker<Hooks>::instr(Reader& r, Instr& in) {
   const OpInfo& info = op_info(in.op);
   if (info.params[0] != OT::SP) {
     // Plain numeric/vector instruction: the table gives the signature.
@@ -249,7 +217,7 @@ bool FuncValidator::instr(Reader& r, Instr& in) {
       if (!block_sig(in.block_type, c)) return false;
       if (!pop_vals(c.params, c.nparams)) return false;
       c.loop_pc = code_off(r.pos());
-      c.loop_stp = side_index();
+      c.loop_stp = hooks_.index();
       push_ctrl(in.op, c);
       return true;
     }
@@ -258,10 +226,7 @@ bool FuncValidator::instr(Reader& r, Instr& in) {
       if (!block_sig(in.block_type, c)) return false;
       if (!pop_expect(ValType::I32) || !pop_vals(c.params, c.nparams)) return false;
       push_ctrl(Op::If, c);
-      // The if's own entry: where to go when the condition is zero.
-      SideEntry e{-1, int32_t(code_off(cur_pc_)), 0, 0};
-      ctrls_.back().if_entry = int32_t(side_index());
-      side_.push_back(e);
+      ctrls_.back().if_entry = hooks_.open_if(code_off(cur_pc_));
       return true;
     }
     case Op::Else: {
@@ -275,7 +240,7 @@ bool FuncValidator::instr(Reader& r, Instr& in) {
       int32_t fix = c.fixups;
       emit_branch(c, fix, uint32_t(vals_.size()));
       c.fixups = fix;
-      patch_one(uint32_t(c.if_entry), code_off(r.pos()), side_index());
+      hooks_.patch_one(c.if_entry, code_off(r.pos()), hooks_.index());
       c.if_entry = -1;
       c.kind = Op::Else;
       c.unreachable = false;
@@ -290,12 +255,12 @@ bool FuncValidator::instr(Reader& r, Instr& in) {
         // No else: the implicit else passes the params through unchanged.
         if (c.nparams != c.nresults || !std::equal(c.params, c.params + c.nparams, c.results))
           return mismatch();
-        patch_one(uint32_t(c.if_entry), code_off(r.pos()), side_index());
+        hooks_.patch_one(c.if_entry, code_off(r.pos()), hooks_.index());
       }
       // Branches to the function's own label land on its final `end`,
       // which the interpreter executes as a return.
       uint32_t target = ctrls_.size() == 1 ? code_off(cur_pc_) : code_off(r.pos());
-      if (c.kind != Op::Loop) patch(c.fixups, target);
+      if (c.kind != Op::Loop) hooks_.patch(c.fixups, target);
       const ValType* res = c.results;
       uint32_t nres = c.nresults;
       ctrls_.pop_back();
@@ -474,5 +439,8 @@ bool FuncValidator::instr(Reader& r, Instr& in) {
       return fail("illegal opcode", ErrorKind::Malformed);
   }
 }
+
+template class BodyWalker<NoSideTable>;
+template class BodyWalker<SideTableHooks>;
 
 }  // namespace wisp::detail

@@ -131,15 +131,90 @@ inline std::vector<bool>& refs_scratch() {
   return v;
 }
 
-class FuncValidator {
+// Validation only: nothing to record.
+struct NoSideTable {
+  void begin(Function& f) { f.side_table = 0; }
+  uint32_t index() const { return 0; }
+  void branch(const Ctrl&, int32_t&, uint32_t, uint32_t) {}
+  int32_t open_if(uint32_t) { return -1; }
+  void patch_one(int32_t, uint32_t, uint32_t) {}
+  void patch(int32_t&, uint32_t) {}
+};
+
+// The in-place interpreter's side table (side_table.hpp). Entries go to
+// `side`: the module's table, or one thread's when the bodies are validated
+// in parallel; Function::side_table is an index into it, rebased by the
+// caller when the tables are joined. Offsets stored in entries are relative
+// to the function's first instruction until patched; pc_delta is always
+// relative to the branch's opcode byte.
+class SideTableHooks {
+ public:
+  explicit SideTableHooks(std::vector<SideEntry>& side) : side_(&side) {}
+  void begin(Function& f) {
+    base_ = side_->size();
+    f.side_table = uint32_t(base_);
+  }
+  // Index of the next entry within the function.
+  uint32_t index() const { return uint32_t(side_->size() - base_); }
+  void branch(const Ctrl& target, int32_t& fixups, uint32_t height, uint32_t op_off) {
+    uint32_t keep = target.kind == Op::Loop ? target.nparams : target.nresults;
+    int64_t drop = int64_t(height) - keep - target.height;
+    SideEntry e;
+    e.keep = keep;
+    e.drop = drop > 0 ? uint32_t(drop) : 0;  // negative only in dead code
+    uint32_t idx = index();
+    if (target.kind == Op::Loop) {
+      e.pc_delta = int32_t(target.loop_pc - op_off);
+      e.stp_delta = int32_t(target.loop_stp) - int32_t(idx);
+    } else {
+      e.pc_delta = fixups;             // link to the previous pending entry
+      e.stp_delta = int32_t(op_off);   // remembered until patched
+      fixups = int32_t(idx);
+    }
+    side_->push_back(e);
+  }
+  // An if's own entry: where to go when the condition is zero.
+  int32_t open_if(uint32_t op_off) {
+    int32_t idx = int32_t(index());
+    side_->push_back(SideEntry{-1, int32_t(op_off), 0, 0});
+    return idx;
+  }
+  void patch_one(int32_t entry, uint32_t target_off, uint32_t target_stp) {
+    SideEntry& e = (*side_)[base_ + uint32_t(entry)];
+    uint32_t op_off = uint32_t(e.stp_delta);
+    e.pc_delta = int32_t(target_off - op_off);
+    e.stp_delta = int32_t(target_stp) - entry;
+  }
+  // Every pending forward branch to a block whose end is at target_off.
+  void patch(int32_t& head, uint32_t target_off) {
+    uint32_t stp = index();
+    while (head >= 0) {
+      int32_t next = (*side_)[base_ + uint32_t(head)].pc_delta;
+      patch_one(head, target_off, stp);
+      head = next;
+    }
+  }
+
+ private:
+  std::vector<SideEntry>* side_;
+  size_t base_ = 0;
+};
+
+// The one function-body walker, in the style of V8's
+// WasmFullDecoder<ValidationTag, Interface>: it owns the control stack, the
+// operand-type stack and every validation rule, once; a hook set (Hooks)
+// receives what a consumer acts on (a function begins, an if opens, a
+// branch, else, end) and makes of it what it needs. Hook sets now:
+// NoSideTable (validation only) and SideTableHooks (validation and the
+// interpreter's side table); the baseline JIT's code generator is the next.
+// Definitions in func_validator.cpp, instantiated there for each hook set.
+template <class Hooks>
+class BodyWalker {
  public:
   // The stacks are per-thread scratch, reused across functions and
   // modules: validating many small modules must not allocate per module.
-  // Side-table entries go to `side`: the module's table, or one thread's
-  // when the bodies are validated in parallel. Function::side_table is an
-  // index into `side`, rebased by the caller when the tables are joined.
-  FuncValidator(Module& m, const ModuleCtx& ctx, std::vector<SideEntry>& side)
-      : m_(m), ctx_(ctx), side_(side), vals_(scratch().vals), ctrls_(scratch().ctrls),
+  BodyWalker(Module& m, const ModuleCtx& ctx, Hooks hooks)
+      : m_(m), ctx_(ctx), hooks_(hooks), vals_(scratch().vals), ctrls_(scratch().ctrls),
         locals_(scratch().locals), tmp_(scratch().tmp) {}
 
   // Returns false with error() set.
@@ -203,11 +278,11 @@ class FuncValidator {
   void push_ctrl(Op kind, Ctrl sig);
   uint32_t code_off(const uint8_t* p) const { return uint32_t(p - m_.bytes); }
 
-  // Side table.
-  uint32_t side_index() const { return uint32_t(side_.size() - side_base_); }
-  void emit_branch(const Ctrl& target, int32_t& fixups_of_target, uint32_t height);
-  void patch(int32_t& head, uint32_t target_off);
-  void patch_one(uint32_t entry, uint32_t target_off, uint32_t target_stp);
+  // A branch to `target` from the current instruction, `height` values on
+  // the stack: what the hooks record of it.
+  void emit_branch(Ctrl& target, int32_t& fixups, uint32_t height) {
+    hooks_.branch(target, fixups, height, code_off(cur_pc_));
+  }
 
   bool check_label(uint32_t depth) {
     if (depth >= ctrls_.size()) return fail("unknown label");
@@ -238,7 +313,7 @@ class FuncValidator {
 
   Module& m_;
   const ModuleCtx& ctx_;
-  std::vector<SideEntry>& side_;
+  Hooks hooks_;
   struct Scratch {
     Stack<ValType> vals;
     Stack<Ctrl> ctrls;
@@ -254,11 +329,13 @@ class FuncValidator {
   std::vector<ValType>& tmp_;
   uint32_t max_height_ = 0;
   bool uses_v128_ = false;
-  size_t side_base_ = 0;
   const uint8_t* code_begin_ = nullptr;
   const uint8_t* cur_pc_ = nullptr;
   bool failed_ = false;
   Error err_;
 };
+
+// The validator the interpreter needs.
+using FuncValidator = BodyWalker<SideTableHooks>;
 
 }  // namespace wisp::detail

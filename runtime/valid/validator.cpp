@@ -152,15 +152,22 @@ Status ModuleValidator::bodies() {
                   ? std::max(1u, std::thread::hardware_concurrency())
                   : 1;
   if (threads > 1) return bodies_parallel(threads, code_bytes);
-  FuncValidator fv(m_, ctx_, m_.side_table);
-  for (uint32_t i = first; i < n; ++i) {
-    if (!fv.run(i)) {
-      Error e = fv.error();
-      e.func = i;
-      return e;
+  auto walk = [&](auto& walker) -> Status {
+    for (uint32_t i = first; i < n; ++i) {
+      if (!walker.run(i)) {
+        Error e = walker.error();
+        e.func = i;
+        return e;
+      }
     }
+    return ok_status();
+  };
+  if (!opts_.side_table) {
+    BodyWalker<NoSideTable> walker(m_, ctx_, NoSideTable{});
+    return walk(walker);
   }
-  return ok_status();
+  FuncValidator walker(m_, ctx_, SideTableHooks(m_.side_table));
+  return walk(walker);
 }
 
 // Runs of consecutive functions (chunks) are handed out in index order from
@@ -203,7 +210,8 @@ Status ModuleValidator::bodies_parallel(unsigned threads, size_t code_bytes) {
   // quarter more (ruby.wasm has one per 20): pages never written are never
   // touched, and the copies of a growing vector (with their page faults)
   // are gone. The tables are dropped once joined.
-  for (Side& s : sides) s.v.reserve(code_bytes / 16 / threads * 5 / 4);
+  if (opts_.side_table)
+    for (Side& s : sides) s.v.reserve(code_bytes / 16 / threads * 5 / 4);
   std::atomic<size_t> next{0};
   std::atomic<size_t> first_failed{SIZE_MAX};
   std::vector<std::exception_ptr> crashed(threads);
@@ -216,16 +224,25 @@ Status ModuleValidator::bodies_parallel(unsigned threads, size_t code_bytes) {
         Chunk& ch = chunks[c];
         ch.worker = w;
         ch.side_begin = side.size();
-        FuncValidator fv(m_, ctx_, side);
-        for (uint32_t i = ch.begin; i < ch.end; ++i) {
-          if (!fv.run(i)) {
-            ch.failed = true;
-            ch.error = fv.error();
-            ch.error.func = i;
-            size_t cur = first_failed.load(std::memory_order_relaxed);
-            while (c < cur && !first_failed.compare_exchange_weak(cur, c)) {}
-            return;
+        auto walk = [&](auto& walker) {
+          for (uint32_t i = ch.begin; i < ch.end; ++i) {
+            if (!walker.run(i)) {
+              ch.failed = true;
+              ch.error = walker.error();
+              ch.error.func = i;
+              size_t cur = first_failed.load(std::memory_order_relaxed);
+              while (c < cur && !first_failed.compare_exchange_weak(cur, c)) {}
+              return false;
+            }
           }
+          return true;
+        };
+        if (opts_.side_table) {
+          FuncValidator walker(m_, ctx_, SideTableHooks(side));
+          if (!walk(walker)) return;
+        } else {
+          BodyWalker<NoSideTable> walker(m_, ctx_, NoSideTable{});
+          if (!walk(walker)) return;
         }
         ch.side_end = side.size();
       }
@@ -431,6 +448,7 @@ Status validate(Module& m, const ValidateOptions& opts) {
     return s;
   }
   m.validated = true;
+  m.side_table_built = opts.side_table;
   return s;
 }
 

@@ -25,8 +25,12 @@ struct ValidateOptions {
   // Work is handed out in runs of consecutive functions of about this many
   // bytes of bodies.
   size_t chunk_bytes = size_t(1) << 16;
+  // Build the interpreter's side table. Without it the module is valid but
+  // cannot be instantiated (Module::side_table_built); `wisp validate`
+  // needs only the verdict.
+  bool side_table = true;
 };
-// Same result as validate(m) whatever the options: the same side table, and
+// Same result as validate(m) whatever the threads: the same side table, and
 // on failure the same error (that of the lowest-index invalid function).
 Status validate(Module& m, const ValidateOptions& opts);
 

@@ -230,6 +230,8 @@ struct Instantiator {
 
 Result<Instance*> Store::instantiate(std::shared_ptr<const Module> m, std::span<const Extern> imports) {
   if (!m->validated) return make_error(ErrorKind::Invalid, "module is not validated");
+  if (!m->side_table_built)
+    return make_error(ErrorKind::Invalid, "module was validated without the interpreter's side table");
   if (usage_.instances >= usage_.limits->max_instances) return limit_error("instance count");
   // Everything a module asks for is under a limit; what is left to fail is
   // the host's own allocator (a store of many instances near the limits).

@@ -152,6 +152,7 @@ struct Module {
 
   // Validator output.
   bool validated = false;
+  bool side_table_built = false;  // false after validation without one (ValidateOptions)
   std::vector<SideEntry> side_table;
   std::vector<uint32_t> canonical_types;  // type index -> process-wide id
 
