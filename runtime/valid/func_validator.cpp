@@ -170,6 +170,40 @@ bool BodyWalker<Hooks>::run(uint32_t func_index) {
   return true;
 }
 
+template <class Hooks>
+bool BodyWalker<Hooks>::run_const(const ConstExpr& e, ValType want, uint32_t visible_globals) {
+  Reader r(m_.bytes, m_.bytes + e.offset, m_.bytes + e.offset + e.size);
+  vals_.clear();
+  ctrls_.clear();
+  Ctrl expr{};
+  expr.results = &want;
+  expr.nresults = 1;
+  push_ctrl(Op::Block, expr);
+  Instr in;
+  while (!ctrls_.empty()) {
+    cur_pc_ = r.pos();
+    if (!read_instr(r, in)) return err_ = r.error(), false;
+    switch (in.op) {
+      case Op::I32Const: case Op::I64Const: case Op::F32Const: case Op::F64Const:
+      case Op::V128Const: case Op::RefNull: case Op::End:
+        break;  // as in a body
+      case Op::RefFunc:  // declares the reference, so needs no declaration
+        if (in.idx >= m_.funcs.size()) return fail("unknown function " + std::to_string(in.idx));
+        push(ValType::FuncRef);
+        continue;
+      case Op::GlobalGet:
+        if (in.idx >= visible_globals) return fail("unknown global " + std::to_string(in.idx));
+        if (m_.globals[in.idx].type.mut) return fail("constant expression required");
+        push(m_.globals[in.idx].type.type);
+        continue;
+      default:
+        return fail("constant expression required");
+    }
+    if (!instr(r, in)) return false;
+  }
+  return true;
+}
+
 // Type-checks one instruction and emits its side-table entries.
 template <class Hooks>
 bool BodyWalker<Hooks>::instr(Reader& r, Instr& in) {

@@ -219,6 +219,11 @@ class BodyWalker {
 
   // Returns false with error() set.
   bool run(uint32_t func_index);
+  // Validates a constant expression (a global's initialiser, a segment's
+  // offset or element) of type want, through the same stacks and end rule
+  // as a body; only constant instructions, and global.get of the first
+  // visible_globals globals (the imported ones) when immutable.
+  bool run_const(const ConstExpr& e, ValType want, uint32_t visible_globals);
   Error& error() { return err_; }
 
  private:

@@ -289,36 +289,9 @@ Status ModuleValidator::limits(const Limits& l, uint64_t bound, const char* too_
 // Constant expressions of 2.0: one const/ref.null/ref.func/global.get of an
 // immutable global, then end.
 Status ModuleValidator::const_expr(const ConstExpr& e, ValType want, uint32_t visible_globals) {
-  Reader r(m_.bytes, m_.bytes + e.offset, m_.bytes + e.offset + e.size);
-  std::vector<ValType> stack;
-  Instr in;
-  for (;;) {
-    size_t at = r.offset();
-    if (!read_instr(r, in)) return r.error();
-    switch (in.op) {
-      case Op::I32Const: stack.push_back(ValType::I32); break;
-      case Op::I64Const: stack.push_back(ValType::I64); break;
-      case Op::F32Const: stack.push_back(ValType::F32); break;
-      case Op::F64Const: stack.push_back(ValType::F64); break;
-      case Op::V128Const: stack.push_back(ValType::V128); break;
-      case Op::RefNull: stack.push_back(in.heap); break;
-      case Op::RefFunc:
-        if (in.idx >= m_.funcs.size())
-          return fail("unknown function " + std::to_string(in.idx), at);
-        stack.push_back(ValType::FuncRef);
-        break;
-      case Op::GlobalGet:
-        if (in.idx >= visible_globals) return fail("unknown global " + std::to_string(in.idx), at);
-        if (m_.globals[in.idx].type.mut) return fail("constant expression required", at);
-        stack.push_back(m_.globals[in.idx].type.type);
-        break;
-      case Op::End:
-        if (stack.size() != 1 || stack[0] != want) return fail("type mismatch", at);
-        return ok_status();
-      default:
-        return fail("constant expression required", at);
-    }
-  }
+  BodyWalker<NoSideTable> walker(m_, ctx_, NoSideTable{});
+  if (!walker.run_const(e, want, visible_globals)) return walker.error();
+  return ok_status();
 }
 
 void ModuleValidator::note_refs(const ConstExpr& e) {
