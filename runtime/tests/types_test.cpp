@@ -85,13 +85,15 @@ TEST(Subtyping, NullabilityAndTheAbstractHierarchy) {
 TEST(Subtyping, DefinedTypes) {
   Module m;
   m.types.resize(4);
-  m.subtypes.resize(4);
-  m.subtypes[0].kind = CompositeKind::Func;
-  m.subtypes[1].kind = CompositeKind::Struct;
-  m.subtypes[1].final = false;
-  m.subtypes[2].kind = CompositeKind::Struct;
-  m.subtypes[2].super = 1;
-  m.subtypes[3].kind = CompositeKind::Array;
+  m.hierarchy = std::make_unique<TypeHierarchy>();
+  std::vector<SubType>& st = m.hierarchy->subtypes;
+  st.resize(4);
+  st[0].kind = CompositeKind::Func;
+  st[1].kind = CompositeKind::Struct;
+  st[1].final = false;
+  st[2].kind = CompositeKind::Struct;
+  st[2].super = 1;
+  st[3].kind = CompositeKind::Array;
   auto idx = [](uint32_t i) { return ref(H::Index, false, i); };
   EXPECT_TRUE(is_subtype(idx(0), ref(H::Func), m));
   EXPECT_FALSE(is_subtype(idx(0), ref(H::Any), m));
@@ -114,7 +116,7 @@ TEST(Subtyping, TwoPointOModulesNeedNoTypeInfo) {
   EXPECT_EQ(s.rec_group, 2u);
   EXPECT_TRUE(s.final);
   EXPECT_EQ(s.super, SubType::kNoSuper);
-  EXPECT_TRUE(m.subtypes.empty());
+  EXPECT_EQ(m.hierarchy, nullptr);
 }
 
 // A function type whose parameter is (ref null func), 0x63 0x70: the

@@ -108,6 +108,10 @@ struct RecGroup {
   uint32_t first = 0;  // type index of its first type
   uint32_t size = 0;
 };
+struct TypeHierarchy {
+  std::vector<SubType> subtypes;    // one per type
+  std::vector<RecGroup> rec_groups;
+};
 
 struct Module {
   // The bytes everything points into. Either owned (moved in) or borrowed
@@ -118,13 +122,13 @@ struct Module {
 
   std::vector<FuncType> types;
   // Recursion groups and supertypes, when the type section declares any
-  // (`rec`, `sub`: not decoded yet, "... not supported yet"). Empty for
+  // (`rec`, `sub`: not decoded yet, "... not supported yet"). Null for
   // every 2.0 module, where each type is a final function type in a group
-  // of its own: subtype() answers that without allocating.
-  std::vector<SubType> subtypes;
-  std::vector<RecGroup> rec_groups;
+  // of its own: subtype() answers that without allocating, and a Module
+  // stays one pointer bigger (it is built and moved on every cold start).
+  std::unique_ptr<TypeHierarchy> hierarchy;
   SubType subtype(uint32_t type_index) const {
-    if (type_index < subtypes.size()) return subtypes[type_index];
+    if (hierarchy && type_index < hierarchy->subtypes.size()) return hierarchy->subtypes[type_index];
     SubType s;
     s.rec_group = type_index;
     return s;
