@@ -143,17 +143,17 @@ int cmd_validate(int argc, char** argv) {
   }
   std::string path = argv[0];
   MappedBinary mapped;
+  const bool is_mapped = mapped.map(path);
   Result<std::vector<uint8_t>> bytes = std::vector<uint8_t>{};
-  if (!mapped.map(path)) {
+  if (!is_mapped) {
     bytes = load_binary(path);  // text, a pipe, or anything unusual: read it
     if (!bytes.ok()) {
       error(bytes.error().message);
       return 1;
     }
   }
-  auto m = mapped.p != MAP_FAILED && std::memcmp(mapped.p, "\0asm", 4) == 0
-               ? decode_borrowed(mapped.data(), mapped.size)
-               : decode(std::move(bytes.value()));
+  auto m = is_mapped ? decode_borrowed(mapped.data(), mapped.size)
+                     : decode(std::move(bytes.value()));
   if (!m.ok()) {
     error(describe(path, nullptr, m.error()));
     return 1;

@@ -131,6 +131,7 @@ class ModuleValidator {
   void note_refs(const ConstExpr& e);
   Status bodies();
   Status bodies_parallel(unsigned threads, size_t code_bytes);
+  bool walk_bodies(uint32_t begin, uint32_t end, std::vector<SideEntry>& side, Error& error);
 
   Module& m_;
   const ValidateOptions& opts_;
@@ -152,22 +153,28 @@ Status ModuleValidator::bodies() {
                   ? std::max(1u, std::thread::hardware_concurrency())
                   : 1;
   if (threads > 1) return bodies_parallel(threads, code_bytes);
-  auto walk = [&](auto& walker) -> Status {
-    for (uint32_t i = first; i < n; ++i) {
+  Error e;
+  if (!walk_bodies(first, n, m_.side_table, e)) return e;
+  return ok_status();
+}
+
+// Functions [begin, end) in order, with the walker's hook set for the
+// options (side-table entries go to `side`); false with the first invalid
+// function's error, its index set.
+bool ModuleValidator::walk_bodies(uint32_t begin, uint32_t end, std::vector<SideEntry>& side,
+                                  Error& error) {
+  auto walk = [&](auto&& walker) {
+    for (uint32_t i = begin; i < end; ++i) {
       if (!walker.run(i)) {
-        Error e = walker.error();
-        e.func = i;
-        return e;
+        error = walker.error();
+        error.func = i;
+        return false;
       }
     }
-    return ok_status();
+    return true;
   };
-  if (!opts_.side_table) {
-    BodyWalker<NoSideTable> walker(m_, ctx_, NoSideTable{});
-    return walk(walker);
-  }
-  FuncValidator walker(m_, ctx_, SideTableHooks(m_.side_table));
-  return walk(walker);
+  if (!opts_.side_table) return walk(BodyWalker<NoSideTable>(m_, ctx_, NoSideTable{}));
+  return walk(FuncValidator(m_, ctx_, SideTableHooks(side)));
 }
 
 // Runs of consecutive functions (chunks) are handed out in index order from
@@ -224,25 +231,11 @@ Status ModuleValidator::bodies_parallel(unsigned threads, size_t code_bytes) {
         Chunk& ch = chunks[c];
         ch.worker = w;
         ch.side_begin = side.size();
-        auto walk = [&](auto& walker) {
-          for (uint32_t i = ch.begin; i < ch.end; ++i) {
-            if (!walker.run(i)) {
-              ch.failed = true;
-              ch.error = walker.error();
-              ch.error.func = i;
-              size_t cur = first_failed.load(std::memory_order_relaxed);
-              while (c < cur && !first_failed.compare_exchange_weak(cur, c)) {}
-              return false;
-            }
-          }
-          return true;
-        };
-        if (opts_.side_table) {
-          FuncValidator walker(m_, ctx_, SideTableHooks(side));
-          if (!walk(walker)) return;
-        } else {
-          BodyWalker<NoSideTable> walker(m_, ctx_, NoSideTable{});
-          if (!walk(walker)) return;
+        if (!walk_bodies(ch.begin, ch.end, side, ch.error)) {
+          ch.failed = true;
+          size_t cur = first_failed.load(std::memory_order_relaxed);
+          while (c < cur && !first_failed.compare_exchange_weak(cur, c)) {}
+          return;
         }
         ch.side_end = side.size();
       }

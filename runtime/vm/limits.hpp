@@ -59,7 +59,9 @@ struct ResourceUsage {
     memory_bytes += delta;
     return true;
   }
+  // An allocation that failed after its share was taken.
   void give_back_memory_bytes(uint64_t delta) { memory_bytes -= delta; }
+  void give_back_table_elements(uint64_t delta) { table_elements -= delta; }
 };
 
 inline Error limit_error(std::string what) {

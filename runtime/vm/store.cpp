@@ -27,7 +27,7 @@ int64_t TableInst::grow(uint32_t delta, Ref init) {
   try {
     elems.resize(old + delta, init);
   } catch (const std::bad_alloc&) {
-    if (usage) usage->table_elements -= delta;
+    if (usage) usage->give_back_table_elements(delta);
     return -1;
   }
   return int64_t(old);
@@ -152,7 +152,7 @@ Status Store::init_table(TableInst& t, const TableType& type, Ref init) {
   try {
     t.elems.assign(size_t(type.limits.min), init);
   } catch (const std::bad_alloc&) {
-    usage_.table_elements -= type.limits.min;
+    usage_.give_back_table_elements(type.limits.min);
     return out_of_memory();
   }
   return ok_status();
@@ -171,18 +171,20 @@ Status Store::init_memory(MemoryInst& m, const MemoryType& type) {
   return ok_status();
 }
 
+// Host-made tables and memories join the store only once they exist: a
+// refused one leaves nothing behind.
 Result<TableInst*> Store::table(TableType type, Ref init) {
-  TableInst& t = add(tables_);
-  Status s = init_table(t, type, init);
+  auto t = std::make_unique<TableInst>();
+  Status s = init_table(*t, type, init);
   if (!s.ok()) return s.take_error();
-  return &t;
+  return tables_.emplace_back(std::move(t)).get();
 }
 
 Result<MemoryInst*> Store::memory(MemoryType type) {
-  MemoryInst& m = add(memories_);
-  Status s = init_memory(m, type);
+  auto m = std::make_unique<MemoryInst>();
+  Status s = init_memory(*m, type);
   if (!s.ok()) return s.take_error();
-  return &m;
+  return memories_.emplace_back(std::move(m)).get();
 }
 
 }  // namespace wisp

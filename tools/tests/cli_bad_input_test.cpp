@@ -33,19 +33,10 @@ using CliBadInput = wisp::test::CliTest;
 
 // ---- building modules ------------------------------------------------------------------
 
-Bytes u32(uint64_t v) {
-  Bytes b;
-  wisp::write_uleb(b, v);
-  return b;
-}
-void append(Bytes& to, const Bytes& b) { to.insert(to.end(), b.begin(), b.end()); }
-Bytes section(uint8_t id, const Bytes& payload) {
-  Bytes s = {id};
-  append(s, u32(payload.size()));
-  append(s, payload);
-  return s;
-}
-const Bytes kHeader = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
+using wisp::test::append;
+using wisp::test::kHeader;
+using wisp::test::section;
+using wisp::test::u32;
 
 // One function of type [] -> [] with the given body (locals vector
 // included).

@@ -14,11 +14,32 @@
 #include <string>
 #include <vector>
 
+#include "runtime/wasm/leb128.hpp"
 #include "tools/tests/spawn.hpp"
 
 namespace wisp::test {
 
 using Bytes = std::vector<uint8_t>;
+
+// Building binary modules byte by byte.
+inline Bytes u32(uint64_t v) {
+  Bytes b;
+  wisp::write_uleb(b, v);
+  return b;
+}
+inline void append(Bytes& to, const Bytes& b) { to.insert(to.end(), b.begin(), b.end()); }
+inline Bytes section(uint8_t id, const Bytes& payload) {
+  Bytes s = {id};
+  append(s, u32(payload.size()));
+  append(s, payload);
+  return s;
+}
+inline Bytes name_bytes(const std::string& s) {
+  Bytes b = u32(s.size());
+  b.insert(b.end(), s.begin(), s.end());
+  return b;
+}
+inline const Bytes kHeader = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
 
 class CliTest : public ::testing::Test {
  protected:

@@ -11,12 +11,16 @@
 #include <string>
 #include <thread>
 
-#include "runtime/wasm/leb128.hpp"
 #include "tools/tests/cli_fixture.hpp"
 
 namespace {
 
+using wisp::test::append;
 using wisp::test::Bytes;
+using wisp::test::kHeader;
+using wisp::test::name_bytes;
+using wisp::test::section;
+using wisp::test::u32;
 using wisp::test::Child;
 using wisp::test::Outcome;
 using wisp::test::SpawnOptions;
@@ -168,28 +172,9 @@ TEST_F(Hardening, ClosedStdioIsNotReused) {
 
 // 7. Names from the name section are escaped in backtraces: this one would
 // set the window title, clear the screen and forge a "wisp: exit 0" line.
-Bytes u32(uint64_t v) {
-  Bytes b;
-  wisp::write_uleb(b, v);
-  return b;
-}
-Bytes section(uint8_t id, const Bytes& body) {
-  Bytes s = {id};
-  Bytes n = u32(body.size());
-  s.insert(s.end(), n.begin(), n.end());
-  s.insert(s.end(), body.begin(), body.end());
-  return s;
-}
-Bytes name_bytes(const std::string& s) {
-  Bytes b = u32(s.size());
-  b.insert(b.end(), s.begin(), s.end());
-  return b;
-}
-void append(Bytes& to, const Bytes& b) { to.insert(to.end(), b.begin(), b.end()); }
-
 TEST_F(Hardening, ModuleNamesCannotDriveTheTerminal) {
   const std::string evil = "f\x1b]0;pwned\x07\x1b[2J\nwisp: exit 0\r\xc2\x9b";
-  Bytes m = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
+  Bytes m = kHeader;
   append(m, section(1, {0x01, 0x60, 0x00, 0x00}));  // type () -> ()
   append(m, section(3, {0x01, 0x00}));              // one function
   Bytes exp = {0x01};
