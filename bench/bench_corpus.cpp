@@ -6,7 +6,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "runtime/wasm/decoder.hpp"
+#include "runtime/valid/decoder.hpp"
 #include "runtime/text/wast.hpp"
 #include "runtime/valid/validator.hpp"
 

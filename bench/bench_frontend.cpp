@@ -2,7 +2,7 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/bench_corpus.hpp"
-#include "runtime/wasm/decoder.hpp"
+#include "runtime/valid/decoder.hpp"
 #include "runtime/valid/validator.hpp"
 
 namespace wisp::bench {

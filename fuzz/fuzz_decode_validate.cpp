@@ -5,7 +5,7 @@
 #include <cstdlib>
 
 #include "fuzz/fuzz_util.hpp"
-#include "runtime/wasm/decoder.hpp"
+#include "runtime/valid/decoder.hpp"
 #include "runtime/valid/validator.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -16,7 +16,7 @@
 #include <string_view>
 
 #include "fuzz/fuzz_util.hpp"
-#include "runtime/wasm/decoder.hpp"
+#include "runtime/valid/decoder.hpp"
 #include "runtime/text/printer.hpp"
 #include "runtime/text/wat.hpp"
 #include "runtime/valid/validator.hpp"

@@ -19,7 +19,7 @@
 #include <sstream>
 #include <string>
 
-#include "runtime/wasm/decoder.hpp"
+#include "runtime/valid/decoder.hpp"
 #include "runtime/wasm/opcodes.hpp"
 #include "runtime/text/wast.hpp"
 #include "runtime/valid/validator.hpp"

@@ -26,7 +26,7 @@ TOOLS = "tools"
 ALLOWED = {
     WASM: set(),
     VALID: {WASM},
-    TEXT: {WASM},
+    TEXT: {WASM, VALID},
     VM: {WASM, VALID},
     INTERP: {WASM, VALID, VM},
     JIT: {WASM, VALID, VM},

@@ -7,7 +7,7 @@
 #include <map>
 #include <sstream>
 
-#include "runtime/wasm/decoder.hpp"
+#include "runtime/valid/decoder.hpp"
 #include "runtime/text/wast.hpp"
 #include "runtime/text/wat.hpp"
 #include "runtime/valid/validator.hpp"

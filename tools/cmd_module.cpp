@@ -10,7 +10,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "runtime/wasm/decoder.hpp"
+#include "runtime/valid/decoder.hpp"
 #include "runtime/text/wat.hpp"
 #include "runtime/valid/validator.hpp"
 #include "tools/cli.hpp"

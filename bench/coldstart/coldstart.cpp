@@ -44,7 +44,7 @@
 
 #include "bench/bench_corpus.hpp"
 #include "bench/coldstart/count_alloc.hpp"
-#include "runtime/wasm/decoder.hpp"
+#include "runtime/valid/decoder.hpp"
 #include "runtime/valid/validator.hpp"
 #include "runtime/api/wisp.hpp"
 #include "wasi/wasi.hpp"

@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "runtime/valid/validator.hpp"
-#include "runtime/wasm/decoder.hpp"
+#include "runtime/valid/decoder.hpp"
 
 namespace {
 

@@ -1,7 +1,7 @@
 // load_module: decode and validate, as one call of the public API.
 #include "runtime/api/wisp.hpp"
 #include "runtime/valid/validator.hpp"
-#include "runtime/wasm/decoder.hpp"
+#include "runtime/valid/decoder.hpp"
 
 namespace wisp {
 

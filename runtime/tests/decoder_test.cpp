@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/wasm/decoder.hpp"
+#include "runtime/valid/decoder.hpp"
 #include "runtime/wasm/leb128.hpp"
 #include "runtime/wasm/reader.hpp"
 #include "runtime/text/wat.hpp"

@@ -9,7 +9,7 @@
 
 #include "runtime/text/wat.hpp"
 #include "runtime/valid/validator.hpp"
-#include "runtime/wasm/decoder.hpp"
+#include "runtime/valid/decoder.hpp"
 
 namespace wisp {
 namespace {

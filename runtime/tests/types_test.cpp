@@ -4,7 +4,7 @@
 // read yet.
 #include <gtest/gtest.h>
 
-#include "runtime/wasm/decoder.hpp"
+#include "runtime/valid/decoder.hpp"
 #include "runtime/wasm/subtyping.hpp"
 
 namespace wisp {

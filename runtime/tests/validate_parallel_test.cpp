@@ -11,7 +11,7 @@
 #include "runtime/api/wisp.hpp"
 #include "runtime/text/wat.hpp"
 #include "runtime/valid/validator.hpp"
-#include "runtime/wasm/decoder.hpp"
+#include "runtime/valid/decoder.hpp"
 
 namespace wisp {
 namespace {

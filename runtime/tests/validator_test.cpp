@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/wasm/decoder.hpp"
+#include "runtime/valid/decoder.hpp"
 #include "runtime/wasm/leb128.hpp"
 #include "runtime/text/wat.hpp"
 #include "runtime/valid/validator.hpp"

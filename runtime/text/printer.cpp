@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "runtime/wasm/decoder.hpp"
+#include "runtime/valid/body_syntax.hpp"
 #include "runtime/wasm/instr_reader.hpp"
 
 namespace wisp::text {
@@ -88,12 +88,34 @@ class Printer {
     out_ += to_string(g.type);
     if (g.mut) out_ += ')';
   }
-  // Instructions from r up to the `end` that closes depth 0 (not printed).
-  // Each instruction starts on a new line indented by `indent` plus nesting.
-  bool instrs(Reader& r, int indent);
-  bool const_expr(const ConstExpr& e) {
+  // Bodies and constant expressions come from the body walker (syntax
+  // only), an instruction at a time: each on a new line indented by
+  // indent_ plus two per open block, or (indent_ < 0) all on one line.
+  InstrSink sink() {
+    InstrSink s;
+    s.ctx = this;
+    s.local = [](void* p, uint32_t n, ValType t) { static_cast<Printer*>(p)->local(n, t); };
+    s.instr = [](void* p, const Instr& in, uint32_t open) {
+      return static_cast<Printer*>(p)->instr(in, open);
+    };
+    return s;
+  }
+  void local(uint32_t n, ValType t) {
+    if (!locals_open_) out_ += " (local";
+    locals_open_ = true;
+    for (uint32_t j = 0; j < n; ++j) (out_ += ' ') += to_string(t);
+  }
+  bool instr(const Instr& in, uint32_t open);
+  void fail(Error e) {
+    if (failed_) return;
+    failed_ = true;
+    error_ = std::move(e);
+  }
+  void const_expr(const ConstExpr& e) {
     Reader r = reader(e.offset, e.size);
-    return instrs(r, -1);
+    InstrSink s = sink();
+    indent_ = -1;
+    if (!read_expr_syntax(m_, r, &s) && r.failed()) fail(r.error());
   }
   bool immediates(const Instr& in);
   void func(uint32_t i);
@@ -102,6 +124,8 @@ class Printer {
   std::string out_;
   Error error_;
   bool failed_ = false;
+  int indent_ = -1;
+  bool locals_open_ = false;
 };
 
 bool Printer::immediates(const Instr& in) {
@@ -209,67 +233,33 @@ bool Printer::immediates(const Instr& in) {
   return false;
 }
 
-bool Printer::instrs(Reader& r, int indent) {
-  int depth = 0;
-  Instr in;
-  for (;;) {
-    if (!read_instr(r, in)) {
-      if (!failed_) {
-        failed_ = true;
-        error_ = r.error();
-      }
-      return false;
-    }
-    if (in.op == Op::End && depth == 0) return true;
-    if (in.op == Op::End || in.op == Op::Else) --depth;
-    if (indent < 0) {
-      out_ += ' ';  // constant expressions: one line
-    } else {
-      out_ += '\n';
-      out_.append(size_t(indent + 2 * depth), ' ');
-    }
-    out_ += op_info(in.op).text;
-    if (!immediates(in)) {
-      if (!failed_) {
-        failed_ = true;
-        error_ = make_error(ErrorKind::Malformed, "bad immediate", size_t(in.pc - m_.bytes));
-      }
-      return false;
-    }
-    if (in.op == Op::Block || in.op == Op::Loop || in.op == Op::If || in.op == Op::Else) ++depth;
+bool Printer::instr(const Instr& in, uint32_t open) {
+  if (locals_open_) {
+    out_ += ')';
+    locals_open_ = false;
   }
+  if (in.op == Op::End && open == 0) return true;  // the final `end`: implicit in text
+  if ((in.op == Op::End || in.op == Op::Else) && open > 0) --open;
+  if (indent_ < 0) {
+    out_ += ' ';
+  } else {
+    out_ += '\n';
+    out_.append(size_t(indent_) + 2 * open, ' ');
+  }
+  out_ += op_info(in.op).text;
+  if (!immediates(in)) {
+    fail(make_error(ErrorKind::Malformed, "bad immediate", size_t(in.pc - m_.bytes)));
+    return false;
+  }
+  return true;
 }
 
 void Printer::func(uint32_t i) {
-  const Function& f = m_.funcs[i];
-  append_fmt(out_, "  (func (type %" PRIu32 ")", f.type);
-  Reader r = reader(f.body_offset, f.body_size);
-  uint32_t runs{};
-  uint64_t total = 0;
-  bool ok = r.u32(runs);
-  if (ok && runs) {
-    out_ += " (local";
-    for (uint32_t k = 0; ok && k < runs; ++k) {
-      uint32_t n{};
-      ValType t{};
-      ok = r.u32(n) && r.val_type(t);
-      // Only the validator caps the total; an unvalidated module could ask
-      // for 4G locals per run, so cap here too.
-      if (ok && (total += n) > kMaxFunctionLocals) ok = r.fail("too many locals");
-      for (uint32_t j = 0; ok && j < n; ++j) {
-        out_ += ' ';
-        out_ += to_string(t);
-      }
-    }
-    out_ += ')';
-  }
-  if (!ok || !instrs(r, 4)) {
-    if (!failed_) {
-      failed_ = true;
-      error_ = r.error();
-    }
-    return;
-  }
+  append_fmt(out_, "  (func (type %" PRIu32 ")", m_.funcs[i].type);
+  InstrSink s = sink();
+  indent_ = 4;
+  if (auto e = read_body_syntax(m_, i, &s)) fail(std::move(*e));
+  if (failed_) return;
   out_ += ")\n";
 }
 

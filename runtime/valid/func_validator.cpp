@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "runtime/wasm/decoder.hpp"
+#include "runtime/valid/decoder.hpp"
 
 namespace wisp::detail {
 
@@ -74,21 +74,82 @@ bool BodyWalker<Hooks>::mem_access(const Instr& in) {
 }
 
 template <class Hooks>
+bool BodyWalker<Hooks>::nest(const Instr& in) {
+  switch (in.op) {
+    case Op::Block: case Op::Loop: case Op::If:
+      push_ctrl(in.op, Ctrl{});
+      return true;
+    case Op::Else:
+      if (!else_allowed()) return false;
+      ctrls_.back().kind = Op::Else;
+      return true;
+    case Op::End:
+      ctrls_.pop_back();
+      return true;
+    default:
+      return true;
+  }
+}
+
+template <class Hooks>
+bool BodyWalker<Hooks>::syntax(const Instr& in, bool in_body) {
+  if constexpr (!kRules) {
+    InstrSink* sink = hooks_.sink;
+    if (sink && !sink->instr(sink->ctx, in, uint32_t(ctrls_.size() - 1))) return false;
+  }
+  if (in_body && (in.op == Op::MemoryInit || in.op == Op::DataDrop) && !data_count_present())
+    return false;
+  return nest(in);
+}
+
+template <class Hooks>
+void BodyWalker<Hooks>::read_on(const uint8_t* from) {
+  const uint8_t* input_end = m_.bytes + m_.size;
+  if (from >= input_end || ctrls_.empty()) return;
+  Reader r(m_.bytes, from, input_end);
+  Error found = err_;  // stands if the input ends first
+  failed_ = false;
+  Instr in;
+  while (!r.at_end()) {
+    cur_pc_ = r.pos();
+    if (!read_instr(r, in)) {
+      if (!r.at_end()) found = r.error();
+      break;
+    }
+    if (!nest(in)) {
+      found = err_;
+      break;
+    }
+    if (ctrls_.empty()) {
+      found = make_error(ErrorKind::Malformed, "section size mismatch", size_t(r.pos() - m_.bytes));
+      break;
+    }
+  }
+  err_ = found;
+  err_.kind = ErrorKind::Malformed;
+  failed_ = true;
+}
+
+template <class Hooks>
 bool BodyWalker<Hooks>::run(uint32_t func_index) {
-  Function& f = m_.funcs[func_index];
-  const FuncType& ft = m_.types[f.type];
+  const Function& f = m_.funcs[func_index];
+  // Syntax only also walks modules that failed to decode or validate: the
+  // type index may be out of range there.
+  const FuncType* ft = f.type < m_.types.size() ? &m_.types[f.type] : nullptr;
   const uint8_t* body_end = m_.bytes + f.body_offset + f.body_size;
   Reader r(m_.bytes, m_.bytes + f.body_offset, body_end);
   r.set_limit(m_.bytes + m_.size);
   r.set_end_message(body_end == m_.bytes + m_.size ? "unexpected end of section or function"
                                                    : "END opcode expected");
   cur_pc_ = r.pos();
+  failed_ = false;
 
   // Locals.
-  locals_.assign(ft.params.begin(), ft.params.end());
+  uint32_t nparams = ft ? uint32_t(ft->params.size()) : 0;
+  if constexpr (kRules) locals_.assign(ft->params.begin(), ft->params.end());
   uint32_t runs{};
   if (!r.u32(runs)) return err_ = r.error(), false;
-  uint64_t total = ft.params.size();
+  uint64_t total = nparams;
   for (uint32_t i = 0; i < runs; ++i) {
     uint32_t count{};
     ValType t{};
@@ -99,20 +160,29 @@ bool BodyWalker<Hooks>::run(uint32_t func_index) {
       return fail("too many locals", ErrorKind::Malformed);
     }
     if (!r.val_type(t)) return err_ = r.error(), false;
-    locals_.insert(locals_.end(), count, t);
+    if constexpr (kRules) {
+      locals_.insert(locals_.end(), count, t);
+    } else if (hooks_.sink && hooks_.sink->local) {
+      hooks_.sink->local(hooks_.sink->ctx, count, t);
+    }
   }
-  f.num_locals = uint32_t(locals_.size() - ft.params.size());
-  f.code_offset = uint32_t(r.pos() - m_.bytes);
   code_begin_ = r.pos();
-  hooks_.begin(f);
+  if constexpr (kRules) {
+    Function& out = out_->funcs[func_index];
+    out.num_locals = uint32_t(locals_.size() - nparams);
+    out.code_offset = uint32_t(r.pos() - m_.bytes);
+    hooks_.begin(out);
+  }
   vals_.clear();
   ctrls_.clear();
   max_height_ = 0;
   uses_v128_ = false;
 
   Ctrl fn{};
-  fn.results = ft.results.data();
-  fn.nresults = uint32_t(ft.results.size());
+  if (ft) {
+    fn.results = ft->results.data();
+    fn.nresults = uint32_t(ft->results.size());
+  }
   push_ctrl(Op::Block, fn);
 
   Instr in;
@@ -150,28 +220,55 @@ bool BodyWalker<Hooks>::run(uint32_t func_index) {
     if (!ok) {
       err_ = r.error();
       // Cut off by the body's declared end: the reference decoder reads on.
-      if (r.pos() == body_end) {
-        std::vector<bool> open;
-        for (const Ctrl& c : ctrls_) open.push_back(c.kind == Op::If);
-        if (auto e = overrun_error(m_, body_end, std::move(open))) err_ = *e;
-      }
+      if (r.pos() == body_end) read_on(body_end);
       return false;
     }
-    if (!instr(r, in)) return false;
+    if constexpr (kRules) {
+      if (!instr(r, in)) return false;
+    } else {
+      if (!syntax(in, true)) return false;
+    }
   }
   if (r.pos() != body_end) {
     cur_pc_ = r.pos();
     return fail("section size mismatch", ErrorKind::Malformed);
   }
-  f.max_height = max_height_;
-  for (ValType t : locals_) uses_v128_ |= t == ValType::V128;
-  for (ValType t : ft.results) uses_v128_ |= t == ValType::V128;
-  f.uses_v128 = uses_v128_;
+  if constexpr (kRules) {
+    Function& out = out_->funcs[func_index];
+    out.max_height = max_height_;
+    for (ValType t : locals_) uses_v128_ |= t == ValType::V128;
+    for (ValType t : ft->results) uses_v128_ |= t == ValType::V128;
+    out.uses_v128 = uses_v128_;
+  }
   return true;
 }
 
 template <class Hooks>
-bool BodyWalker<Hooks>::run_const(const ConstExpr& e, ValType want, uint32_t visible_globals) {
+bool BodyWalker<Hooks>::expr_syntax(Reader& r) {
+  vals_.clear();
+  ctrls_.clear();
+  failed_ = false;
+  push_ctrl(Op::Block, Ctrl{});
+  Instr in;
+  while (!ctrls_.empty()) {
+    cur_pc_ = r.pos();
+    if (!read_instr(r, in)) {
+      err_ = r.error();
+      // Cut off by the section's end: the reference decoder reads on.
+      if (r.pos() == r.end()) read_on(r.pos());
+      r.error() = err_;
+      return false;
+    }
+    if (!syntax(in, false)) {
+      if (failed_) r.error() = err_;
+      return false;
+    }
+  }
+  return true;
+}
+
+template <class Hooks>
+bool BodyWalker<Hooks>::run_const(ConstExpr& e, ValType want, uint32_t visible_globals) {
   Reader r(m_.bytes, m_.bytes + e.offset, m_.bytes + e.offset + e.size);
   vals_.clear();
   ctrls_.clear();
@@ -183,17 +280,32 @@ bool BodyWalker<Hooks>::run_const(const ConstExpr& e, ValType want, uint32_t vis
   while (!ctrls_.empty()) {
     cur_pc_ = r.pos();
     if (!read_instr(r, in)) return err_ = r.error(), false;
+    // What it evaluates to (the type rules make it the only value).
+    auto value = [&e](const void* p, size_t n) {
+      e.kind = ConstKind::Value;
+      std::memset(e.value, 0, sizeof e.value);
+      std::memcpy(e.value, p, n);
+    };
     switch (in.op) {
-      case Op::I32Const: case Op::I64Const: case Op::F32Const: case Op::F64Const:
-      case Op::V128Const: case Op::RefNull: case Op::End:
-        break;  // as in a body
-      case Op::RefFunc:  // declares the reference, so needs no declaration
+      case Op::I32Const: value(&in.i32, 4); break;
+      case Op::I64Const: value(&in.i64, 8); break;
+      case Op::F32Const: value(&in.f32, 4); break;
+      case Op::F64Const: value(&in.f64, 8); break;
+      case Op::V128Const: value(in.vec, 16); break;
+      case Op::RefNull: value(nullptr, 0); break;
+      case Op::End: break;  // as in a body
+      case Op::RefFunc:  // declares the reference (C.refs), so needs no declaration
         if (in.idx >= m_.funcs.size()) return fail("unknown function " + std::to_string(in.idx));
+        if (ctx_) ctx_->declared_refs[in.idx] = true;
+        e.kind = ConstKind::Func;
+        e.index = in.idx;
         push(ValType::FuncRef);
         continue;
       case Op::GlobalGet:
         if (in.idx >= visible_globals) return fail("unknown global " + std::to_string(in.idx));
         if (m_.globals[in.idx].type.mut) return fail("constant expression required");
+        e.kind = ConstKind::Global;
+        e.index = in.idx;
         push(m_.globals[in.idx].type.type);
         continue;
       default:
@@ -432,7 +544,7 @@ bool BodyWalker<Hooks>::instr(Reader& r, Instr& in) {
     }
     case Op::RefFunc:
       if (in.idx >= m_.funcs.size()) return fail("unknown function " + std::to_string(in.idx));
-      if (!ctx_.declared_refs[in.idx]) return fail("undeclared function reference");
+      if (!ctx_->declared_refs[in.idx]) return fail("undeclared function reference");
       push(ValType::FuncRef);
       return true;
     case Op::MemoryInit:
@@ -476,5 +588,40 @@ bool BodyWalker<Hooks>::instr(Reader& r, Instr& in) {
 
 template class BodyWalker<NoSideTable>;
 template class BodyWalker<SideTableHooks>;
+template class BodyWalker<SyntaxOnly>;
+
+}  // namespace wisp::detail
+
+namespace wisp {
+
+using detail::BodyWalker;
+using detail::SyntaxOnly;
+
+std::optional<Error> read_body_syntax(const Module& m, uint32_t func, InstrSink* sink) {
+  BodyWalker<SyntaxOnly> walker(m, SyntaxOnly{{}, sink});
+  if (walker.run(func)) return std::nullopt;
+  if (walker.error().message.empty()) return std::nullopt;  // the sink stopped it
+  Error e = walker.error();
+  e.kind = ErrorKind::Malformed;
+  e.func = func;
+  return e;
+}
+
+bool read_expr_syntax(const Module& m, Reader& r, InstrSink* sink) {
+  BodyWalker<SyntaxOnly> walker(m, SyntaxOnly{{}, sink});
+  return walker.expr_syntax(r);
+}
+
+std::optional<Error> find_malformed_body(const Module& m) {
+  for (uint32_t i = m.num_imported_funcs; i < m.funcs.size(); ++i) {
+    if (m.funcs[i].body_offset == 0) continue;  // no code entry was read for it
+    if (auto e = read_body_syntax(m, i, nullptr)) return e;
+  }
+  return std::nullopt;
+}
+
+}  // namespace wisp
+
+namespace wisp::detail {
 
 }  // namespace wisp::detail

@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "runtime/wasm/decoder.hpp"
+#include "runtime/valid/body_syntax.hpp"
+#include "runtime/valid/decoder.hpp"
 #include "runtime/wasm/instr_reader.hpp"
 #include "runtime/wasm/module.hpp"
 #include "runtime/wasm/reader.hpp"
@@ -133,6 +134,7 @@ inline std::vector<bool>& refs_scratch() {
 
 // Validation only: nothing to record.
 struct NoSideTable {
+  static constexpr bool kRules = true;
   void begin(Function& f) { f.side_table = 0; }
   uint32_t index() const { return 0; }
   void branch(const Ctrl&, int32_t&, uint32_t, uint32_t) {}
@@ -149,6 +151,7 @@ struct NoSideTable {
 // relative to the branch's opcode byte.
 class SideTableHooks {
  public:
+  static constexpr bool kRules = true;
   explicit SideTableHooks(std::vector<SideEntry>& side) : side_(&side) {}
   void begin(Function& f) {
     base_ = side_->size();
@@ -200,30 +203,59 @@ class SideTableHooks {
   size_t base_ = 0;
 };
 
+// Syntax only: the instructions, their immediates and the block nesting
+// as the binary format has them, no types (and no module-level indices)
+// checked. What the decoder delimits constant expressions with, what finds
+// a malformed body in a module that is also invalid, and what the printer
+// walks bodies with (`sink`, body_syntax.hpp). The rule hooks are never
+// called.
+struct SyntaxOnly : NoSideTable {
+  static constexpr bool kRules = false;
+  InstrSink* sink = nullptr;
+};
+
 // The one function-body walker, in the style of V8's
 // WasmFullDecoder<ValidationTag, Interface>: it owns the control stack, the
 // operand-type stack and every validation rule, once; a hook set (Hooks)
 // receives what a consumer acts on (a function begins, an if opens, a
 // branch, else, end) and makes of it what it needs. Hook sets now:
-// NoSideTable (validation only) and SideTableHooks (validation and the
-// interpreter's side table); the baseline JIT's code generator is the next.
-// Definitions in func_validator.cpp, instantiated there for each hook set.
+// NoSideTable (validation only), SideTableHooks (validation and the
+// interpreter's side table) and SyntaxOnly (no rules: Hooks::kRules is
+// false); the baseline JIT's code generator is the next. The syntactic
+// checks (encoding, `else` placement, the data count section, reading on
+// past a body's declared end as the reference decoder does) are made in
+// every mode, once. Definitions in func_validator.cpp, instantiated there
+// for each hook set.
 template <class Hooks>
 class BodyWalker {
  public:
+  static constexpr bool kRules = Hooks::kRules;
   // The stacks are per-thread scratch, reused across functions and
   // modules: validating many small modules must not allocate per module.
+  // With rules: validates and records into m (the function's locals,
+  // height, v128 use; a constant expression's value).
   BodyWalker(Module& m, const ModuleCtx& ctx, Hooks hooks)
-      : m_(m), ctx_(ctx), hooks_(hooks), vals_(scratch().vals), ctrls_(scratch().ctrls),
+      : m_(m), out_(&m), ctx_(&ctx), hooks_(hooks), vals_(scratch().vals),
+        ctrls_(scratch().ctrls), locals_(scratch().locals), tmp_(scratch().tmp) {}
+  // Syntax only: reads m, writes nothing.
+  BodyWalker(const Module& m, Hooks hooks)
+      : m_(m), hooks_(hooks), vals_(scratch().vals), ctrls_(scratch().ctrls),
         locals_(scratch().locals), tmp_(scratch().tmp) {}
 
-  // Returns false with error() set.
+  // Walks body func_index. Returns false with error() set (or, syntax
+  // only, when the sink stopped the walk).
   bool run(uint32_t func_index);
   // Validates a constant expression (a global's initialiser, a segment's
   // offset or element) of type want, through the same stacks and end rule
   // as a body; only constant instructions, and global.get of the first
-  // visible_globals globals (the imported ones) when immutable.
-  bool run_const(const ConstExpr& e, ValType want, uint32_t visible_globals);
+  // visible_globals globals (the imported ones) when immutable. Records
+  // its value in e, for instantiation, and the functions it references as
+  // declared (C.refs).
+  bool run_const(ConstExpr& e, ValType want, uint32_t visible_globals);
+  // Syntax only: reads a constant expression from r up to its matching
+  // `end` (the binary format gives it no length). On failure r.error() is
+  // set, as for any read.
+  bool expr_syntax(Reader& r);
   Error& error() { return err_; }
 
  private:
@@ -303,9 +335,31 @@ class BodyWalker {
     if (idx >= m_.tables.size()) return fail("unknown table " + std::to_string(idx));
     return true;
   }
+  // The syntactic rules, each once: only an if's then-arm may end in
+  // `else` (elsewhere the reference decoder wants the block's `end`), and
+  // memory.init and data.drop need a data count section.
+  bool else_allowed() {
+    if (ctrls_.back().kind != Op::If) return fail("END opcode expected", ErrorKind::Malformed);
+    return true;
+  }
+  bool data_count_present() {
+    if (!m_.has_data_count) return fail("data count section required", ErrorKind::Malformed);
+    return true;
+  }
+  // Block nesting alone (syntax only, and reading on past a declared end).
+  bool nest(const Instr& in);
+  // One instruction, syntax only: the sink, then the syntactic rules.
+  bool syntax(const Instr& in, bool in_body);
+  // The reference decoder does not stop an expression or body at its
+  // declared end: one without its final `end` is read on into whatever
+  // follows. So that messages match, this reads on the same way from
+  // `from` with the open blocks still open: the first encoding error there
+  // replaces error(), and closing every block means the section's size was
+  // wrong. Nothing changes if the input ends first. Only ever called for
+  // input already rejected: it changes which message, never whether.
+  void read_on(const uint8_t* from);
   bool check_data(uint32_t idx) {
-    if (!m_.has_data_count)
-      return fail("data count section required", ErrorKind::Malformed);
+    if (!data_count_present()) return false;
     if (idx >= m_.data_count) return fail("unknown data segment " + std::to_string(idx));
     return true;
   }
@@ -316,8 +370,9 @@ class BodyWalker {
   bool mem_access(const Instr& in);
   [[gnu::always_inline]] inline bool instr(Reader& r, Instr& in);
 
-  Module& m_;
-  const ModuleCtx& ctx_;
+  const Module& m_;
+  Module* out_ = nullptr;          // null when syntax only
+  const ModuleCtx* ctx_ = nullptr;  // null when syntax only
   Hooks hooks_;
   struct Scratch {
     Stack<ValType> vals;

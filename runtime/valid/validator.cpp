@@ -14,7 +14,8 @@
 #include <unordered_map>
 
 #include "runtime/valid/func_validator.hpp"
-#include "runtime/wasm/decoder.hpp"
+#include "runtime/valid/body_syntax.hpp"
+#include "runtime/valid/decoder.hpp"
 #include "runtime/wasm/instr_reader.hpp"
 #include "runtime/wasm/reader.hpp"
 #include "runtime/wasm/subtyping.hpp"
@@ -127,8 +128,7 @@ class ModuleValidator {
     return make_error(ErrorKind::Invalid, std::move(msg), offset);
   }
   Status limits(const Limits& l, uint64_t bound, const char* too_large);
-  Status const_expr(const ConstExpr& e, ValType want, uint32_t visible_globals);
-  void note_refs(const ConstExpr& e);
+  Status const_expr(ConstExpr& e, ValType want, uint32_t visible_globals);
   Status bodies();
   Status bodies_parallel(unsigned threads, size_t code_bytes);
   bool walk_bodies(uint32_t begin, uint32_t end, std::vector<SideEntry>& side, Error& error);
@@ -281,17 +281,10 @@ Status ModuleValidator::limits(const Limits& l, uint64_t bound, const char* too_
 
 // Constant expressions of 2.0: one const/ref.null/ref.func/global.get of an
 // immutable global, then end.
-Status ModuleValidator::const_expr(const ConstExpr& e, ValType want, uint32_t visible_globals) {
+Status ModuleValidator::const_expr(ConstExpr& e, ValType want, uint32_t visible_globals) {
   BodyWalker<NoSideTable> walker(m_, ctx_, NoSideTable{});
   if (!walker.run_const(e, want, visible_globals)) return walker.error();
   return ok_status();
-}
-
-void ModuleValidator::note_refs(const ConstExpr& e) {
-  Reader r(m_.bytes, m_.bytes + e.offset, m_.bytes + e.offset + e.size);
-  Instr in;
-  while (read_instr(r, in) && in.op != Op::End)
-    if (in.op == Op::RefFunc && in.idx < ctx_.declared_refs.size()) ctx_.declared_refs[in.idx] = true;
 }
 
 Status ModuleValidator::run() {
@@ -309,29 +302,24 @@ Status ModuleValidator::run() {
     if (!s.ok()) return s;
   }
 
-  // C.refs: functions referenced outside function bodies.
+  // C.refs: functions referenced outside function bodies. ref.func in a
+  // constant expression declares its function as run_const validates it.
   ctx_.declared_refs.assign(m_.funcs.size(), false);
-  for (const Global& g : m_.globals)
-    if (!g.imported) note_refs(g.init);
-  for (const ElemSegment& seg : m_.elems) {
-    if (seg.uses_exprs) {
-      for (const ConstExpr& e : seg.exprs) note_refs(e);
-    } else {
+  for (const ElemSegment& seg : m_.elems)
+    if (!seg.uses_exprs)
       for (uint32_t f : seg.funcs)
         if (f < ctx_.declared_refs.size()) ctx_.declared_refs[f] = true;
-    }
-  }
   for (const Export& e : m_.exports)
     if (e.kind == ExternKind::Func && e.index < ctx_.declared_refs.size()) ctx_.declared_refs[e.index] = true;
 
   // Constant expressions see only imported globals (2.0; 3.0 relaxes this).
-  for (const Global& g : m_.globals) {
+  for (Global& g : m_.globals) {
     if (g.imported) continue;
     Status s = const_expr(g.init, g.type.type, m_.num_imported_globals);
     if (!s.ok()) return s;
   }
   // Element segments.
-  for (const ElemSegment& seg : m_.elems) {
+  for (ElemSegment& seg : m_.elems) {
     if (seg.mode == SegmentMode::Active) {
       if (seg.table >= m_.tables.size()) return fail("unknown table " + std::to_string(seg.table));
       if (m_.tables[seg.table].type.elem != seg.type) return fail("type mismatch");
@@ -339,7 +327,7 @@ Status ModuleValidator::run() {
       if (!s.ok()) return s;
     }
     if (seg.uses_exprs) {
-      for (const ConstExpr& e : seg.exprs) {
+      for (ConstExpr& e : seg.exprs) {
         Status s = const_expr(e, seg.type, m_.num_imported_globals);
         if (!s.ok()) return s;
       }
@@ -349,7 +337,7 @@ Status ModuleValidator::run() {
     }
   }
   // Data segments.
-  for (const DataSegment& seg : m_.datas) {
+  for (DataSegment& seg : m_.datas) {
     if (seg.mode != SegmentMode::Active) continue;
     if (seg.memory >= m_.memories.size())
       return fail("unknown memory " + std::to_string(seg.memory));

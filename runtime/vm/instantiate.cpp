@@ -7,7 +7,6 @@
 #include "runtime/valid/validator.hpp"
 #include "runtime/vm/linker.hpp"
 #include "runtime/vm/store.hpp"
-#include "runtime/wasm/instr_reader.hpp"
 
 namespace wisp {
 
@@ -63,23 +62,14 @@ struct Instantiator {
   Instance& inst;
   const Module& m;
 
-  // Evaluates a validated constant expression.
+  // A validated constant expression's value, as the validator recorded it
+  // (ConstExpr).
   Slot eval(const ConstExpr& e) {
-    Reader r(m.bytes, m.bytes + e.offset, m.bytes + e.offset + e.size);
-    Instr in;
     Slot v{};
-    while (read_instr(r, in) && in.op != Op::End) {
-      switch (in.op) {
-        case Op::I32Const: v.u64 = 0; v.i32 = in.i32; break;
-        case Op::I64Const: v.i64 = in.i64; break;
-        case Op::F32Const: v.u64 = 0; v.u32 = in.f32; break;
-        case Op::F64Const: v.u64 = in.f64; break;
-        case Op::V128Const: std::memcpy(v.v128, in.vec, 16); break;
-        case Op::RefNull: v.u64 = 0; v.ref = nullptr; break;
-        case Op::RefFunc: v.u64 = 0; v.ref = inst.funcs[in.idx]; break;
-        case Op::GlobalGet: v = inst.globals[in.idx]->value; break;
-        default: break;
-      }
+    switch (e.kind) {
+      case ConstKind::Value: std::memcpy(v.v128, e.value, 16); break;
+      case ConstKind::Global: v = inst.globals[e.index]->value; break;
+      case ConstKind::Func: v.ref = inst.funcs[e.index]; break;
     }
     return v;
   }

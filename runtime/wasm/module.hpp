@@ -14,9 +14,22 @@ namespace wisp {
 
 // A constant expression: bytes [offset, offset+size) of the module, ending
 // with the `end` opcode.
+// A constant expression: its bytes, and what it evaluates to as the
+// validator recorded it (BodyWalker::run_const), so that instantiation
+// evaluates it without reading the bytes again. In Wasm 2.0 that is one
+// value, one global or one function; extended constants (Wasm 3.0) will
+// make it a short list of operations.
+enum class ConstKind : uint8_t {
+  Value,   // `value`: a number, a v128, or a null reference (all zero)
+  Global,  // global.get `index`
+  Func,    // ref.func `index`
+};
 struct ConstExpr {
   uint32_t offset = 0;
   uint32_t size = 0;
+  ConstKind kind = ConstKind::Value;
+  uint32_t index = 0;
+  uint8_t value[16] = {};  // little-endian, zero-extended: a value slot's bytes
 };
 
 struct Import {

@@ -1,7 +1,8 @@
-#include "runtime/wasm/decoder.hpp"
+#include "runtime/valid/decoder.hpp"
 
 #include <algorithm>
 
+#include "runtime/valid/body_syntax.hpp"
 #include "runtime/wasm/instr_reader.hpp"
 #include "runtime/wasm/reader.hpp"
 
@@ -324,63 +325,11 @@ bool Decoder::memory_section() {
   return true;
 }
 
-// Block structure as the binary format has it. The reference decoder reads
-// a block's instructions up to `else` or `end` and then requires `end`,
-// except in an `if`'s then-arm: so `else` anywhere else is malformed.
-// Tracks, per enclosing block, whether it is an `if` still in its then-arm.
-class Nesting {
- public:
-  Nesting() = default;
-  // Resumes with these inner levels open (innermost last, true for an `if`
-  // in its then-arm), as open_levels() reports them minus the outermost.
-  explicit Nesting(std::vector<bool> open) : open_(std::move(open)) {}
-  // Returns false (error recorded) on a misplaced `else`.
-  bool step(Reader& r, const Instr& in) {
-    switch (in.op) {
-      case Op::Block: case Op::Loop: open_.push_back(false); break;
-      case Op::If: open_.push_back(true); break;
-      case Op::Else:
-        if (open_.empty() || !open_.back()) return r.fail("END opcode expected", in.pc);
-        open_.back() = false;
-        break;
-      case Op::End:
-        if (open_.empty()) done_ = true;
-        else open_.pop_back();
-        break;
-      default: break;
-    }
-    return true;
-  }
-  // The `end` of the outermost level (the expression or function) was read.
-  bool done() const { return done_; }
-  // Open levels, outermost (the expression or function itself) first: true
-  // for an `if` still in its then-arm.
-  std::vector<bool> open_levels() const {
-    if (done_) return {};
-    std::vector<bool> v{false};
-    v.insert(v.end(), open_.begin(), open_.end());
-    return v;
-  }
-
- private:
-  std::vector<bool> open_;
-  bool done_ = false;
-};
-
-// Scans a constant expression up to its matching `end`. Which instructions
-// are allowed is the validator's call; here only the encoding matters, so
-// nested blocks are tracked to find the right `end`.
+// Reads a constant expression up to its matching `end` (the body walker,
+// syntax only). Which instructions are allowed is the validator's call.
 bool Decoder::const_expr(ConstExpr& e) {
   const uint8_t* begin = r_.pos();
-  Nesting nest;
-  Instr in;
-  while (!nest.done()) {
-    if (!read_instr(r_, in) || !nest.step(r_, in)) {
-      if (r_.pos() == r_.end())  // cut off by the section's end: read on
-        if (auto e = overrun_error(m_, r_.pos(), nest.open_levels())) r_.error() = *e;
-      return false;
-    }
-  }
+  if (!read_expr_syntax(m_, r_, nullptr)) return false;
   e.offset = off(begin);
   e.size = uint32_t(r_.pos() - begin);
   return true;
@@ -582,83 +531,6 @@ void Decoder::name_section(const uint8_t* begin, const uint8_t* end) {
   m_.name = module_name;
   m_.func_names = std::move(funcs);
 }
-
-}  // namespace
-
-// The reference decoder does not stop an expression or body at its declared
-// end: one without its final `end` is read on into whatever follows. So
-// that messages match, this reads on the same way from `from` (where the
-// declared end cut it off), with the levels in `open` still open (outermost
-// first, true for an `if` in its then-arm): the first encoding error there
-// is what it reports, and closing all levels means the section's size was
-// wrong. nullopt if the input ends first (the caller's own "unexpected end"
-// error stands). Only ever called for a module that is already rejected: it
-// changes which message, never whether.
-std::optional<Error> overrun_error(const Module& m, const uint8_t* from, std::vector<bool> open) {
-  const uint8_t* input_end = m.bytes + m.size;
-  if (from >= input_end || open.empty()) return std::nullopt;
-  Reader r(m.bytes, from, input_end);
-  Nesting nest(std::vector<bool>(open.begin() + 1, open.end()));
-  Instr in;
-  while (!r.at_end()) {
-    if (!read_instr(r, in)) {
-      if (r.at_end()) return std::nullopt;
-      break;
-    }
-    if (!nest.step(r, in)) break;
-    if (nest.done())
-      return make_error(ErrorKind::Malformed, "section size mismatch", size_t(r.pos() - m.bytes));
-  }
-  if (!r.failed()) return std::nullopt;
-  Error e = r.error();
-  e.kind = ErrorKind::Malformed;
-  return e;
-}
-
-// Walks every function body for malformations only: used when validation
-// failed, so a module that is also malformed reports that first.
-std::optional<Error> find_malformed_body(const Module& m) {
-  for (uint32_t i = m.num_imported_funcs; i < m.funcs.size(); ++i) {
-    const Function& f = m.funcs[i];
-    if (f.body_offset == 0) continue;  // no code entry was read for it
-    const uint8_t* end = m.bytes + f.body_offset + f.body_size;
-    Reader r(m.bytes, m.bytes + f.body_offset, end);
-    r.set_limit(m.bytes + m.size);
-    r.set_end_message(end == m.bytes + m.size ? "unexpected end of section or function"
-                                              : "END opcode expected");
-    uint32_t runs{};
-    uint64_t total = 0;
-    bool ok = r.u32(runs);
-    for (uint32_t k = 0; ok && k < runs; ++k) {
-      uint32_t c{};
-      ValType t{};
-      ok = r.u32(c) && ((total += c) <= kMaxFunctionLocals || r.fail("too many locals")) && r.val_type(t);
-    }
-    Instr in;
-    Nesting nest;
-    while (ok && !nest.done()) {
-      ok = read_instr(r, in) && nest.step(r, in);
-      if (!ok) {
-        if (r.pos() == end)  // cut off by the body's declared end: read on
-          if (auto e = overrun_error(m, end, nest.open_levels())) r.error() = *e;
-        break;
-      }
-      if ((in.op == Op::MemoryInit || in.op == Op::DataDrop) && !m.has_data_count)
-        ok = r.fail("data count section required", in.pc);
-    }
-    if (ok && r.pos() != end) ok = r.fail("section size mismatch");
-    if (!ok) {
-      Error e = r.error();
-      e.kind = ErrorKind::Malformed;
-      e.func = i;
-      return e;
-    }
-  }
-  return std::nullopt;
-}
-
-
-namespace {
 
 // Decodes into the Module inside `r` and leaves the error there instead if
 // it fails. The Module is built in place and returned by NRVO: moving it
