@@ -170,7 +170,7 @@ template <bool Fuel, bool Wide>
     for (uint32_t i_ = 0, n_ = c_->nlocals; i_ < n_; ++i_) sp[i_] = Slot{};     \
     sp += c_->nlocals;                                                          \
     pc = c_->code;                                                              \
-    stp = c_->side_table;                                                       \
+    stp = c_->interp.side_table;                                                       \
     t->code_end = c_->code_end;                                                 \
     if (c_->instance != t->inst) [[unlikely]] {                                 \
       t->inst = c_->instance;                                                   \
@@ -259,14 +259,14 @@ TrapKind run(ExecContext& ctx, FuncInst* entry) {
   sp += entry->nlocals;
   const uint8_t* pc = entry->code;
   uint8_t* mem = ctx.inst->mem0;
-  const SideEntry* stp = entry->side_table;
+  const SideEntry* stp = entry->interp.side_table;
   if (ctx.fuel_enabled) {
     if (ctx.fuel == 0) return ctx.trap = TrapKind::OutOfFuel;
     --ctx.fuel;
-    if (entry->wide) Tables<true, true>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx WISP_DISP_ARG(Tables<true, true>::main.data()));
+    if (entry->interp.wide) Tables<true, true>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx WISP_DISP_ARG(Tables<true, true>::main.data()));
     else Tables<true, false>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx WISP_DISP_ARG(Tables<true, false>::main.data()));
   } else {
-    if (entry->wide) Tables<false, true>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx WISP_DISP_ARG(Tables<false, true>::main.data()));
+    if (entry->interp.wide) Tables<false, true>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx WISP_DISP_ARG(Tables<false, true>::main.data()));
     else Tables<false, false>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx WISP_DISP_ARG(Tables<false, false>::main.data()));
   }
   if (ctx.trap == TrapKind::None) ctx.frame_top = frame - 1;
@@ -281,5 +281,14 @@ void interp_trap_exit(ExecContext* t, const uint8_t* pc, TrapKind k) {
 }
 
 TrapKind interp_call(ExecContext& ctx, FuncInst* fn) { return run(ctx, fn); }
+
+void interp_prepare(Instance& inst, FuncInst* funcs, uint32_t n) {
+  const Module& m = *inst.module;
+  for (uint32_t i = 0; i < n; ++i) {
+    const Function& fd = m.funcs[funcs[i].index];
+    funcs[i].interp.side_table = m.side_table.data() + fd.side_table;
+    funcs[i].interp.wide = fd.uses_v128;
+  }
+}
 
 }  // namespace wisp

@@ -22,7 +22,10 @@ namespace wisp {
 struct FuncInst;
 
 // frames[k] describes the k-th active wasm function: the function, and the
-// pc/stp/fp it will resume at once its callee returns.
+// pc/stp/fp it will resume at once its callee returns. pc is the wasm
+// bytecode position in every tier (compiled code stores the call's), so a
+// backtrace reads the same from either; stp is the interpreter's side-table
+// position, unused by compiled frames.
 struct Frame {
   const uint8_t* pc;
   const SideEntry* stp;
@@ -56,11 +59,5 @@ struct ExecContext {
   int64_t trap_index = -1;   // table element index of an element trap
   int exit_code = 0;         // TrapKind::Exit
 };
-
-// The entry point a tier implements (ARCHITECTURE.md): runs wasm function
-// fn with its arguments at ctx.stack_top[0..nparams) and leaves the results
-// at stack_top[0..nresults). Must run inside run_guarded. Called only by
-// rt::invoke (helpers.hpp); the interpreter defines it.
-TrapKind interp_call(ExecContext& ctx, FuncInst* fn);
 
 }  // namespace wisp

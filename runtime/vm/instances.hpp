@@ -14,6 +14,7 @@
 #include "runtime/vm/limits.hpp"
 #include "runtime/vm/memory.hpp"
 #include "runtime/wasm/module.hpp"
+#include "runtime/vm/tiers.hpp"
 #include "runtime/vm/trap.hpp"
 #include "runtime/wasm/types.hpp"
 
@@ -37,14 +38,6 @@ struct HostContext {
 };
 using HostFn = TrapKind (*)(HostContext& ctx, Slot* args);
 
-// How a function runs: the tier seam. Every call that does not stay inside
-// one tier goes through rt::invoke (helpers.hpp), which dispatches on it.
-// The baseline JIT adds Compiled, with its code pointer beside the body.
-enum class FuncKind : uint8_t {
-  Interpreted,  // wasm, run by the in-place interpreter from its bytecode
-  Host,         // a HostFn
-};
-
 struct FuncInst {
   FuncKind kind = FuncKind::Interpreted;
   uint32_t type_id = 0;         // canonical type id (validator.hpp)
@@ -56,10 +49,10 @@ struct FuncInst {
   uint32_t index = 0;            // function index in its module
   const uint8_t* code = nullptr;      // first instruction
   const uint8_t* code_end = nullptr;  // the final `end` byte
-  const SideEntry* side_table = nullptr;  // the interpreter's branch targets
   uint32_t nlocals = 0;         // declared locals, excluding params
   uint32_t max_height = 0;      // operand stack need, in slots
-  bool wide = false;            // interpreter: handles v128, copy slots whole
+  // Each tier's own data (tiers.hpp), written and read by that tier alone.
+  InterpCode interp;
   // Host functions:
   HostFn host = nullptr;
   void* host_data = nullptr;

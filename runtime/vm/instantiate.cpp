@@ -119,12 +119,11 @@ struct Instantiator {
       f.index = idx;
       f.code = m.bytes + fd.code_offset;
       f.code_end = m.bytes + fd.body_offset + fd.body_size - 1;
-      f.side_table = m.side_table.data() + fd.side_table;
       f.nlocals = fd.num_locals;
       f.max_height = fd.max_height;
-      f.wide = fd.uses_v128;
       inst.funcs[idx] = &f;
     }
+    interp_prepare(inst, inst.own_funcs.get(), ndefined);
     // Tables and memories, under the store's limits. The counts are checked
     // first, so a module declaring a million of them allocates nothing.
     const size_t ntables = m.tables.size() - m.num_imported_tables;

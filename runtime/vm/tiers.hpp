@@ -1,0 +1,41 @@
+// The tier seam (ARCHITECTURE.md): how a function runs, what each tier
+// keeps per function, and the entry points the VM calls. Nothing of a
+// tier's own headers is included below this line: the VM sees a tier only
+// through what is declared here, and a new tier (the baseline JIT) adds its
+// FuncKind, its per-function data and its entry beside the interpreter's.
+#pragma once
+#include <cstdint>
+
+#include "runtime/vm/exec.hpp"
+#include "runtime/wasm/side_table.hpp"
+
+namespace wisp {
+
+struct FuncInst;
+struct Instance;
+
+// How a function runs. Every call that leaves a tier goes through
+// rt::invoke (helpers.hpp), which dispatches on it.
+enum class FuncKind : uint8_t {
+  Interpreted,  // wasm, run by the in-place interpreter from its bytecode
+  Host,         // a HostFn
+};
+
+// The interpreter's per-function data, written by interp_prepare and read
+// by the interpreter alone. It lives in the FuncInst so that a call finds
+// it with the callee's other fields, in the same cache line.
+struct InterpCode {
+  const SideEntry* side_table = nullptr;  // branch targets of this body
+  bool wide = false;                      // touches v128: the handler set that copies slots whole
+};
+
+// Fills the interpreter's data of inst's n defined functions, funcs[0..n),
+// from the validated module (called by instantiation, once per instance).
+void interp_prepare(Instance& inst, FuncInst* funcs, uint32_t n);
+
+// Runs wasm function fn with its arguments at ctx.stack_top[0..nparams)
+// and leaves the results at stack_top[0..nresults). Must run inside
+// run_guarded. Called only by rt::invoke.
+TrapKind interp_call(ExecContext& ctx, FuncInst* fn);
+
+}  // namespace wisp
