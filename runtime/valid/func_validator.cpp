@@ -284,7 +284,7 @@ bool BodyWalker<Hooks>::run_const(ConstExpr& e, ValType want, uint32_t visible_g
     auto value = [&e](const void* p, size_t n) {
       e.kind = ConstKind::Value;
       std::memset(e.value, 0, sizeof e.value);
-      std::memcpy(e.value, p, n);
+      if (n) std::memcpy(e.value, p, n);
     };
     switch (in.op) {
       case Op::I32Const: value(&in.i32, 4); break;
@@ -292,7 +292,7 @@ bool BodyWalker<Hooks>::run_const(ConstExpr& e, ValType want, uint32_t visible_g
       case Op::F32Const: value(&in.f32, 4); break;
       case Op::F64Const: value(&in.f64, 8); break;
       case Op::V128Const: value(in.vec, 16); break;
-      case Op::RefNull: value(nullptr, 0); break;
+      case Op::RefNull: value(nullptr, 0); break;  // null: all zero
       case Op::End: break;  // as in a body
       case Op::RefFunc:  // declares the reference (C.refs), so needs no declaration
         if (in.idx >= m_.funcs.size()) return fail("unknown function " + std::to_string(in.idx));
