@@ -227,7 +227,9 @@ TEST(SimdTable, BackendFollowsTheEnvironmentAndTheCpu) {
   } else {
 #if WISP_HAVE_SIMD_SSE41
     // The CI machines are x86-64 with SSE4.1: the default must be the fast one there.
-    if (simd_backend_table("sse4.1")) EXPECT_STREQ(simd_backend_name(), "sse4.1");
+    if (simd_backend_table("sse4.1")) {
+      EXPECT_STREQ(simd_backend_name(), "sse4.1");
+    }
 #else
     EXPECT_STREQ(simd_backend_name(), "portable");
 #endif
