@@ -51,8 +51,15 @@ TrapKind spectest_print(HostContext&, Slot*) { return TrapKind::None; }
 class Runner {
  public:
   Runner(const std::string& path, const Options& opts, std::ostream& out)
-      : path_(path), file_(path.substr(path.find_last_of('/') + 1)), opts_(opts), out_(out) {
+      : path_(path), file_(path.substr(path.find_last_of('/') + 1)), opts_(opts), out_(out),
+        store_(config(opts)) {
     define_spectest();
+  }
+
+  static StoreConfig config(const Options& opts) {
+    StoreConfig c;
+    c.tier = opts.store_tier;
+    return c;
   }
 
   Stats run(std::string_view text) {

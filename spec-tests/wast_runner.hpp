@@ -6,11 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "runtime/vm/tiers.hpp"
+
 namespace wisp::spec {
 
 struct Options {
   bool verbose = false;
-  std::string tier = "interp";
+  std::string tier = "interp";  // as given on the command line
+  Tier store_tier = Tier::Interp;
   // "file.wast:line" entries whose failure is known and tolerated.
   std::set<std::string> expected_failures;
 };

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/vm/tiers.hpp"
 #include "runtime/wasm/result.hpp"
 
 namespace wisp::cli {
@@ -18,6 +19,15 @@ int cmd_validate(int argc, char** argv);
 int cmd_parse(int argc, char** argv);
 int cmd_run(int argc, char** argv);
 int cmd_wast(int argc, char** argv);
+
+// `--tier NAME`: interp or jit. False for anything else.
+inline bool parse_tier(const std::string& name, Tier& out) {
+  if (name == "interp") out = Tier::Interp;
+  else if (name == "jit") out = Tier::Jit;
+  else return false;
+  return true;
+}
+inline constexpr const char* kTierNames = "interp, jit";
 
 // "wisp: error: ..." on stderr.
 void error(const std::string& msg);

@@ -33,6 +33,8 @@ const char* const kRunUsage =
     "  --max-memory BYTES     cap every linear memory\n"
     "  --max-table-elements N cap every table (default 10000000)\n"
     "  --max-stack FRAMES     cap the call depth\n"
+    "  --tier interp|jit      run wasm in the interpreter (default) or compile\n"
+    "                         each function with the baseline JIT on its first call\n"
     "  -W fuel=N, -W max-memory-size=BYTES, -W max-table-elements=N,\n"
     "  -W max-instances=N, -W max-tables=N, -W max-memories=N\n"
     "                         the same limits, spelled as wasmtime spells them\n"
@@ -208,6 +210,11 @@ int cmd_run(int argc, char** argv) {
         set_env(o.wasi.env, sval.substr(0, eq), sval.substr(eq + 1));
       } else if (const char* host = getenv(sval.c_str())) {
         set_env(o.wasi.env, sval, host);
+      }
+    } else if (str("--tier")) {
+      if (!parse_tier(sval, o.store.tier)) {
+        error("run: unknown tier '" + sval + "' (available: " + kTierNames + ")");
+        return 1;
       }
     } else if (str("--tcplisten")) {
       o.wasi.tcp_listen.push_back(sval);

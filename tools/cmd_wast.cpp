@@ -25,12 +25,12 @@ int cmd_wast(int argc, char** argv) {
       return 1;
     } else files.push_back(a);
   }
-  if (opts.tier != "interp") {
-    error("wast: unknown tier '" + opts.tier + "' (available: interp)");
+  if (!parse_tier(opts.tier, opts.store_tier)) {
+    error("wast: unknown tier '" + opts.tier + "' (available: " + kTierNames + ")");
     return 1;
   }
   if (files.empty()) {
-    error("usage: wisp wast [--verbose] [--tier interp] [--strict-messages] [--expected-failures FILE] FILE...");
+    error("usage: wisp wast [--verbose] [--tier interp|jit] [--strict-messages] [--expected-failures FILE] FILE...");
     return 1;
   }
   spec::Stats total;

@@ -14,7 +14,7 @@
 #include "runtime/vm/exec.hpp"
 #include "runtime/interp/handler_abi.hpp"
 #include "runtime/interp/immediates.hpp"
-#include "runtime/interp/numeric.hpp"
+#include "runtime/vm/numeric.hpp"
 #include "runtime/interp/simd.hpp"
 #include "runtime/vm/helpers.hpp"
 #include "runtime/vm/signals.hpp"
@@ -178,9 +178,9 @@ template <bool Fuel, bool Wide>
     }                                                                           \
   } while (0)
 
-// Calls a function the interpreter does not run itself (a host function;
-// later compiled code) through the VM's call path, with its arguments in
-// place on the stack.
+// Calls a function the interpreter does not run itself (a host function,
+// compiled code, one not compiled yet) through the VM's call path, with its
+// arguments in place on the stack.
 #define CALL_OUT(callee)                                                        \
   do {                                                                          \
     FuncInst* c_ = (callee);                                                    \
@@ -188,7 +188,8 @@ template <bool Fuel, bool Wide>
     Slot* args_ = sp - c_->nparams;                                             \
     t->stack_top = sp;                                                          \
     TrapKind k_ = rt::invoke(*t, c_, args_, t->inst);                           \
-    if (k_ != TrapKind::None) TRAP(k_);                                         \
+    /* this frame's pc is set; a compiled callee left its own frame on top */  \
+    if (k_ != TrapKind::None) return (void)(t->trap = k_);                      \
     sp = args_ + c_->nresults;                                                  \
   } while (0)
 
@@ -280,7 +281,22 @@ void interp_trap_exit(ExecContext* t, const uint8_t* pc, TrapKind k) {
   t->trap = k;
 }
 
-TrapKind interp_call(ExecContext& ctx, FuncInst* fn) { return run(ctx, fn); }
+// Also the way back in from another tier (compiled code calling an
+// interpreted function, or the interpreter calling one it could not enter
+// directly): an interpreter activation further out keeps its registers in
+// ctx, so they are put back when this one returns.
+TrapKind interp_call(ExecContext& ctx, FuncInst* fn) {
+  Frame* const entry = ctx.entry_frame;
+  Instance* const inst = ctx.inst;
+  const uint8_t* const code_end = ctx.code_end;
+  TrapKind k = run(ctx, fn);
+  if (k == TrapKind::None) {
+    ctx.entry_frame = entry;
+    ctx.inst = inst;
+    ctx.code_end = code_end;
+  }
+  return k;
+}
 
 void interp_prepare(Instance& inst, FuncInst* funcs, uint32_t n) {
   const Module& m = *inst.module;

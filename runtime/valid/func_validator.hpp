@@ -83,6 +83,11 @@ struct Ctrl {
   uint32_t loop_stp{};   // loop: side-table index there
   int32_t fixups{};      // pending forward branches (linked through pc_delta)
   int32_t if_entry{};    // if: its own entry, patched at else/end
+  // A code generator's own (hook sets with kEvents): its labels for the
+  // block, and whether the whole block is dead code (opened where the
+  // enclosing code was unreachable).
+  uint32_t label{}, label2{};
+  bool dead{};
 };
 
 // The operand and control stacks: push is a compare and a store, inline;
@@ -135,6 +140,12 @@ inline std::vector<bool>& refs_scratch() {
 // Validation only: nothing to record.
 struct NoSideTable {
   static constexpr bool kRules = true;
+  // Hook sets with kEvents (a code generator) also get every instruction:
+  //   op(walker, in, live, end)  after its rules, for all but else and end
+  //                              (end: where the next instruction starts)
+  //   close(walker, in, ctrl)    at else and end, before the rules
+  // live says whether the instruction was reachable.
+  static constexpr bool kEvents = false;
   void begin(Function& f) { f.side_table = 0; }
   uint32_t index() const { return 0; }
   void branch(const Ctrl&, int32_t&, uint32_t, uint32_t) {}
@@ -152,6 +163,7 @@ struct NoSideTable {
 class SideTableHooks {
  public:
   static constexpr bool kRules = true;
+  static constexpr bool kEvents = false;
   explicit SideTableHooks(std::vector<SideEntry>& side) : side_(&side) {}
   void begin(Function& f) {
     base_ = side_->size();
@@ -237,6 +249,12 @@ class BodyWalker {
   BodyWalker(Module& m, const ModuleCtx& ctx, Hooks hooks)
       : m_(m), out_(&m), ctx_(&ctx), hooks_(hooks), vals_(scratch().vals),
         ctrls_(scratch().ctrls), locals_(scratch().locals), tmp_(scratch().tmp) {}
+  // With rules, reading m and writing nothing: for a code generator
+  // walking a module validated before.
+  struct ReadOnly {};
+  BodyWalker(const Module& m, const ModuleCtx& ctx, Hooks hooks, ReadOnly)
+      : m_(m), ctx_(&ctx), hooks_(hooks), vals_(scratch().vals), ctrls_(scratch().ctrls),
+        locals_(scratch().locals), tmp_(scratch().tmp) {}
   // Syntax only: reads m, writes nothing.
   BodyWalker(const Module& m, Hooks hooks)
       : m_(m), hooks_(hooks), vals_(scratch().vals), ctrls_(scratch().ctrls),
@@ -257,6 +275,13 @@ class BodyWalker {
   // set, as for any read.
   bool expr_syntax(Reader& r);
   Error& error() { return err_; }
+
+  // For hook sets with events: the walker's state as the hooks see it.
+  Ctrl& ctrl(uint32_t depth) { return ctrls_[ctrls_.size() - 1 - depth]; }
+  uint32_t ctrl_depth() const { return uint32_t(ctrls_.size()); }
+  const std::vector<ValType>& locals() const { return locals_; }
+  const Module& module() const { return m_; }
+  const uint8_t* instr_pc() const { return cur_pc_; }
 
  private:
   bool fail(const std::string& msg, ErrorKind kind = ErrorKind::Invalid) {

@@ -84,12 +84,12 @@ static constexpr size_t kNativeStackReserve = 128 << 10;
 // True when the caller runs in the last kNativeStackReserve bytes of this
 // thread's stack. A frame outside the thread's stack (a fiber's own stack)
 // is never refused: its bounds are not known here.
-static bool native_stack_low(uintptr_t frame) {
-  struct Bounds {
-    uintptr_t lo = 0, hi = 0;
-  };
-  thread_local const Bounds b = [] {
-    Bounds r;
+struct StackBounds {
+  uintptr_t lo = 0, hi = 0;  // both 0 when not known
+};
+static const StackBounds& thread_stack() {
+  thread_local const StackBounds b = [] {
+    StackBounds r;
     pthread_attr_t attr;
     if (pthread_getattr_np(pthread_self(), &attr) != 0) return r;
     void* lo = nullptr;
@@ -101,6 +101,11 @@ static bool native_stack_low(uintptr_t frame) {
     pthread_attr_destroy(&attr);
     return r;
   }();
+  return b;
+}
+
+static bool native_stack_low(uintptr_t frame) {
+  const StackBounds& b = thread_stack();
   return frame >= b.lo && frame < b.lo + kNativeStackReserve && frame < b.hi;
 }
 
@@ -143,6 +148,13 @@ CallResult Store::call(FuncInst* f, std::span<const Value> args) try {
     return trap;
   }
   for (size_t i = 0; i < args.size(); ++i) base[i] = args[i].bits;
+  // Compiled code checks its native stack itself, against this thread's
+  // (a fiber's stack, whose bounds are not known, is not checked).
+  if (cfg_.tier != Tier::Interp && !nested) {
+    const StackBounds& sb = thread_stack();
+    uintptr_t here = uintptr_t(__builtin_frame_address(0));
+    c.native_stack_limit = here >= sb.lo && here < sb.hi ? sb.lo + kNativeStackReserve : 0;
+  }
   // A host function may call back into wasm: keep the outer interpreter's
   // registers-in-memory intact whatever way this call ends (a memory fault
   // skips interp_call's own bookkeeping; building the trap may throw
@@ -174,7 +186,11 @@ CallResult Store::call(FuncInst* f, std::span<const Value> args) try {
     else trap.message = trap_message(k);
     if (c.trap_index >= 0) trap.message += " " + std::to_string(c.trap_index);
     trap.exit_code = c.exit_code;
-    if (fault && c.frame_top > saved_frame) c.frame_top->pc = c.fault_pc;
+    if (fault && c.frame_top > saved_frame) {
+      // In compiled code the fault's machine pc says where it was.
+      const uint8_t* pc = jit_wasm_pc(last_trap_info().machine_pc);
+      c.frame_top->pc = pc ? pc : c.fault_pc;
+    }
     if (f->instance) trap.backtrace = backtrace(saved_frame + 1, c.frame_top, trap.omitted);
   }
   if (k != TrapKind::None) return trap;
@@ -197,6 +213,11 @@ TrapKind invoke(ExecContext& ctx, FuncInst* f, Slot* args, Instance* caller) noe
   switch (f->kind) {
     case FuncKind::Host:
       return call_host(ctx, f, args, caller);
+    case FuncKind::Compiled:
+      return f->jit.entry(args, &ctx, f);
+    case FuncKind::Uncompiled:
+      if (jit_compile(f)) return f->jit.entry(args, &ctx, f);
+      [[fallthrough]];
     case FuncKind::Interpreted:
       ctx.stack_top = args;
       return interp_call(ctx, f);

@@ -52,6 +52,9 @@ struct ExecContext {
   Frame* frame_top = nullptr;  // innermost active frame, frames_base-1 if none
   uint64_t fuel = 0;
   bool fuel_enabled = false;
+  // Compiled code checks its native stack against this on entry (the
+  // interpreter needs none: its wasm calls do not recurse natively).
+  uintptr_t native_stack_limit = 0;
 
   // Set when a call traps.
   TrapKind trap = TrapKind::None;

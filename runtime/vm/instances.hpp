@@ -53,6 +53,7 @@ struct FuncInst {
   uint32_t max_height = 0;      // operand stack need, in slots
   // Each tier's own data (tiers.hpp), written and read by that tier alone.
   InterpCode interp;
+  JitCode jit;
   // Host functions:
   HostFn host = nullptr;
   void* host_data = nullptr;
@@ -112,6 +113,10 @@ struct Instance {
   std::vector<TableInst*> tables;
   std::vector<MemoryInst*> memories;
   std::vector<GlobalInst*> globals;
+  // funcs.data() and globals.data() once instantiation has sized them: what
+  // compiled code, shared by every instance of a module, loads them from.
+  FuncInst* const* func_table = nullptr;
+  GlobalInst* const* global_table = nullptr;
   std::vector<ElemInst> elems;
   std::vector<uint8_t> data_dropped;
   const uint32_t* type_ids = nullptr;  // module->canonical_types.data()

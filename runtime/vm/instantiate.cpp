@@ -85,6 +85,8 @@ struct Instantiator {
     inst.tables.resize(m.tables.size());
     inst.memories.resize(m.memories.size());
     inst.globals.resize(m.globals.size());
+    inst.func_table = inst.funcs.data();
+    inst.global_table = inst.globals.data();
     inst.type_ids = m.canonical_types.data();
 
     for (size_t i = 0; i < imports.size(); ++i) {
@@ -121,6 +123,7 @@ struct Instantiator {
       f.code_end = m.bytes + fd.body_offset + fd.body_size - 1;
       f.nlocals = fd.num_locals;
       f.max_height = fd.max_height;
+      if (store.cfg_.tier == Tier::Jit) f.kind = FuncKind::Uncompiled;
       inst.funcs[idx] = &f;
     }
     interp_prepare(inst, inst.own_funcs.get(), ndefined);

@@ -94,6 +94,9 @@ void release_stack(StackMapping m) {
 }  // namespace
 
 Store::Store(StoreConfig cfg) : cfg_(std::move(cfg)) {
+  // Compiled code does not count fuel yet: with fuel, everything is
+  // interpreted.
+  if (cfg_.fuel) cfg_.tier = Tier::Interp;
   size_t frames_bytes = (size_t(cfg_.max_call_depth) + 1) * sizeof(Frame);
   frames_bytes = (frames_bytes + 4095) & ~size_t(4095);
   size_t stack_bytes = (cfg_.value_stack_bytes + 4095) & ~size_t(4095);

@@ -68,6 +68,8 @@ struct StoreConfig {
   // operations one more per kBulkBytesPerFuel bytes or kBulkElemsPerFuel
   // elements. No value: unlimited; 0 traps before the first instruction.
   std::optional<uint64_t> fuel;
+  // Which tier runs wasm (tiers.hpp).
+  Tier tier = Tier::Interp;
 };
 
 class Store {

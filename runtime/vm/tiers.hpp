@@ -19,6 +19,17 @@ struct Instance;
 enum class FuncKind : uint8_t {
   Interpreted,  // wasm, run by the in-place interpreter from its bytecode
   Host,         // a HostFn
+  Compiled,     // wasm, run as machine code from the baseline JIT (jit/)
+  Uncompiled,   // wasm under --tier jit, not called yet: the first call
+                // compiles it (Compiled), or leaves it Interpreted when the
+                // JIT cannot take it
+};
+
+// Which tier runs wasm functions (StoreConfig::tier, `--tier`).
+enum class Tier : uint8_t {
+  Interp,  // the in-place interpreter only
+  Jit,     // the baseline JIT, each function compiled on its first call;
+           // what it cannot compile yet stays interpreted
 };
 
 // The interpreter's per-function data, written by interp_prepare and read
@@ -29,6 +40,16 @@ struct InterpCode {
   bool wide = false;                      // touches v128: the handler set that copies slots whole
 };
 
+// The baseline JIT's per-function data: the machine code's entry, a
+// function of the C calling convention, called with the function's frame
+// (its arguments in place), the context and the function itself. It
+// returns TrapKind::None, or the trap that ended it with the trapping
+// frame left on the frame stack for the backtrace.
+using CompiledEntry = TrapKind (*)(Slot* fp, ExecContext* ctx, FuncInst* self);
+struct JitCode {
+  CompiledEntry entry = nullptr;
+};
+
 // Fills the interpreter's data of inst's n defined functions, funcs[0..n),
 // from the validated module (called by instantiation, once per instance).
 void interp_prepare(Instance& inst, FuncInst* funcs, uint32_t n);
@@ -37,5 +58,15 @@ void interp_prepare(Instance& inst, FuncInst* funcs, uint32_t n);
 // and leaves the results at stack_top[0..nresults). Must run inside
 // run_guarded. Called only by rt::invoke.
 TrapKind interp_call(ExecContext& ctx, FuncInst* fn);
+
+// Compiles fn (an Uncompiled or Interpreted function) with the baseline
+// JIT, or finds it compiled already for its module, and makes it Compiled.
+// False, and fn left Interpreted, when the JIT cannot take it yet.
+bool jit_compile(FuncInst* fn);
+
+// The wasm bytecode position of a faulting memory access in compiled code,
+// from the machine pc the signal handler saw; null if pc is not in
+// compiled code.
+const uint8_t* jit_wasm_pc(const void* machine_pc);
 
 }  // namespace wisp

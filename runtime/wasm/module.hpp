@@ -170,6 +170,9 @@ struct Module {
   // Validator output.
   bool validated = false;
   bool side_table_built = false;  // false after validation without one (ValidateOptions)
+  // A tier's per-module data, opaque here: the baseline JIT's compiled code
+  // (jit/code_cache.hpp), made on first use and released with the module.
+  mutable std::shared_ptr<void> tier_cache;
   std::vector<SideEntry> side_table;
   std::vector<uint32_t> canonical_types;  // type index -> process-wide id
 

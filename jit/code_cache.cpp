@@ -1,0 +1,126 @@
+// Compiled code, per module, in W^X memory (code_cache.hpp).
+#include "jit/code_cache.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <shared_mutex>
+
+#include "jit/compiler.hpp"
+
+namespace wisp::jit {
+
+namespace {
+
+// Every compiled function's machine code, by start address: what a fault's
+// pc is looked up in (off the hot path: only when a trap is reported).
+struct Registry {
+  std::shared_mutex mu;
+  std::map<uintptr_t, const CompiledFunc*> by_start;
+};
+Registry& registry() {
+  static Registry r;
+  return r;
+}
+
+std::mutex& cache_creation() {
+  static std::mutex mu;
+  return mu;
+}
+
+asmjit::JitAllocator::CreateParams dual_mapping() {
+  asmjit::JitAllocator::CreateParams p;
+  p.options = asmjit::JitAllocatorOptions::kUseDualMapping;
+  return p;
+}
+
+}  // namespace
+
+CodeCache::CodeCache() : alloc_([] {
+  static const asmjit::JitAllocator::CreateParams p = dual_mapping();
+  return &p;
+}()) {
+  // Probe once that dual mapping works here; without it there is no W^X
+  // and nothing is compiled.
+  void* rx = nullptr;
+  void* rw = nullptr;
+  if (alloc_.alloc(&rx, &rw, 64) == asmjit::kErrorOk) {
+    dual_ = rx != rw;
+    alloc_.release(rx);
+  }
+}
+
+CodeCache::~CodeCache() {
+  Registry& reg = registry();
+  std::unique_lock lock(reg.mu);
+  for (auto& f : funcs_) {
+    if (!f) continue;
+    reg.by_start.erase(uintptr_t(f->code));
+    alloc_.release(f->code);
+  }
+}
+
+CodeCache& CodeCache::of(const Module& m) {
+  std::lock_guard lock(cache_creation());
+  if (!m.tier_cache) m.tier_cache = std::make_shared<CodeCache>();
+  return *static_cast<CodeCache*>(m.tier_cache.get());
+}
+
+CompiledEntry CodeCache::entry(const Module& m, uint32_t func) {
+  std::lock_guard lock(mu_);
+  if (funcs_.size() < m.funcs.size()) {
+    funcs_.resize(m.funcs.size());
+    refused_.resize(m.funcs.size());
+  }
+  if (funcs_[func]) return reinterpret_cast<CompiledEntry>(funcs_[func]->code);
+  if (refused_[func] || !dual_) return nullptr;
+
+  asmjit::CodeHolder code;
+  code.init(asmjit::Environment::host());
+  Compiler c(m, func, code);
+  if (!c.run()) {
+    refused_[func] = 1;
+    if (getenv("WISP_JIT_LOG")) fprintf(stderr, "jit: function %u not compiled: %s\n", func, c.why());
+    return nullptr;
+  }
+  if (code.flatten() != asmjit::kErrorOk || code.resolveUnresolvedLinks() != asmjit::kErrorOk) {
+    refused_[func] = 1;
+    return nullptr;
+  }
+  const size_t size = code.codeSize();
+  void* rx = nullptr;
+  void* rw = nullptr;
+  if (alloc_.alloc(&rx, &rw, size) != asmjit::kErrorOk) return nullptr;  // try again later
+  code.relocateToBase(uint64_t(uintptr_t(rx)));
+  code.copyFlattenedData(rw, size, asmjit::CopySectionFlags::kPadSectionBuffer);
+  auto f = std::make_unique<CompiledFunc>();
+  f->code = rx;
+  f->size = size;
+  f->faults = c.masm().fault_sites();
+  {
+    Registry& reg = registry();
+    std::unique_lock rlock(reg.mu);
+    reg.by_start[uintptr_t(rx)] = f.get();
+  }
+  funcs_[func] = std::move(f);
+  return reinterpret_cast<CompiledEntry>(rx);
+}
+
+const uint8_t* fault_wasm_pc(const void* pc) {
+  const uintptr_t p = uintptr_t(pc);
+  Registry& reg = registry();
+  std::shared_lock lock(reg.mu);
+  auto it = reg.by_start.upper_bound(p);
+  if (it == reg.by_start.begin()) return nullptr;
+  --it;
+  const CompiledFunc* f = it->second;
+  if (p >= it->first + f->size) return nullptr;
+  const uint32_t off = uint32_t(p - it->first);
+  auto site = std::lower_bound(f->faults.begin(), f->faults.end(), off,
+                               [](const FaultSite& s, uint32_t o) { return s.native_offset < o; });
+  if (site == f->faults.end() || site->native_offset != off) return nullptr;
+  return site->wasm_pc;
+}
+
+}  // namespace wisp::jit

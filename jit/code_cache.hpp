@@ -1,0 +1,47 @@
+// Where compiled code lives: per module (compiled once, shared by every
+// instance of it), in executable memory that is never writable at the same
+// address (W^X: asmjit's JitAllocator with dual mapping, one RW view to
+// write, one RX view to run), released with the module. A process-wide
+// registry maps machine pcs back to functions, for faults in compiled code.
+#pragma once
+#include <asmjit/core.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "jit/x64/masm.hpp"
+#include "runtime/vm/tiers.hpp"
+#include "runtime/wasm/module.hpp"
+
+namespace wisp::jit {
+
+struct CompiledFunc {
+  void* code = nullptr;  // RX
+  size_t size = 0;
+  std::vector<FaultSite> faults;  // by native_offset, ascending
+};
+
+class CodeCache {
+ public:
+  CodeCache();
+  ~CodeCache();
+  // The module's cache, made on first use (Module::tier_cache).
+  static CodeCache& of(const Module& m);
+  // The entry of function index func of m, compiling it the first time;
+  // null when the compiler cannot take it.
+  CompiledEntry entry(const Module& m, uint32_t func);
+
+ private:
+  std::mutex mu_;
+  asmjit::JitAllocator alloc_;
+  bool dual_ = false;
+  std::vector<std::unique_ptr<CompiledFunc>> funcs_;  // by function index
+  std::vector<uint8_t> refused_;                      // by function index
+};
+
+// The wasm position of a fault at machine pc in compiled code, or null.
+const uint8_t* fault_wasm_pc(const void* pc);
+
+}  // namespace wisp::jit

@@ -1,0 +1,536 @@
+// The baseline compiler's one pass (compiler.hpp).
+#include "jit/compiler.hpp"
+
+#include "jit/helpers.hpp"
+#include "runtime/valid/func_validator_impl.hpp"
+
+namespace wisp::jit {
+
+using detail::Ctrl;
+
+namespace {
+
+bool is_compare(Op op) {
+  switch (op) {
+    case Op::I32Eq: case Op::I32Ne: case Op::I32LtS: case Op::I32LtU: case Op::I32GtS:
+    case Op::I32GtU: case Op::I32LeS: case Op::I32LeU: case Op::I32GeS: case Op::I32GeU:
+    case Op::I64Eq: case Op::I64Ne: case Op::I64LtS: case Op::I64LtU: case Op::I64GtS:
+    case Op::I64GtU: case Op::I64LeS: case Op::I64LeU: case Op::I64GeS: case Op::I64GeU:
+    case Op::F32Eq: case Op::F32Ne: case Op::F32Lt: case Op::F32Gt: case Op::F32Le:
+    case Op::F32Ge: case Op::F64Eq: case Op::F64Ne: case Op::F64Lt: case Op::F64Gt:
+    case Op::F64Le: case Op::F64Ge:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_truncation(Op op) {
+  switch (op) {
+    case Op::I32TruncF32S: case Op::I32TruncF32U: case Op::I32TruncF64S: case Op::I32TruncF64U:
+    case Op::I64TruncF32S: case Op::I64TruncF32U: case Op::I64TruncF64S: case Op::I64TruncF64U:
+    case Op::I32TruncSatF32S: case Op::I32TruncSatF32U: case Op::I32TruncSatF64S:
+    case Op::I32TruncSatF64U: case Op::I64TruncSatF32S: case Op::I64TruncSatF32U:
+    case Op::I64TruncSatF64S: case Op::I64TruncSatF64U:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool fits_i32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
+
+}  // namespace
+
+Compiler::Compiler(const Module& m, uint32_t func_index, asmjit::CodeHolder& code)
+    : m_(m), func_(func_index), masm_(code) {
+  ret_ = masm_.new_label();
+}
+
+bool Compiler::run() {
+  if (!Masm::cpu_supported()) {
+    unsupported("CPU without SSE4.1 and POPCNT");
+    return false;
+  }
+  const Function& f = m_.funcs[func_];
+  const FuncType& ft = m_.types[f.type];
+  if (f.uses_v128) {
+    unsupported("v128");
+    return false;
+  }
+  const uint32_t nparams = uint32_t(ft.params.size());
+  L_ = nparams + f.num_locals;
+  masm_.prologue(nparams, f.num_locals, L_ + f.max_height);
+  // Every function reference is declared: the module validated already.
+  std::vector<bool> refs(m_.funcs.size(), true);
+  detail::ModuleCtx ctx{m_, refs};
+  Walker w(m_, ctx, JitHooks{{}, this}, Walker::ReadOnly{});
+  if (!w.run(func_)) {
+    unsupported("the body does not validate");
+    return false;
+  }
+  if (why_) return false;
+  masm_.finish();
+  return true;
+}
+
+// ---- registers and the value stack -------------------------------------------------
+
+Reg Compiler::alloc(VT t) {
+  const bool fp = is_fp(t);
+  const uint8_t n = fp ? Masm::kNumFp : Masm::kNumGp;
+  for (uint8_t i = 0; i < n; ++i) {
+    Reg r = fp ? Masm::fp(i) : Masm::gp(i);
+    if (!regs_.used(r)) {
+      regs_.take(r);
+      return r;
+    }
+  }
+  // None free: the deepest value in a register of this class goes home.
+  for (size_t i = 0; i < stack_.size(); ++i) {
+    Val& v = stack_[i];
+    if (v.loc == Val::InReg && v.reg.fp == fp) {
+      Reg r = v.reg;
+      masm_.store_slot(home(i), r, v.type);
+      v.loc = Val::Slot;
+      return r;  // stays taken, now for the caller
+    }
+  }
+  // Unreachable: at most a few registers are held outside the stack.
+  unsupported("register pressure");
+  return fp ? Masm::fp(0) : Masm::gp(0);
+}
+
+void Compiler::spill(size_t i) {
+  Val& v = stack_[i];
+  if (v.loc == Val::InReg) {
+    masm_.store_slot(home(i), v.reg, v.type);
+    release(v.reg);
+  } else if (v.loc == Val::Const) {
+    masm_.store_slot_imm(home(i), v.imm, v.type);
+  }
+  v.loc = Val::Slot;
+}
+
+void Compiler::spill_all() {
+  for (size_t i = 0; i < stack_.size(); ++i) spill(i);
+}
+
+Val Compiler::pop() {
+  Val v = stack_.back();
+  stack_.pop_back();
+  return v;
+}
+
+// The top value in a register of its own, which the caller may overwrite
+// and must release or push.
+Reg Compiler::pop_reg() {
+  const size_t i = stack_.size() - 1;
+  Val v = pop();
+  if (v.loc == Val::InReg) return v.reg;
+  Reg r = alloc(v.type);
+  if (v.loc == Val::Const) masm_.mov_imm(r, v.imm, v.type);
+  else masm_.load_slot(r, home(i), v.type);
+  return r;
+}
+
+void Compiler::push_slots(const ValType* types, uint32_t n) {
+  for (uint32_t i = 0; i < n; ++i) {
+    VT t{};
+    if (!vt_of(types[i], t)) unsupported("v128 value");
+    stack_.push_back(Val{Val::Slot, t, Reg{}, 0});
+  }
+}
+
+void Compiler::reset_stack(size_t height) {
+  for (size_t i = height; i < stack_.size(); ++i)
+    if (stack_[i].loc == Val::InReg) release(stack_[i].reg);
+  if (stack_.size() > height) stack_.resize(height);
+}
+
+void Compiler::move_top(uint32_t n, uint32_t height) {
+  const size_t src = stack_.size() - n;
+  for (uint32_t i = 0; i < n; ++i) {
+    const Val& v = stack_[src + i];
+    const uint32_t dst = home(height + i);
+    switch (v.loc) {
+      case Val::InReg: masm_.store_slot(dst, v.reg, v.type); break;
+      case Val::Const: masm_.store_slot_imm(dst, v.imm, v.type); break;
+      case Val::Slot:
+        // Sources sit at or above their destinations: in order, nothing is
+        // overwritten before it is read.
+        if (home(src + i) != dst) masm_.copy_slot(dst, home(src + i));
+        break;
+    }
+  }
+}
+
+// ---- control ------------------------------------------------------------------------
+
+void Compiler::branch_to(Walker& w, uint32_t depth) {
+  Ctrl& t = w.ctrl(depth);
+  const bool outermost = depth == w.ctrl_depth() - 1;
+  move_top(arity(t), t.height);
+  masm_.jump(outermost ? ret_ : label(t.label));
+}
+
+void Compiler::do_return(uint32_t nresults) {
+  // Results go to fp[0..n): the caller's operand slots where it pushed the
+  // arguments. Sources are above them (home(i) >= i).
+  const size_t src = stack_.size() - nresults;
+  for (uint32_t i = 0; i < nresults; ++i) {
+    const Val& v = stack_[src + i];
+    switch (v.loc) {
+      case Val::InReg: masm_.store_slot(i, v.reg, v.type); break;
+      case Val::Const: masm_.store_slot_imm(i, v.imm, v.type); break;
+      case Val::Slot:
+        if (home(src + i) != i) masm_.copy_slot(i, home(src + i));
+        break;
+    }
+  }
+  masm_.epilogue();
+}
+
+void Compiler::close(Walker& w, const Instr& in, Ctrl& c) {
+  if (why_ || c.dead) return;
+  const bool outermost = w.ctrl_depth() == 1;
+  if (in.op == Op::Else) {
+    if (!c.unreachable) {
+      move_top(c.nresults, c.height);
+      masm_.jump(label(c.label));
+    }
+    masm_.bind(label(c.label2));
+    c.label2 = 0;
+    reset_stack(c.height);
+    push_slots(c.params, c.nparams);
+    return;
+  }
+  // end
+  if (!c.unreachable) move_top(c.nresults, c.height);
+  if (c.kind == Op::If && c.label2) masm_.bind(label(c.label2));  // no else: params are results
+  if (outermost) {
+    masm_.bind(ret_);
+    reset_stack(0);
+    push_slots(c.results, c.nresults);
+    do_return(c.nresults);
+    return;
+  }
+  if (c.kind != Op::Loop) masm_.bind(label(c.label));
+  reset_stack(c.height);
+  push_slots(c.results, c.nresults);
+}
+
+void Compiler::op(Walker& w, const Instr& in, bool live, const uint8_t* end) {
+  (void)end;
+  if (why_) return;
+  if (!live) {
+    // Dead code: a block opened here is dead to its end.
+    if (in.op == Op::Block || in.op == Op::Loop || in.op == Op::If) w.ctrl(0).dead = true;
+    return;
+  }
+  switch (in.op) {
+    case Op::Nop:
+      return;
+    case Op::Unreachable:
+      masm_.trap(TrapKind::Unreachable);
+      return;
+    case Op::Block: {
+      spill_all();
+      w.ctrl(0).label = masm_.new_label().id();
+      return;
+    }
+    case Op::Loop: {
+      spill_all();
+      asmjit::Label head = masm_.new_label();
+      w.ctrl(0).label = head.id();
+      masm_.bind(head);
+      return;
+    }
+    case Op::If: {
+      Reg cond = pop_reg();
+      spill_all();
+      Ctrl& c = w.ctrl(0);
+      c.label = masm_.new_label().id();
+      c.label2 = masm_.new_label().id();
+      masm_.branch_if(cond, false, label(c.label2));
+      release(cond);
+      return;
+    }
+    case Op::Br:
+      branch_to(w, in.idx);
+      return;
+    case Op::BrIf: {
+      Reg cond = pop_reg();
+      spill_all();
+      Ctrl& t = w.ctrl(in.idx);
+      const uint32_t n = arity(t);
+      const bool outermost = in.idx == w.ctrl_depth() - 1;
+      if (n == 0 || stack_.size() - n == t.height) {  // the values are in place already
+        masm_.branch_if(cond, true, outermost ? ret_ : label(t.label));
+      } else {
+        asmjit::Label skip = masm_.new_label();
+        masm_.branch_if(cond, false, skip);
+        branch_to(w, in.idx);
+        masm_.bind(skip);
+      }
+      release(cond);
+      return;
+    }
+    case Op::BrTable: {
+      Reg index = pop_reg();
+      spill_all();
+      Reader r(m_.bytes, in.vec, end);
+      std::vector<asmjit::Label> cases;
+      std::vector<uint32_t> depths;
+      for (uint32_t i = 0; i < in.count; ++i) {
+        uint32_t depth = 0;
+        r.u32(depth);
+        depths.push_back(depth);
+        cases.push_back(masm_.new_label());
+        masm_.branch_if_equal(index, int32_t(i), cases.back());
+      }
+      release(index);
+      branch_to(w, in.idx);  // the default
+      for (uint32_t i = 0; i < in.count; ++i) {
+        masm_.bind(cases[i]);
+        branch_to(w, depths[i]);
+      }
+      return;
+    }
+    case Op::Return:
+      do_return(w.ctrl(w.ctrl_depth() - 1).nresults);
+      return;
+    case Op::Call:
+    case Op::CallIndirect: {
+      const FuncType& ft = in.op == Op::Call ? m_.func_type(in.idx) : m_.types[in.idx];
+      const uint32_t n = uint32_t(ft.params.size());
+      spill_all();
+      if (in.op == Op::Call) {
+        masm_.call_func(in.idx, home(stack_.size() - n));
+      } else {
+        const uint32_t index_slot = home(stack_.size() - 1);
+        stack_.pop_back();
+        masm_.call_indirect(in.idx, in.idx2, home(stack_.size() - n), index_slot);
+      }
+      stack_.resize(stack_.size() - n);
+      push_slots(ft.results.data(), uint32_t(ft.results.size()));
+      return;
+    }
+    case Op::Drop: {
+      Val v = pop();
+      if (v.loc == Val::InReg) release(v.reg);
+      return;
+    }
+    case Op::Select:
+    case Op::SelectT: {
+      Reg cond = pop_reg();
+      Reg b = pop_reg();
+      VT t = stack_.back().type;
+      Reg a = pop_reg();
+      masm_.select(t, a, b, cond);
+      release(b);
+      release(cond);
+      push_reg(t, a);
+      return;
+    }
+    case Op::LocalGet: {
+      VT t{};
+      if (!vt_of(w.locals()[in.idx], t)) return unsupported("v128 local");
+      Reg r = alloc(t);
+      masm_.load_slot(r, in.idx, t);
+      push_reg(t, r);
+      return;
+    }
+    case Op::LocalSet:
+    case Op::LocalTee: {
+      const Val& v = stack_.back();
+      switch (v.loc) {
+        case Val::InReg: masm_.store_slot(in.idx, v.reg, v.type); break;
+        case Val::Const: masm_.store_slot_imm(in.idx, v.imm, v.type); break;
+        case Val::Slot: masm_.copy_slot(in.idx, home(stack_.size() - 1)); break;
+      }
+      if (in.op == Op::LocalSet) {
+        Val p = pop();
+        if (p.loc == Val::InReg) release(p.reg);
+      }
+      return;
+    }
+    case Op::GlobalGet: {
+      VT t{};
+      if (!vt_of(m_.globals[in.idx].type.type, t)) return unsupported("v128 global");
+      Reg r = alloc(t);
+      masm_.global_get(r, in.idx, t);
+      push_reg(t, r);
+      return;
+    }
+    case Op::GlobalSet: {
+      VT t = stack_.back().type;
+      Reg r = pop_reg();
+      masm_.global_set(in.idx, r, t);
+      release(r);
+      return;
+    }
+    case Op::I32Const: push_const(VT::I32, in.i32); return;
+    case Op::I64Const: push_const(VT::I64, in.i64); return;
+    case Op::F32Const: push_const(VT::F32, int64_t(in.f32)); return;
+    case Op::F64Const: push_const(VT::F64, int64_t(in.f64)); return;
+    case Op::RefNull: push_const(VT::I64, 0); return;
+    case Op::RefIsNull: {
+      Reg r = pop_reg();
+      masm_.unop(Op::I64Eqz, r, r);
+      push_reg(VT::I32, r);
+      return;
+    }
+    default:
+      break;
+  }
+  if (memory(in)) return;
+  if (!numeric(in)) unsupported(op_info(in.op).text);
+}
+
+// ---- memory -------------------------------------------------------------------------
+
+bool Compiler::memory(const Instr& in) {
+  const OpInfo& info = op_info(in.op);
+  if (info.imm == Imm::MemArg) {
+    const detail::PlainSig& sig = detail::kPlainSigs[unsigned(in.op)];
+    if (sig.has_result) {  // a load
+      VT t{};
+      vt_of(sig.result, t);
+      Reg addr = pop_reg();
+      release(addr);
+      Reg dst = alloc(t);  // may be addr's register: read before written
+      if (!masm_.load(in.op, dst, addr, in.mem.offset)) {
+        unsupported(info.text);
+        release(dst);
+        return true;
+      }
+      push_reg(t, dst);
+    } else {
+      Reg value = pop_reg();
+      Reg addr = pop_reg();
+      if (!masm_.store(in.op, addr, in.mem.offset, value)) unsupported(info.text);
+      release(value);
+      release(addr);
+    }
+    return true;
+  }
+  switch (in.op) {
+    case Op::MemorySize: {
+      spill_all();
+      masm_.call_helper(reinterpret_cast<const void*>(&jit_memory_size), {{Masm::Arg::Inst}});
+      Reg r = alloc(VT::I32);
+      masm_.result_to(r, VT::I32);
+      push_reg(VT::I32, r);
+      return true;
+    }
+    case Op::MemoryGrow: {
+      spill_all();
+      masm_.call_helper(reinterpret_cast<const void*>(&jit_memory_grow),
+                        {{Masm::Arg::Inst}, {Masm::Arg::Slot32, home(stack_.size() - 1)}});
+      stack_.pop_back();
+      Reg r = alloc(VT::I32);
+      masm_.result_to(r, VT::I32);
+      push_reg(VT::I32, r);
+      return true;
+    }
+    case Op::MemoryFill:
+    case Op::MemoryCopy: {
+      spill_all();
+      const uint32_t base = home(stack_.size() - 3);
+      const void* fn = in.op == Op::MemoryFill ? reinterpret_cast<const void*>(&jit_memory_fill)
+                                               : reinterpret_cast<const void*>(&jit_memory_copy);
+      masm_.call_helper(fn, {{Masm::Arg::Inst},
+                             {Masm::Arg::Slot32, base},
+                             {Masm::Arg::Slot32, base + 1},
+                             {Masm::Arg::Slot32, base + 2}});
+      masm_.trap_if_second();
+      stack_.resize(stack_.size() - 3);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+// ---- numeric ------------------------------------------------------------------------
+
+bool Compiler::numeric(const Instr& in) {
+  const OpInfo& info = op_info(in.op);
+  if (info.params[0] == OT::SP || info.imm != Imm::None) return false;
+  const detail::PlainSig& sig = detail::kPlainSigs[unsigned(in.op)];
+  VT rt{};
+  if (!sig.has_result || !vt_of(sig.result, rt)) return false;
+  if (is_truncation(in.op)) {
+    spill_all();
+    masm_.call_helper(reinterpret_cast<const void*>(&jit_truncate),
+                      {{Masm::Arg::Imm, int64_t(in.op)}, {Masm::Arg::Slot64, home(stack_.size() - 1)}});
+    masm_.trap_if_second();
+    stack_.pop_back();
+    Reg r = alloc(rt);
+    masm_.result_to(r, rt);
+    push_reg(rt, r);
+    return true;
+  }
+  if (sig.nparams == 1) {
+    VT st = stack_.back().type;
+    Reg src = pop_reg();
+    Reg dst = src;
+    if (is_fp(st) != is_fp(rt)) {
+      release(src);
+      dst = alloc(rt);  // another class: cannot clobber src
+    }
+    if (!masm_.unop(in.op, dst, src)) {
+      release(dst);
+      return false;
+    }
+    push_reg(rt, dst);
+    return true;
+  }
+  if (sig.nparams != 2) return false;
+  const Val& top = stack_.back();
+  const bool imm = top.loc == Val::Const && !is_fp(top.type) && fits_i32(top.imm);
+  if (is_compare(in.op)) {
+    if (imm) {
+      int32_t v = int32_t(pop().imm);
+      Reg a = pop_reg();
+      release(a);
+      Reg dst = alloc(VT::I32);
+      if (!masm_.compare_imm(in.op, dst, a, v)) return false;
+      push_reg(VT::I32, dst);
+      return true;
+    }
+    Reg b = pop_reg();
+    Reg a = pop_reg();
+    release(a);
+    release(b);
+    Reg dst = alloc(VT::I32);  // written after a and b are read
+    if (!masm_.compare(in.op, dst, a, b)) return false;
+    push_reg(VT::I32, dst);
+    return true;
+  }
+  if (imm) {
+    Val b = pop();
+    Reg a = pop_reg();
+    if (masm_.binop_imm(in.op, a, int32_t(b.imm))) {
+      push_reg(rt, a);
+      return true;
+    }
+    Reg rb = alloc(b.type);
+    masm_.mov_imm(rb, b.imm, b.type);
+    bool ok = masm_.binop(in.op, a, rb);
+    release(rb);
+    if (!ok) return false;
+    push_reg(rt, a);
+    return true;
+  }
+  Reg b = pop_reg();
+  Reg a = pop_reg();
+  bool ok = masm_.binop(in.op, a, b);
+  release(b);
+  if (!ok) return false;
+  push_reg(rt, a);
+  return true;
+}
+
+}  // namespace wisp::jit

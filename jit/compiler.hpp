@@ -1,0 +1,96 @@
+// The baseline compiler, architecture-neutral part: one pass over a
+// validated function body as a hook set of the body walker
+// (valid/func_validator.hpp), Liftoff style. The walker owns the control
+// and type stacks and checks every rule; the compiler keeps the abstract
+// value stack (value_stack.hpp), allocates registers, and tells the
+// per-ISA macro-assembler (x64/masm.hpp) what to emit. jit/README.md.
+#pragma once
+#include <asmjit/core.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "jit/value_stack.hpp"
+#include "jit/x64/masm.hpp"
+#include "runtime/valid/func_validator.hpp"
+#include "runtime/wasm/module.hpp"
+
+namespace wisp::jit {
+
+class Compiler;
+
+// The compiler as the walker's hook set.
+struct JitHooks : detail::NoSideTable {
+  static constexpr bool kEvents = true;
+  Compiler* c;
+  template <class W>
+  void op(W& w, const Instr& in, bool live, const uint8_t* end);
+  template <class W>
+  void close(W& w, const Instr& in, detail::Ctrl& ctrl);
+};
+
+class Compiler {
+ public:
+  Compiler(const Module& m, uint32_t func_index, asmjit::CodeHolder& code);
+  // Compiles the body into the CodeHolder. False when it has an
+  // instruction the compiler has no code for yet (why() says which), or
+  // the body does not validate.
+  bool run();
+  const char* why() const { return why_; }
+  const Masm& masm() const { return masm_; }
+
+ private:
+  using Walker = detail::BodyWalker<JitHooks>;
+  friend struct JitHooks;
+  void op(Walker& w, const Instr& in, bool live, const uint8_t* end);
+  void close(Walker& w, const Instr& in, detail::Ctrl& c);
+
+  // Registers and the value stack.
+  Reg alloc(VT t);
+  void release(Reg r) { regs_.release(r); }
+  void spill(size_t i);
+  void spill_all();
+  Reg pop_reg();
+  Val pop();
+  void push_reg(VT t, Reg r) { stack_.push_back(Val{Val::InReg, t, r, 0}); }
+  void push_const(VT t, int64_t bits) { stack_.push_back(Val{Val::Const, t, Reg{}, bits}); }
+  void push_slots(const ValType* types, uint32_t n);  // n values now in their home slots
+  void reset_stack(size_t height);
+  uint32_t home(size_t i) const { return L_ + uint32_t(i); }
+  // Puts the top n values where a block whose values start at stack
+  // height `height` expects them (their home slots there).
+  void move_top(uint32_t n, uint32_t height);
+
+  // Control.
+  asmjit::Label label(uint32_t id) const { return asmjit::Label(id); }
+  uint32_t arity(const detail::Ctrl& c) const { return c.kind == Op::Loop ? c.nparams : c.nresults; }
+  void branch_to(Walker& w, uint32_t depth);  // moves and jumps; the stack is all spilled or about to be dead
+  void do_return(uint32_t nresults);
+
+  bool numeric(const Instr& in);
+  bool memory(const Instr& in);
+  void unsupported(const char* what) {
+    if (!why_) why_ = what;
+  }
+
+  const Module& m_;
+  uint32_t func_;
+  Masm masm_;
+  uint32_t L_ = 0;  // parameters and declared locals: the first operand's slot
+  std::vector<Val> stack_;
+  RegState regs_;
+  asmjit::Label ret_;
+  const char* why_ = nullptr;
+};
+
+template <class W>
+void JitHooks::op(W& w, const Instr& in, bool live, const uint8_t* end) {
+  c->masm_.set_pc(end);
+  c->op(w, in, live, end);
+}
+template <class W>
+void JitHooks::close(W& w, const Instr& in, detail::Ctrl& ctrl) {
+  c->close(w, in, ctrl);
+}
+
+}  // namespace wisp::jit

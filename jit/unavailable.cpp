@@ -1,0 +1,14 @@
+// The tier seam's JIT entry points where there is no JIT backend yet
+// (every architecture but x86-64): every function stays interpreted.
+#include "runtime/vm/instances.hpp"
+
+namespace wisp {
+
+bool jit_compile(FuncInst* f) {
+  f->kind = FuncKind::Interpreted;
+  return false;
+}
+
+const uint8_t* jit_wasm_pc(const void*) { return nullptr; }
+
+}  // namespace wisp

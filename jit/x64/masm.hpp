@@ -1,0 +1,142 @@
+// The x86-64 macro-assembler of the baseline compiler, on asmjit's
+// x86::Assembler: what a wasm operation is in x86-64 instructions, and
+// nothing about where values live (compiler.cpp decides that and hands this
+// registers, frame slots and immediates). The AArch64 one (jit/a64/) will
+// offer the same interface.
+//
+// Register use (System V):
+//   rbx  fp: the function's frame (its Slot array: params, locals, operands)
+//   r12  ctx: the ExecContext
+//   r13  memory 0's base
+//   r14  this function's Frame on the frame stack
+//   r15  the Instance
+//   rax, rcx, rdx, xmm0: scratch of a single operation, never allocated
+//   rsi, rdi, r8-r11, xmm1-xmm15: allocated by the compiler
+// All allocated registers are caller-saved, so a call spills everything.
+#pragma once
+#include <asmjit/x86.h>
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "jit/value_stack.hpp"
+#include "runtime/vm/trap.hpp"
+#include "runtime/wasm/opcodes.hpp"
+
+namespace wisp::jit {
+
+// A machine-code offset of a memory access and the wasm position it
+// reports when it faults (the end of its instruction, as the interpreter's).
+struct FaultSite {
+  uint32_t native_offset;
+  const uint8_t* wasm_pc;
+};
+
+class Masm {
+ public:
+  explicit Masm(asmjit::CodeHolder& code);
+
+  static constexpr uint8_t kNumGp = 6, kNumFp = 15;
+  static Reg gp(uint8_t i);  // the i-th allocatable general register
+  static Reg fp(uint8_t i);  // the i-th allocatable vector register
+  // Whether this CPU has what the compiler needs (SSE4.1, POPCNT).
+  static bool cpu_supported();
+
+  // The wasm position of the instruction being compiled (its end): what a
+  // trap or fault in its code reports.
+  void set_pc(const uint8_t* end_pc) { pc_ = end_pc; }
+
+  asmjit::Label new_label() { return a_.newLabel(); }
+  void bind(asmjit::Label l) { a_.bind(l); }
+  void jump(asmjit::Label l) { a_.jmp(l); }
+
+  // Entry: stack checks (native, frame and value stack; "call stack
+  // exhausted" without a frame of its own, as the interpreter's call), the
+  // frame pushed, declared locals zeroed, pinned registers loaded.
+  void prologue(uint32_t nparams, uint32_t nlocals, uint32_t frame_slots);
+  // Normal exit: the frame popped, TrapKind::None returned.
+  void epilogue();
+
+  // Frame slots (fp[slot]), 8 bytes of value (i32 and f32 zero-extended).
+  void load_slot(Reg r, uint32_t slot, VT t);
+  void store_slot(uint32_t slot, Reg r, VT t);
+  void store_slot_imm(uint32_t slot, int64_t bits, VT t);
+  void copy_slot(uint32_t dst, uint32_t src);
+  void mov_imm(Reg r, int64_t bits, VT t);
+  void mov(Reg dst, Reg src, VT t);
+
+  // Plain instructions (opcodes.def rows with a fixed signature). Each
+  // returns false if it has no code here yet (the function then stays
+  // interpreted). Two-operand forms compute dst = dst op rhs.
+  bool unop(Op op, Reg dst, Reg src);
+  bool binop(Op op, Reg dst, Reg rhs);
+  bool binop_imm(Op op, Reg dst, int32_t imm);  // false: no immediate form
+  bool compare(Op op, Reg dst, Reg a, Reg b);
+  bool compare_imm(Op op, Reg dst, Reg a, int32_t imm);
+  // dst = cond ? dst : other
+  void select(VT t, Reg dst, Reg other, Reg cond);
+
+  // Memory 0 at addr + offset (addr a zero-extended i32).
+  bool load(Op op, Reg dst, Reg addr, uint64_t offset);
+  bool store(Op op, Reg addr, uint64_t offset, Reg value);
+
+  void global_get(Reg dst, uint32_t index, VT t);
+  void global_set(uint32_t index, Reg src, VT t);
+
+  void branch_if(Reg cond, bool nonzero, asmjit::Label target);
+  // Jumps to target when the i32 in r equals imm.
+  void branch_if_equal(Reg r, int32_t imm, asmjit::Label target);
+
+  // Calls: arguments in frame slots from args_slot on, results left there.
+  // A trap in the callee returns it from this function too.
+  void call_func(uint32_t func_index, uint32_t args_slot);
+  void call_indirect(uint32_t type_index, uint32_t table_index, uint32_t args_slot,
+                     uint32_t index_slot);
+  // A helper of the C calling convention with up to four integer
+  // arguments: the context, the instance, immediates and frame-slot values.
+  struct Arg {
+    enum Kind : uint8_t { Ctx, Inst, Imm, Slot32, Slot64 } kind;
+    int64_t value = 0;
+  };
+  void call_helper(const void* fn, std::initializer_list<Arg> args);
+  // After a helper that returns a TrapKind: trap with it unless None.
+  void trap_unless_none();
+  // After a helper that returns a ValueOrTrap (helpers.hpp): trap with its
+  // second word unless None.
+  void trap_if_second();
+  // After a helper that returns a value: it, in dst.
+  void result_to(Reg dst, VT t);
+
+  void trap(TrapKind k);
+
+  // Trap stubs and constants, at the end of the code. Then the code is
+  // complete.
+  void finish();
+  const std::vector<FaultSite>& fault_sites() const { return faults_; }
+
+ private:
+  asmjit::Label trap_label(TrapKind k);
+  void note_fault() { faults_.push_back({uint32_t(a_.offset()), pc_}); }
+  asmjit::x86::Mem mem_operand(Reg addr, uint64_t offset);
+  asmjit::Label constant(uint64_t lo, uint64_t hi);
+
+  asmjit::x86::Assembler a_;
+  const uint8_t* pc_ = nullptr;
+  asmjit::Label exit_;       // returns eax, the frame left in place
+  asmjit::Label early_exit_; // stack exhausted before the frame was pushed
+  struct Stub {
+    asmjit::Label label;
+    TrapKind kind;
+    const uint8_t* pc;
+  };
+  std::vector<Stub> stubs_;
+  struct Constant {
+    asmjit::Label label;
+    uint64_t lo, hi;
+  };
+  std::vector<Constant> constants_;
+  std::vector<FaultSite> faults_;
+};
+
+}  // namespace wisp::jit
