@@ -384,8 +384,54 @@ void Compiler::op(Walker& w, const Instr& in, bool live, const uint8_t* end) {
     default:
       break;
   }
-  if (memory(in)) return;
+  if (memory(in) || tables(in)) return;
   if (!numeric(in)) unsupported(op_info(in.op).text);
+}
+
+void Compiler::call_out(const void* fn, std::initializer_list<int64_t> imms, uint32_t nops,
+                        bool checks_trap, bool has_result, VT result) {
+  spill_all();
+  Masm::Arg args[6];
+  size_t n = 0;
+  args[n++] = {Masm::Arg::Inst, 0};
+  for (int64_t v : imms) args[n++] = {Masm::Arg::Imm, v};
+  const size_t base = stack_.size() - nops;
+  for (uint32_t i = 0; i < nops; ++i) {
+    bool wide = stack_[base + i].type == VT::I64 || stack_[base + i].type == VT::F64;
+    args[n++] = {wide ? Masm::Arg::Slot64 : Masm::Arg::Slot32, int64_t(home(base + i))};
+  }
+  masm_.call_helper(fn, args, n);
+  if (checks_trap) masm_.trap_if_second();
+  stack_.resize(base);
+  if (has_result) {
+    Reg r = alloc(result);
+    masm_.result_to(r, result);
+    push_reg(result, r);
+  }
+}
+
+bool Compiler::tables(const Instr& in) {
+  auto fn = [](auto f) { return reinterpret_cast<const void*>(f); };
+  switch (in.op) {
+    case Op::RefFunc: {
+      Reg r = alloc(VT::I64);
+      masm_.func_ref(r, in.idx);
+      push_reg(VT::I64, r);
+      return true;
+    }
+    case Op::TableGet: call_out(fn(&jit_table_get), {in.idx}, 1, true, true, VT::I64); return true;
+    case Op::TableSet: call_out(fn(&jit_table_set), {in.idx}, 2, true, false); return true;
+    case Op::TableSize: call_out(fn(&jit_table_size), {in.idx}, 0, false, true); return true;
+    case Op::TableGrow: call_out(fn(&jit_table_grow), {in.idx}, 2, false, true); return true;
+    case Op::TableFill: call_out(fn(&jit_table_fill), {in.idx}, 3, true, false); return true;
+    // table.copy's immediates: destination, source; table.init's: segment, table.
+    case Op::TableCopy: call_out(fn(&jit_table_copy), {in.idx, in.idx2}, 3, true, false); return true;
+    case Op::TableInit: call_out(fn(&jit_table_init), {in.idx, in.idx2}, 3, true, false); return true;
+    case Op::ElemDrop: call_out(fn(&jit_elem_drop), {in.idx}, 0, false, false); return true;
+    case Op::MemoryInit: call_out(fn(&jit_memory_init), {in.idx}, 3, true, false); return true;
+    case Op::DataDrop: call_out(fn(&jit_data_drop), {in.idx}, 0, false, false); return true;
+    default: return false;
+  }
 }
 
 // ---- memory -------------------------------------------------------------------------

@@ -68,6 +68,13 @@ class Compiler {
   void do_return(uint32_t nresults);
 
   bool numeric(const Instr& in);
+  bool tables(const Instr& in);
+  // An instruction done by a helper (helpers.hpp): called with the
+  // instance, the immediates, then the top nops operands; they are popped
+  // and the result, if any, pushed. With checks_trap the helper returns a
+  // ValueOrTrap.
+  void call_out(const void* fn, std::initializer_list<int64_t> imms, uint32_t nops,
+                bool checks_trap, bool has_result, VT result = VT::I32);
   bool memory(const Instr& in);
   void unsupported(const char* what) {
     if (!why_) why_ = what;

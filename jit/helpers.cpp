@@ -2,6 +2,8 @@
 #include "jit/helpers.hpp"
 
 #include <algorithm>
+#include <cstring>
+#include <type_traits>
 
 #include "runtime/vm/helpers.hpp"
 #include "runtime/vm/numeric.hpp"
@@ -91,6 +93,57 @@ ValueOrTrap jit_memory_fill(Instance* inst, uint32_t d, uint32_t val, uint32_t n
 
 ValueOrTrap jit_memory_copy(Instance* inst, uint32_t d, uint32_t s, uint32_t n) noexcept {
   return {0, uint64_t(rt::memory_copy(inst->memories[0], inst->memories[0], d, s, n))};
+}
+
+ValueOrTrap jit_table_get(Instance* inst, uint32_t table, uint32_t i) noexcept {
+  TableInst* t = inst->tables[table];
+  if (i >= t->elems.size()) return {0, uint64_t(TrapKind::TableOutOfBounds)};
+  return {uint64_t(uintptr_t(t->elems[i])), 0};
+}
+
+ValueOrTrap jit_table_set(Instance* inst, uint32_t table, uint32_t i, uint64_t ref) noexcept {
+  TableInst* t = inst->tables[table];
+  if (i >= t->elems.size()) return {0, uint64_t(TrapKind::TableOutOfBounds)};
+  t->elems[i] = reinterpret_cast<Ref>(uintptr_t(ref));
+  return {0, 0};
+}
+
+uint64_t jit_table_size(Instance* inst, uint32_t table) noexcept {
+  return uint32_t(inst->tables[table]->elems.size());
+}
+
+uint64_t jit_table_grow(Instance* inst, uint32_t table, uint64_t init, uint32_t n) noexcept {
+  return uint32_t(rt::table_grow(inst->tables[table], reinterpret_cast<Ref>(uintptr_t(init)), n));
+}
+
+ValueOrTrap jit_table_fill(Instance* inst, uint32_t table, uint32_t d, uint64_t ref,
+                           uint32_t n) noexcept {
+  return {0, uint64_t(rt::table_fill(inst->tables[table], d, reinterpret_cast<Ref>(uintptr_t(ref)), n))};
+}
+
+ValueOrTrap jit_table_copy(Instance* inst, uint32_t dst, uint32_t src, uint32_t d, uint32_t s,
+                           uint32_t n) noexcept {
+  return {0, uint64_t(rt::table_copy(inst->tables[dst], inst->tables[src], d, s, n))};
+}
+
+ValueOrTrap jit_table_init(Instance* inst, uint32_t seg, uint32_t table, uint32_t d, uint32_t s,
+                           uint32_t n) noexcept {
+  return {0, uint64_t(rt::table_init(inst, seg, inst->tables[table], d, s, n))};
+}
+
+uint64_t jit_elem_drop(Instance* inst, uint32_t seg) noexcept {
+  rt::elem_drop(inst, seg);
+  return 0;
+}
+
+ValueOrTrap jit_memory_init(Instance* inst, uint32_t seg, uint32_t d, uint32_t s,
+                            uint32_t n) noexcept {
+  return {0, uint64_t(rt::memory_init(inst, seg, inst->memories[0], d, s, n))};
+}
+
+uint64_t jit_data_drop(Instance* inst, uint32_t seg) noexcept {
+  rt::data_drop(inst, seg);
+  return 0;
 }
 
 }  // namespace wisp::jit

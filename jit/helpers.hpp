@@ -33,4 +33,21 @@ uint64_t jit_memory_grow(Instance* inst, uint32_t delta) noexcept;  // old pages
 ValueOrTrap jit_memory_fill(Instance* inst, uint32_t d, uint32_t val, uint32_t n) noexcept;
 ValueOrTrap jit_memory_copy(Instance* inst, uint32_t d, uint32_t s, uint32_t n) noexcept;
 
+// Tables, element and data segments (the interpreter's semantics, through
+// vm/helpers.hpp). References travel as 64-bit words.
+ValueOrTrap jit_table_get(Instance* inst, uint32_t table, uint32_t i) noexcept;
+ValueOrTrap jit_table_set(Instance* inst, uint32_t table, uint32_t i, uint64_t ref) noexcept;
+uint64_t jit_table_size(Instance* inst, uint32_t table) noexcept;
+uint64_t jit_table_grow(Instance* inst, uint32_t table, uint64_t init, uint32_t n) noexcept;
+ValueOrTrap jit_table_fill(Instance* inst, uint32_t table, uint32_t d, uint64_t ref,
+                           uint32_t n) noexcept;
+ValueOrTrap jit_table_copy(Instance* inst, uint32_t dst, uint32_t src, uint32_t d, uint32_t s,
+                           uint32_t n) noexcept;
+ValueOrTrap jit_table_init(Instance* inst, uint32_t seg, uint32_t table, uint32_t d, uint32_t s,
+                           uint32_t n) noexcept;
+uint64_t jit_elem_drop(Instance* inst, uint32_t seg) noexcept;
+ValueOrTrap jit_memory_init(Instance* inst, uint32_t seg, uint32_t d, uint32_t s,
+                            uint32_t n) noexcept;
+uint64_t jit_data_drop(Instance* inst, uint32_t seg) noexcept;
+
 }  // namespace wisp::jit

@@ -607,6 +607,11 @@ void Masm::global_set(uint32_t index, Reg src, VT t) {
   }
 }
 
+void Masm::func_ref(Reg dst, uint32_t index) {
+  a_.mov(rax, qword_ptr(kInst, kInstFuncs));
+  a_.mov(g64(dst), qword_ptr(rax, int32_t(index) * 8));
+}
+
 void Masm::branch_if(Reg cond, bool nonzero, Label target) {
   a_.test(g32(cond), g32(cond));
   if (nonzero) a_.jnz(target);
@@ -672,13 +677,13 @@ void Masm::call_indirect(uint32_t type_index, uint32_t table_index, uint32_t arg
   a_.jnz(exit_);
 }
 
-void Masm::call_helper(const void* fn, std::initializer_list<Arg> args) {
+void Masm::call_helper(const void* fn, const Arg* args, size_t n) {
   a_.mov(rax, uint64_t(uintptr_t(pc_)));
   a_.mov(qword_ptr(kFrame, kFramePc), rax);
-  static const Gp kArgs[] = {rdi, rsi, rdx, rcx};
-  int i = 0;
-  for (const Arg& arg : args) {
-    Gp r = kArgs[i++];
+  static const Gp kArgs[] = {rdi, rsi, rdx, rcx, r8, r9};
+  for (size_t i = 0; i < n; ++i) {
+    const Arg& arg = args[i];
+    Gp r = kArgs[i];
     switch (arg.kind) {
       case Arg::Ctx: a_.mov(r, kCtx); break;
       case Arg::Inst: a_.mov(r, kInst); break;

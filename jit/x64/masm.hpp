@@ -83,6 +83,7 @@ class Masm {
 
   void global_get(Reg dst, uint32_t index, VT t);
   void global_set(uint32_t index, Reg src, VT t);
+  void func_ref(Reg dst, uint32_t index);  // the instance's function `index`
 
   void branch_if(Reg cond, bool nonzero, asmjit::Label target);
   // Jumps to target when the i32 in r equals imm.
@@ -93,13 +94,16 @@ class Masm {
   void call_func(uint32_t func_index, uint32_t args_slot);
   void call_indirect(uint32_t type_index, uint32_t table_index, uint32_t args_slot,
                      uint32_t index_slot);
-  // A helper of the C calling convention with up to four integer
+  // A helper of the C calling convention with up to six integer
   // arguments: the context, the instance, immediates and frame-slot values.
   struct Arg {
     enum Kind : uint8_t { Ctx, Inst, Imm, Slot32, Slot64 } kind;
     int64_t value = 0;
   };
-  void call_helper(const void* fn, std::initializer_list<Arg> args);
+  void call_helper(const void* fn, const Arg* args, size_t n);
+  void call_helper(const void* fn, std::initializer_list<Arg> args) {
+    call_helper(fn, args.begin(), args.size());
+  }
   // After a helper that returns a TrapKind: trap with it unless None.
   void trap_unless_none();
   // After a helper that returns a ValueOrTrap (helpers.hpp): trap with its
