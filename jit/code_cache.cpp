@@ -54,11 +54,12 @@ CodeCache::CodeCache() : alloc_([] {
 CodeCache::~CodeCache() {
   Registry& reg = registry();
   std::unique_lock lock(reg.mu);
-  for (auto& f : funcs_) {
-    if (!f) continue;
-    reg.by_start.erase(uintptr_t(f->code));
-    alloc_.release(f->code);
-  }
+  for (auto& variant : funcs_)
+    for (auto& f : variant) {
+      if (!f) continue;
+      reg.by_start.erase(uintptr_t(f->code));
+      alloc_.release(f->code);
+    }
 }
 
 CodeCache& CodeCache::of(const Module& m) {
@@ -67,25 +68,27 @@ CodeCache& CodeCache::of(const Module& m) {
   return *static_cast<CodeCache*>(m.tier_cache.get());
 }
 
-CompiledEntry CodeCache::entry(const Module& m, uint32_t func) {
+CompiledEntry CodeCache::entry(const Module& m, uint32_t func, bool fuel) {
   std::lock_guard lock(mu_);
-  if (funcs_.size() < m.funcs.size()) {
-    funcs_.resize(m.funcs.size());
-    refused_.resize(m.funcs.size());
+  auto& funcs = funcs_[fuel];
+  auto& refused = refused_[fuel];
+  if (funcs.size() < m.funcs.size()) {
+    funcs.resize(m.funcs.size());
+    refused.resize(m.funcs.size());
   }
-  if (funcs_[func]) return reinterpret_cast<CompiledEntry>(funcs_[func]->code);
-  if (refused_[func] || !dual_) return nullptr;
+  if (funcs[func]) return reinterpret_cast<CompiledEntry>(funcs[func]->code);
+  if (refused[func] || !dual_) return nullptr;
 
   asmjit::CodeHolder code;
   code.init(asmjit::Environment::host());
-  Compiler c(m, func, code);
+  Compiler c(m, func, code, fuel);
   if (!c.run()) {
-    refused_[func] = 1;
+    refused[func] = 1;
     if (getenv("WISP_JIT_LOG")) fprintf(stderr, "jit: function %u not compiled: %s\n", func, c.why());
     return nullptr;
   }
   if (code.flatten() != asmjit::kErrorOk || code.resolveUnresolvedLinks() != asmjit::kErrorOk) {
-    refused_[func] = 1;
+    refused[func] = 1;
     return nullptr;
   }
   const size_t size = code.codeSize();
@@ -103,7 +106,7 @@ CompiledEntry CodeCache::entry(const Module& m, uint32_t func) {
     std::unique_lock rlock(reg.mu);
     reg.by_start[uintptr_t(rx)] = f.get();
   }
-  funcs_[func] = std::move(f);
+  funcs[func] = std::move(f);
   return reinterpret_cast<CompiledEntry>(rx);
 }
 

@@ -31,14 +31,15 @@ class CodeCache {
   static CodeCache& of(const Module& m);
   // The entry of function index func of m, compiling it the first time;
   // null when the compiler cannot take it.
-  CompiledEntry entry(const Module& m, uint32_t func);
+  CompiledEntry entry(const Module& m, uint32_t func, bool fuel);
 
  private:
   std::mutex mu_;
   asmjit::JitAllocator alloc_;
   bool dual_ = false;
-  std::vector<std::unique_ptr<CompiledFunc>> funcs_;  // by function index
-  std::vector<uint8_t> refused_;                      // by function index
+  // By fuel variant (0 without, 1 counting fuel), then function index.
+  std::vector<std::unique_ptr<CompiledFunc>> funcs_[2];
+  std::vector<uint8_t> refused_[2];
 };
 
 // The wasm position of a fault at machine pc in compiled code, or null.

@@ -42,8 +42,8 @@ bool fits_i32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
 
 }  // namespace
 
-Compiler::Compiler(const Module& m, uint32_t func_index, asmjit::CodeHolder& code)
-    : m_(m), func_(func_index), masm_(code) {
+Compiler::Compiler(const Module& m, uint32_t func_index, asmjit::CodeHolder& code, bool fuel)
+    : m_(m), func_(func_index), masm_(code), fuel_(fuel) {
   ret_ = masm_.new_label();
 }
 
@@ -194,6 +194,10 @@ void Compiler::do_return(uint32_t nresults) {
 void Compiler::close(Walker& w, const Instr& in, Ctrl& c) {
   if (why_ || c.dead) return;
   const bool outermost = w.ctrl_depth() == 1;
+  if (!c.unreachable) {  // else or end, reached by falling through
+    ++run_;
+    charge_fuel();
+  }
   if (in.op == Op::Else) {
     if (!c.unreachable) {
       move_top(c.nresults, c.height);
@@ -227,6 +231,15 @@ void Compiler::op(Walker& w, const Instr& in, bool live, const uint8_t* end) {
     // Dead code: a block opened here is dead to its end.
     if (in.op == Op::Block || in.op == Op::Loop || in.op == Op::If) w.ctrl(0).dead = true;
     return;
+  }
+  ++run_;
+  switch (in.op) {
+    case Op::Block: case Op::Loop: case Op::If: case Op::Br: case Op::BrIf: case Op::BrTable:
+    case Op::Return: case Op::Call: case Op::CallIndirect: case Op::Unreachable:
+      charge_fuel();
+      break;
+    default:
+      break;
   }
   switch (in.op) {
     case Op::Nop:

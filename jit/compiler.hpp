@@ -31,7 +31,12 @@ struct JitHooks : detail::NoSideTable {
 
 class Compiler {
  public:
-  Compiler(const Module& m, uint32_t func_index, asmjit::CodeHolder& code);
+  // With fuel, the code counts it as the interpreter does: one per
+  // instruction, charged at the end of each straight-line run (before the
+  // control instruction that ends it), so a run that completes costs the
+  // same in both tiers; one that runs out traps at the end of the run
+  // where the interpreter stops inside it.
+  Compiler(const Module& m, uint32_t func_index, asmjit::CodeHolder& code, bool fuel);
   // Compiles the body into the CodeHolder. False when it has an
   // instruction the compiler has no code for yet (why() says which), or
   // the body does not validate.
@@ -88,6 +93,12 @@ class Compiler {
   RegState regs_;
   asmjit::Label ret_;
   const char* why_ = nullptr;
+  const bool fuel_;
+  uint32_t run_ = 0;  // instructions since fuel was last charged
+  void charge_fuel() {
+    if (fuel_ && run_) masm_.charge_fuel(run_);
+    run_ = 0;
+  }
 };
 
 template <class W>

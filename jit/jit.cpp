@@ -6,8 +6,7 @@
 
 namespace wisp {
 
-bool jit_compile(FuncInst* f) {
-  if (f->kind == FuncKind::Compiled) return true;
+bool jit_compile(FuncInst* f, bool fuel) {
   Instance* inst = f->instance;
   // Compiled code reads memory 0 without bounds checks: only a guarded
   // memory may be used that way (vm/MEMORY.md).
@@ -15,7 +14,7 @@ bool jit_compile(FuncInst* f) {
             (inst->memories.empty() || !inst->memories[0]->mem.needs_bounds_checks());
   if (ok) {
     try {
-      CompiledEntry e = jit::CodeCache::of(*inst->module).entry(*inst->module, f->index);
+      CompiledEntry e = jit::CodeCache::of(*inst->module).entry(*inst->module, f->index, fuel);
       if (e) {
         f->jit.entry = e;
         f->kind = FuncKind::Compiled;

@@ -4,7 +4,7 @@
 
 namespace wisp {
 
-bool jit_compile(FuncInst* f) {
+bool jit_compile(FuncInst* f, bool) {
   f->kind = FuncKind::Interpreted;
   return false;
 }

@@ -24,6 +24,7 @@ constexpr int32_t kCtxFramesLimit = int32_t(offsetof(ExecContext, frames_limit))
 constexpr int32_t kCtxStackLimit = int32_t(offsetof(ExecContext, stack_limit));
 constexpr int32_t kCtxNativeLimit = int32_t(offsetof(ExecContext, native_stack_limit));
 constexpr int32_t kCtxTrap = int32_t(offsetof(ExecContext, trap));
+constexpr int32_t kCtxFuel = int32_t(offsetof(ExecContext, fuel));
 constexpr int32_t kFramePc = int32_t(offsetof(Frame, pc));
 constexpr int32_t kFrameFn = int32_t(offsetof(Frame, fn));
 constexpr int32_t kFuncKind = int32_t(offsetof(FuncInst, kind));
@@ -225,6 +226,13 @@ Label Masm::trap_label(TrapKind k) {
 }
 
 void Masm::trap(TrapKind k) { a_.jmp(trap_label(k)); }
+
+void Masm::charge_fuel(uint32_t n) {
+  Label out = a_.newLabel();
+  a_.sub(qword_ptr(kCtx, kCtxFuel), int32_t(n));
+  a_.jb(out);  // borrowed: there was less than n
+  fuel_stubs_.push_back({out, TrapKind::OutOfFuel, pc_});
+}
 
 bool Masm::unop(Op op, Reg dst, Reg src) {
   switch (op) {
@@ -720,6 +728,14 @@ void Masm::result_to(Reg dst, VT t) {
 }
 
 void Masm::finish() {
+  for (const Stub& s : fuel_stubs_) {
+    a_.bind(s.label);
+    a_.mov(qword_ptr(kCtx, kCtxFuel), 0);
+    a_.mov(rax, uint64_t(uintptr_t(s.pc)));
+    a_.mov(qword_ptr(kFrame, kFramePc), rax);
+    a_.mov(eax, uint32_t(s.kind));
+    a_.jmp(exit_);
+  }
   for (const Stub& s : stubs_) {
     a_.bind(s.label);
     a_.mov(rax, uint64_t(uintptr_t(s.pc)));

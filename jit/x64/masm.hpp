@@ -113,6 +113,9 @@ class Masm {
   void result_to(Reg dst, VT t);
 
   void trap(TrapKind k);
+  // Takes n from the store's fuel; "all fuel consumed" (and an empty tank)
+  // if there is less.
+  void charge_fuel(uint32_t n);
 
   // Trap stubs and constants, at the end of the code. Then the code is
   // complete.
@@ -135,6 +138,7 @@ class Masm {
     const uint8_t* pc;
   };
   std::vector<Stub> stubs_;
+  std::vector<Stub> fuel_stubs_;
   struct Constant {
     asmjit::Label label;
     uint64_t lo, hi;

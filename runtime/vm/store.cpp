@@ -94,9 +94,6 @@ void release_stack(StackMapping m) {
 }  // namespace
 
 Store::Store(StoreConfig cfg) : cfg_(std::move(cfg)) {
-  // Compiled code does not count fuel yet: with fuel, everything is
-  // interpreted.
-  if (cfg_.fuel) cfg_.tier = Tier::Interp;
   size_t frames_bytes = (size_t(cfg_.max_call_depth) + 1) * sizeof(Frame);
   frames_bytes = (frames_bytes + 4095) & ~size_t(4095);
   size_t stack_bytes = (cfg_.value_stack_bytes + 4095) & ~size_t(4095);
@@ -188,6 +185,15 @@ Result<MemoryInst*> Store::memory(MemoryType type) {
   Status s = init_memory(*m, type);
   if (!s.ok()) return s.take_error();
   return memories_.emplace_back(std::move(m)).get();
+}
+
+void Store::fuel_mode_changed(bool enabled) {
+  exec_.fuel_enabled = enabled;
+  for (auto& inst : instances_) {
+    const uint32_t n = uint32_t(inst->module->funcs.size() - inst->module->num_imported_funcs);
+    for (uint32_t i = 0; i < n; ++i)
+      if (inst->own_funcs[i].kind == FuncKind::Compiled) inst->own_funcs[i].kind = FuncKind::Uncompiled;
+  }
 }
 
 }  // namespace wisp

@@ -100,8 +100,13 @@ class Store {
   // Fuel left (only meaningful once fuel is enabled).
   uint64_t fuel_left() const { return exec_.fuel; }
   // Enables fuel with this much in the tank (0: the next instruction traps).
-  void set_fuel(uint64_t fuel) { exec_.fuel = fuel; exec_.fuel_enabled = true; }
-  void disable_fuel() { exec_.fuel_enabled = false; }
+  void set_fuel(uint64_t fuel) {
+    exec_.fuel = fuel;
+    if (!exec_.fuel_enabled) fuel_mode_changed(true);
+  }
+  void disable_fuel() {
+    if (exec_.fuel_enabled) fuel_mode_changed(false);
+  }
   // What the store holds, against config().limits.
   const ResourceUsage& usage() const { return usage_; }
 
@@ -111,6 +116,9 @@ class Store {
   friend struct Instantiator;
   Status init_table(TableInst& t, const TableType& type, Ref init);
   Status init_memory(MemoryInst& m, const MemoryType& type);
+  // Compiled code counts fuel or does not (two variants): a change of mode
+  // sends compiled functions back to be compiled again in the new one.
+  void fuel_mode_changed(bool enabled);
   StoreConfig cfg_;
   ExecContext exec_;
   ResourceUsage usage_;

@@ -61,8 +61,10 @@ TrapKind interp_call(ExecContext& ctx, FuncInst* fn);
 
 // Compiles fn (an Uncompiled or Interpreted function) with the baseline
 // JIT, or finds it compiled already for its module, and makes it Compiled.
-// False, and fn left Interpreted, when the JIT cannot take it yet.
-bool jit_compile(FuncInst* fn);
+// False, and fn left Interpreted, when the JIT cannot take it yet. With
+// fuel, the code counts it (the variant is the store's mode: Store sends
+// compiled functions back to Uncompiled when the mode changes).
+bool jit_compile(FuncInst* fn, bool fuel);
 
 // The wasm bytecode position of a faulting memory access in compiled code,
 // from the machine pc the signal handler saw; null if pc is not in
