@@ -1,5 +1,7 @@
 #include "fuzz/harness.hpp"
 
+#include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -90,10 +92,30 @@ Value arg(ValType t, Seed& s) {
   }
 }
 
+// A value as a string; every NaN the same (their payloads are not
+// deterministic in Wasm).
+std::string show(ValType t, const Slot& s) {
+  if (t == ValType::F32 && std::isnan(s.f32)) return "f32:nan";
+  if (t == ValType::F64 && std::isnan(s.f64)) return "f64:nan";
+  if (t == ValType::FuncRef) {  // the function, not where its instance sits in memory
+    auto* f = static_cast<const FuncInst*>(s.ref);
+    if (!f) return "funcref:null";
+    return f->instance ? "funcref:" + std::to_string(f->index) : "funcref:host";
+  }
+  char buf[80];
+  if (t == ValType::V128)
+    snprintf(buf, sizeof buf, "v128:%016llx%016llx", (unsigned long long)s.w[1], (unsigned long long)s.w[0]);
+  else if (t == ValType::I32 || t == ValType::F32)
+    snprintf(buf, sizeof buf, "%s:%08x", std::string(to_string(t)).c_str(), s.u32);
+  else
+    snprintf(buf, sizeof buf, "%s:%016llx", std::string(to_string(t)).c_str(), (unsigned long long)s.u64);
+  return buf;
+}
+
 }  // namespace
 
 void instantiate_and_run(std::shared_ptr<const Module> m, const uint8_t* seed, size_t seed_size,
-                         const RunLimits& limits, RunStats* stats) {
+                         const RunLimits& limits, RunStats* stats, RunRecord* record) {
   RunStats ignored;
   RunStats& st = stats ? *stats : ignored;
   ++st.modules;
@@ -109,6 +131,7 @@ void instantiate_and_run(std::shared_ptr<const Module> m, const uint8_t* seed, s
   // guard of Store::call, not only the frame limit.
   if (seed_size > 0 && (seed[seed_size - 1] & 7) == 0) cfg.max_call_depth = StoreConfig{}.max_call_depth;
   cfg.value_stack_bytes = limits.value_stack_bytes;
+  cfg.tier = limits.tier;
   Store store(cfg);
 
   Seed s(seed, seed_size);
@@ -169,6 +192,19 @@ void instantiate_and_run(std::shared_ptr<const Module> m, const uint8_t* seed, s
     store.set_fuel(limits.fuel);
     CallResult r = store.call(f, args);
     ++st.calls;
+    if (record && !record->out_of_fuel) {
+      std::string line(e.name);
+      if (auto* vals = std::get_if<std::vector<Value>>(&r)) {
+        for (const Value& v : *vals) line += " " + show(v.type, v.bits);
+      } else {
+        const Trap& t = std::get<Trap>(r);
+        line += " trap: " + t.message;
+        for (const TrapFrame& fr : t.backtrace)
+          line += " | " + std::to_string(fr.func) + "@" + std::to_string(fr.offset);
+        if (t.kind == TrapKind::OutOfFuel) record->out_of_fuel = true;
+      }
+      record->calls.push_back(std::move(line));
+    }
     if (auto* vals = std::get_if<std::vector<Value>>(&r)) {
       FUZZ_CHECK(vals->size() == ft.results.size(), "%zu results, expected %zu", vals->size(),
                  ft.results.size());
@@ -179,6 +215,15 @@ void instantiate_and_run(std::shared_ptr<const Module> m, const uint8_t* seed, s
       const Trap& t = std::get<Trap>(r);
       FUZZ_CHECK(t.kind != TrapKind::None && t.kind != TrapKind::Exit, "trap of kind %d", int(t.kind));
       ++st.traps[unsigned(t.kind) & 31];
+    }
+  }
+  if (record && !record->out_of_fuel) {
+    for (GlobalInst* g : (*inst)->globals) record->globals.push_back(show(g->type.type, g->value));
+    if (!(*inst)->memories.empty()) {
+      const LinearMemory& mem = (*inst)->memories[0]->mem;
+      uint64_t h = 1469598103934665603ull ^ mem.size();
+      for (uint64_t i = 0; i < mem.size(); ++i) h = (h ^ mem.base()[i]) * 1099511628211ull;
+      record->memory_hash = h;
     }
   }
 }

@@ -6,6 +6,10 @@
 #include <cstdint>
 #include <memory>
 
+#include <string>
+#include <vector>
+
+#include "runtime/vm/tiers.hpp"
 #include "runtime/wasm/module.hpp"
 
 namespace wisp::fuzz {
@@ -20,6 +24,19 @@ struct RunLimits {
   uint64_t max_table_elements = 100000;        // each table
   uint64_t max_total_table_elements = 1000000; // all tables of the store
   uint32_t max_tables = 1000;
+  Tier tier = Tier::Interp;
+};
+
+// What a run did, for comparing tiers (fuzz_differential): each export
+// call's results (a NaN as "nan") or trap (message and backtrace), then
+// the final globals and a hash of memory 0. out_of_fuel: some call ran out,
+// and where fuel runs out differs between tiers (jit/compiler.hpp), so the
+// state after that is not comparable.
+struct RunRecord {
+  std::vector<std::string> calls;
+  std::vector<std::string> globals;
+  uint64_t memory_hash = 0;
+  bool out_of_fuel = false;
 };
 
 // What happened, for tuning the generator (fuzz/README.md).
@@ -35,6 +52,7 @@ struct RunStats {
 // Traps, link errors and limit errors are fine; a result of the wrong type or count is
 // reported as a bug (abort).
 void instantiate_and_run(std::shared_ptr<const Module> m, const uint8_t* seed, size_t seed_size,
-                         const RunLimits& limits = {}, RunStats* stats = nullptr);
+                         const RunLimits& limits = {}, RunStats* stats = nullptr,
+                         RunRecord* record = nullptr);
 
 }  // namespace wisp::fuzz

@@ -1,7 +1,10 @@
 // The baseline compiler's one pass (compiler.hpp).
 #include "jit/compiler.hpp"
 
+#include <bit>
+
 #include "jit/helpers.hpp"
+#include "runtime/vm/limits.hpp"
 #include "runtime/valid/func_validator_impl.hpp"
 
 namespace wisp::jit {
@@ -39,6 +42,11 @@ bool is_truncation(Op op) {
 }
 
 bool fits_i32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
+
+// Bulk operations' fuel: a count divided by these powers of two.
+static_assert(std::has_single_bit(kBulkBytesPerFuel) && std::has_single_bit(kBulkElemsPerFuel));
+constexpr uint32_t kBytesShift = uint32_t(std::countr_zero(kBulkBytesPerFuel));
+constexpr uint32_t kElemsShift = uint32_t(std::countr_zero(kBulkElemsPerFuel));
 
 }  // namespace
 
@@ -402,8 +410,10 @@ void Compiler::op(Walker& w, const Instr& in, bool live, const uint8_t* end) {
 }
 
 void Compiler::call_out(const void* fn, std::initializer_list<int64_t> imms, uint32_t nops,
-                        bool checks_trap, bool has_result, VT result) {
+                        bool checks_trap, bool has_result, VT result, uint32_t bulk_shift) {
   spill_all();
+  // A bulk operation costs fuel by its size too (the count is on top).
+  if (fuel_ && bulk_shift) masm_.charge_fuel_bulk(home(stack_.size() - 1), bulk_shift);
   Masm::Arg args[6];
   size_t n = 0;
   args[n++] = {Masm::Arg::Inst, 0};
@@ -435,13 +445,14 @@ bool Compiler::tables(const Instr& in) {
     case Op::TableGet: call_out(fn(&jit_table_get), {in.idx}, 1, true, true, VT::I64); return true;
     case Op::TableSet: call_out(fn(&jit_table_set), {in.idx}, 2, true, false); return true;
     case Op::TableSize: call_out(fn(&jit_table_size), {in.idx}, 0, false, true); return true;
-    case Op::TableGrow: call_out(fn(&jit_table_grow), {in.idx}, 2, false, true); return true;
-    case Op::TableFill: call_out(fn(&jit_table_fill), {in.idx}, 3, true, false); return true;
+    // Bulk operations cost fuel by size too: elements / 8, bytes / 64.
+    case Op::TableGrow: call_out(fn(&jit_table_grow), {in.idx}, 2, false, true, VT::I32, kElemsShift); return true;
+    case Op::TableFill: call_out(fn(&jit_table_fill), {in.idx}, 3, true, false, VT::I32, kElemsShift); return true;
     // table.copy's immediates: destination, source; table.init's: segment, table.
-    case Op::TableCopy: call_out(fn(&jit_table_copy), {in.idx, in.idx2}, 3, true, false); return true;
-    case Op::TableInit: call_out(fn(&jit_table_init), {in.idx, in.idx2}, 3, true, false); return true;
+    case Op::TableCopy: call_out(fn(&jit_table_copy), {in.idx, in.idx2}, 3, true, false, VT::I32, kElemsShift); return true;
+    case Op::TableInit: call_out(fn(&jit_table_init), {in.idx, in.idx2}, 3, true, false, VT::I32, kElemsShift); return true;
     case Op::ElemDrop: call_out(fn(&jit_elem_drop), {in.idx}, 0, false, false); return true;
-    case Op::MemoryInit: call_out(fn(&jit_memory_init), {in.idx}, 3, true, false); return true;
+    case Op::MemoryInit: call_out(fn(&jit_memory_init), {in.idx}, 3, true, false, VT::I32, kBytesShift); return true;
     case Op::DataDrop: call_out(fn(&jit_data_drop), {in.idx}, 0, false, false); return true;
     default: return false;
   }
@@ -497,6 +508,7 @@ bool Compiler::memory(const Instr& in) {
     case Op::MemoryCopy: {
       spill_all();
       const uint32_t base = home(stack_.size() - 3);
+      if (fuel_) masm_.charge_fuel_bulk(base + 2, kBytesShift);
       const void* fn = in.op == Op::MemoryFill ? reinterpret_cast<const void*>(&jit_memory_fill)
                                                : reinterpret_cast<const void*>(&jit_memory_copy);
       masm_.call_helper(fn, {{Masm::Arg::Inst},

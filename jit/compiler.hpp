@@ -79,7 +79,7 @@ class Compiler {
   // and the result, if any, pushed. With checks_trap the helper returns a
   // ValueOrTrap.
   void call_out(const void* fn, std::initializer_list<int64_t> imms, uint32_t nops,
-                bool checks_trap, bool has_result, VT result = VT::I32);
+                bool checks_trap, bool has_result, VT result = VT::I32, uint32_t bulk_shift = 0);
   bool memory(const Instr& in);
   void unsupported(const char* what) {
     if (!why_) why_ = what;

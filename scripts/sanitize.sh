@@ -45,6 +45,7 @@ runs=(
   "fuzz_text:wat.dict:text"
   "fuzz_roundtrip:wat.dict:text valid"
   "fuzz_instantiate_run::recipes valid ttf"
+  "fuzz_differential::recipes valid ttf"
 )
 for run in "${runs[@]}"; do
   IFS=: read -r target dict seeds <<< "$run"

@@ -227,6 +227,15 @@ Label Masm::trap_label(TrapKind k) {
 
 void Masm::trap(TrapKind k) { a_.jmp(trap_label(k)); }
 
+void Masm::charge_fuel_bulk(uint32_t slot, uint32_t shift) {
+  Label out = a_.newLabel();
+  a_.mov(eax, dword_ptr(kFp, int32_t(slot) * kSlot));
+  a_.shr(eax, shift);
+  a_.sub(qword_ptr(kCtx, kCtxFuel), rax);
+  a_.jb(out);
+  fuel_stubs_.push_back({out, TrapKind::OutOfFuel, pc_});
+}
+
 void Masm::charge_fuel(uint32_t n) {
   Label out = a_.newLabel();
   a_.sub(qword_ptr(kCtx, kCtxFuel), int32_t(n));

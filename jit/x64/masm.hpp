@@ -116,6 +116,9 @@ class Masm {
   // Takes n from the store's fuel; "all fuel consumed" (and an empty tank)
   // if there is less.
   void charge_fuel(uint32_t n);
+  // A bulk operation's extra fuel: the u32 count in frame slot `slot`,
+  // divided by 2^shift (vm/limits.hpp's kBulk*PerFuel).
+  void charge_fuel_bulk(uint32_t slot, uint32_t shift);
 
   // Trap stubs and constants, at the end of the code. Then the code is
   // complete.

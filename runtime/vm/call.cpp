@@ -214,9 +214,9 @@ TrapKind invoke(ExecContext& ctx, FuncInst* f, Slot* args, Instance* caller) noe
     case FuncKind::Host:
       return call_host(ctx, f, args, caller);
     case FuncKind::Compiled:
-      return f->jit.entry(args, &ctx, f);
+      return run_compiled(f->jit.entry, args, &ctx, f);
     case FuncKind::Uncompiled:
-      if (jit_compile(f, ctx.fuel_enabled)) return f->jit.entry(args, &ctx, f);
+      if (jit_compile(f, ctx.fuel_enabled)) return run_compiled(f->jit.entry, args, &ctx, f);
       [[fallthrough]];
     case FuncKind::Interpreted:
       ctx.stack_top = args;

@@ -50,6 +50,17 @@ struct JitCode {
   CompiledEntry entry = nullptr;
 };
 
+// Enters compiled code. Not through a plain call of `entry` in sanitizer
+// builds: UBSan's -fsanitize=function reads a signature word just before
+// the callee, which machine code from the JIT does not have (and which may
+// not be mapped).
+#if defined(__clang__)
+__attribute__((no_sanitize("function")))
+#endif
+inline TrapKind run_compiled(CompiledEntry entry, Slot* fp, ExecContext* ctx, FuncInst* self) {
+  return entry(fp, ctx, self);
+}
+
 // Fills the interpreter's data of inst's n defined functions, funcs[0..n),
 // from the validated module (called by instantiation, once per instance).
 void interp_prepare(Instance& inst, FuncInst* funcs, uint32_t n);

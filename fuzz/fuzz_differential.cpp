@@ -1,0 +1,74 @@
+// The same module run interpreted and compiled by the baseline JIT must do
+// the same: every export call's results (NaNs as NaN), traps with their
+// messages and backtraces, and afterwards the globals and memory 0.
+//
+// Input as for fuzz_instantiate_run: a module if it starts with the wasm
+// magic, otherwise a recipe for the generator (module_gen.hpp). Each run
+// has 100k fuel per call; where fuel runs out differs between the tiers
+// (compiled code charges it per straight-line run), so comparison stops at
+// the first call that runs out of it in either.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "fuzz/fuzz_util.hpp"
+#include "fuzz/harness.hpp"
+#include "fuzz/module_gen.hpp"
+#include "runtime/api/wisp.hpp"
+
+namespace {
+
+void compare(const wisp::fuzz::RunRecord& a, const wisp::fuzz::RunRecord& b) {
+  const size_t n = std::min(a.calls.size(), b.calls.size());
+  // Where fuel runs out differs between the tiers, and so does how deep
+  // host re-entry nests before the native stack guard (each tier's frames
+  // take their own native stack): from such a call on, nothing compares.
+  auto tier_dependent = [](const std::string& call) {
+    return call.find("all fuel consumed") != std::string::npos ||
+           call.find("call stack exhausted") != std::string::npos;
+  };
+  for (size_t i = 0; i < n; ++i) {
+    if (tier_dependent(a.calls[i]) || tier_dependent(b.calls[i])) return;
+    FUZZ_CHECK(a.calls[i] == b.calls[i], "call %zu differs:\n  interp: %.400s\n  jit:    %.400s", i,
+               a.calls[i].c_str(), b.calls[i].c_str());
+  }
+  if (a.out_of_fuel || b.out_of_fuel) return;
+  for (size_t i = 0; i < n; ++i)
+    if (tier_dependent(a.calls[i])) return;
+  FUZZ_CHECK(a.calls.size() == b.calls.size(), "%zu calls interpreted, %zu compiled", a.calls.size(),
+             b.calls.size());
+  for (size_t i = 0; i < a.globals.size() && i < b.globals.size(); ++i)
+    FUZZ_CHECK(a.globals[i] == b.globals[i], "global %zu differs: interp %s, jit %s", i,
+               a.globals[i].c_str(), b.globals[i].c_str());
+  FUZZ_CHECK(a.memory_hash == b.memory_hash, "memory 0 differs after the calls");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const bool binary = size >= 4 && std::memcmp(data, "\0asm", 4) == 0;
+  std::vector<uint8_t> bytes = binary ? std::vector<uint8_t>(data, data + size)
+                                      : wisp::fuzz::generate_module(data, size);
+  // WISP_FUZZ_DUMP=FILE: write the module run (a recipe's generated one)
+  // there, to reproduce a finding with `wisp run` or read it with wasm2wat.
+  if (const char* dump = getenv("WISP_FUZZ_DUMP")) {
+    if (FILE* f = fopen(dump, "wb")) {
+      fwrite(bytes.data(), 1, bytes.size(), f);
+      fclose(f);
+    }
+  }
+  auto m = wisp::load_module(std::move(bytes));
+  if (!m) {
+    FUZZ_CHECK(binary, "the generator made an invalid module: %s", wisp::format_error(m.error()).c_str());
+    return 0;
+  }
+  wisp::fuzz::RunLimits limits;
+  wisp::fuzz::RunRecord interp, jit;
+  limits.tier = wisp::Tier::Interp;
+  wisp::fuzz::instantiate_and_run(*m, data, size, limits, nullptr, &interp);
+  limits.tier = wisp::Tier::Jit;
+  wisp::fuzz::instantiate_and_run(*m, data, size, limits, nullptr, &jit);
+  compare(interp, jit);
+  return 0;
+}
