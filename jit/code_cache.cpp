@@ -68,7 +68,7 @@ CodeCache& CodeCache::of(const Module& m) {
   return *static_cast<CodeCache*>(m.tier_cache.get());
 }
 
-CompiledEntry CodeCache::entry(const Module& m, uint32_t func, bool fuel) {
+const CompiledFunc* CodeCache::get(const Module& m, uint32_t func, bool fuel) {
   std::lock_guard lock(mu_);
   auto& funcs = funcs_[fuel];
   auto& refused = refused_[fuel];
@@ -76,7 +76,7 @@ CompiledEntry CodeCache::entry(const Module& m, uint32_t func, bool fuel) {
     funcs.resize(m.funcs.size());
     refused.resize(m.funcs.size());
   }
-  if (funcs[func]) return reinterpret_cast<CompiledEntry>(funcs[func]->code);
+  if (funcs[func]) return funcs[func].get();
   if (refused[func] || !dual_) return nullptr;
 
   asmjit::CodeHolder code;
@@ -101,13 +101,17 @@ CompiledEntry CodeCache::entry(const Module& m, uint32_t func, bool fuel) {
   f->code = rx;
   f->size = size;
   f->faults = c.masm().fault_sites();
+  for (const Masm::OsrSite& s : c.masm().osr_sites())
+    f->osr.push_back({s.loop_pc, uint32_t(code.labelOffsetFromBase(s.stub))});
+  std::sort(f->osr.begin(), f->osr.end(),
+            [](const CompiledFunc::Osr& a, const CompiledFunc::Osr& b) { return a.loop_pc < b.loop_pc; });
   {
     Registry& reg = registry();
     std::unique_lock rlock(reg.mu);
     reg.by_start[uintptr_t(rx)] = f.get();
   }
   funcs[func] = std::move(f);
-  return reinterpret_cast<CompiledEntry>(rx);
+  return funcs[func].get();
 }
 
 const uint8_t* fault_wasm_pc(const void* pc) {

@@ -21,6 +21,14 @@ struct CompiledFunc {
   void* code = nullptr;  // RX
   size_t size = 0;
   std::vector<FaultSite> faults;  // by native_offset, ascending
+  // On-stack-replacement entries: where each loop's body starts in the
+  // wasm code, and the entry's offset in `code`; by loop_pc, ascending.
+  struct Osr {
+    const uint8_t* loop_pc;
+    uint32_t native_offset;
+  };
+  std::vector<Osr> osr;
+  CompiledEntry entry() const { return reinterpret_cast<CompiledEntry>(code); }
 };
 
 class CodeCache {
@@ -29,9 +37,9 @@ class CodeCache {
   ~CodeCache();
   // The module's cache, made on first use (Module::tier_cache).
   static CodeCache& of(const Module& m);
-  // The entry of function index func of m, compiling it the first time;
+  // Function index func of m compiled, the first time it is asked for;
   // null when the compiler cannot take it.
-  CompiledEntry entry(const Module& m, uint32_t func, bool fuel);
+  const CompiledFunc* get(const Module& m, uint32_t func, bool fuel);
 
  private:
   std::mutex mu_;

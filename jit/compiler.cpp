@@ -265,6 +265,7 @@ void Compiler::op(Walker& w, const Instr& in, bool live, const uint8_t* end) {
       asmjit::Label head = masm_.new_label();
       w.ctrl(0).label = head.id();
       masm_.bind(head);
+      masm_.osr_entry(head, end);  // the body starts where the loop instruction ends
       return;
     }
     case Op::If: {

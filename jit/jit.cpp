@@ -1,4 +1,5 @@
 // The baseline JIT's side of the tier seam (vm/tiers.hpp).
+#include <algorithm>
 #include <new>
 
 #include "jit/code_cache.hpp"
@@ -14,9 +15,10 @@ bool jit_compile(FuncInst* f, bool fuel) {
             (inst->memories.empty() || !inst->memories[0]->mem.needs_bounds_checks());
   if (ok) {
     try {
-      CompiledEntry e = jit::CodeCache::of(*inst->module).entry(*inst->module, f->index, fuel);
-      if (e) {
-        f->jit.entry = e;
+      const jit::CompiledFunc* c = jit::CodeCache::of(*inst->module).get(*inst->module, f->index, fuel);
+      if (c) {
+        f->jit.entry = c->entry();
+        f->jit.code = c;
         f->kind = FuncKind::Compiled;
         return true;
       }
@@ -26,6 +28,15 @@ bool jit_compile(FuncInst* f, bool fuel) {
   }
   f->kind = FuncKind::Interpreted;
   return false;
+}
+
+CompiledEntry jit_osr_entry(const FuncInst* f, const uint8_t* pc) {
+  const auto* c = static_cast<const jit::CompiledFunc*>(f->jit.code);
+  if (!c) return nullptr;
+  auto it = std::lower_bound(c->osr.begin(), c->osr.end(), pc,
+                             [](const jit::CompiledFunc::Osr& o, const uint8_t* p) { return o.loop_pc < p; });
+  if (it == c->osr.end() || it->loop_pc != pc) return nullptr;
+  return reinterpret_cast<CompiledEntry>(static_cast<uint8_t*>(c->code) + it->native_offset);
 }
 
 const uint8_t* jit_wasm_pc(const void* machine_pc) {

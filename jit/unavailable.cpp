@@ -9,6 +9,8 @@ bool jit_compile(FuncInst* f, bool) {
   return false;
 }
 
+CompiledEntry jit_osr_entry(const FuncInst*, const uint8_t*) { return nullptr; }
+
 const uint8_t* jit_wasm_pc(const void*) { return nullptr; }
 
 }  // namespace wisp

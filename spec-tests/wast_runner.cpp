@@ -59,6 +59,7 @@ class Runner {
   static StoreConfig config(const Options& opts) {
     StoreConfig c;
     c.tier = opts.store_tier;
+    c.tier_sample = opts.tier_sample;
     return c;
   }
 

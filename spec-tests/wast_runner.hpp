@@ -14,6 +14,7 @@ struct Options {
   bool verbose = false;
   std::string tier = "interp";  // as given on the command line
   Tier store_tier = Tier::Interp;
+  uint64_t tier_sample = kTierSample;
   // "file.wast:line" entries whose failure is known and tolerated.
   std::set<std::string> expected_failures;
 };

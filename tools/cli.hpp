@@ -1,6 +1,9 @@
 // Shared pieces of the `wisp` command-line tool.
 #pragma once
+#include <cctype>
+#include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -20,14 +23,27 @@ int cmd_parse(int argc, char** argv);
 int cmd_run(int argc, char** argv);
 int cmd_wast(int argc, char** argv);
 
-// `--tier NAME`: interp or jit. False for anything else.
+// A limit: decimal or 0x hex digits only. strtoull alone would take "-1"
+// (and " -1") as 2^64-1, turning a limit into no limit.
+inline bool parse_u64(const char* s, uint64_t& out) {
+  if (!isdigit(static_cast<unsigned char>(s[0]))) return false;
+  char* end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 0);
+  if (errno || *end) return false;
+  out = v;
+  return true;
+}
+
+// `--tier NAME`: interp, jit or auto. False for anything else.
 inline bool parse_tier(const std::string& name, Tier& out) {
   if (name == "interp") out = Tier::Interp;
   else if (name == "jit") out = Tier::Jit;
+  else if (name == "auto") out = Tier::Auto;
   else return false;
   return true;
 }
-inline constexpr const char* kTierNames = "interp, jit";
+inline constexpr const char* kTierNames = "interp, jit, auto";
 
 // "wisp: error: ..." on stderr.
 void error(const std::string& msg);

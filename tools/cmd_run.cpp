@@ -19,6 +19,7 @@ namespace wisp::cli {
 namespace {
 
 struct RunOptions {
+  bool stats = false;
   std::string invoke;
   std::string file;
   std::vector<std::string> args;
@@ -33,8 +34,10 @@ const char* const kRunUsage =
     "  --max-memory BYTES     cap every linear memory\n"
     "  --max-table-elements N cap every table (default 10000000)\n"
     "  --max-stack FRAMES     cap the call depth\n"
-    "  --tier interp|jit      run wasm in the interpreter (default) or compile\n"
-    "                         each function with the baseline JIT on its first call\n"
+    "  --tier interp|jit|auto run wasm in the interpreter (default); compile each\n"
+    "                         function with the baseline JIT on its first call; or\n"
+    "                         interpret first and compile what runs hot (with OSR)\n"
+    "  --stats                print what the tiers did on stderr at exit\n"
     "  -W fuel=N, -W max-memory-size=BYTES, -W max-table-elements=N,\n"
     "  -W max-instances=N, -W max-tables=N, -W max-memories=N\n"
     "                         the same limits, spelled as wasmtime spells them\n"
@@ -69,18 +72,6 @@ int exit_status(int code) { return code >= 0 && code <= 255 ? code : 255; }
 std::string base_name(const std::string& path) {
   size_t slash = path.find_last_of('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-// A limit: decimal or 0x hex digits only. strtoull alone would take "-1"
-// (and " -1") as 2^64-1, turning a limit into no limit.
-bool parse_u64(const char* s, uint64_t& out) {
-  if (!isdigit(static_cast<unsigned char>(s[0]))) return false;
-  char* end;
-  errno = 0;
-  unsigned long long v = strtoull(s, &end, 0);
-  if (errno || *end) return false;
-  out = v;
-  return true;
 }
 
 // One limit by name, as wasmtime's -W KEY=VALUE names it.
@@ -211,6 +202,8 @@ int cmd_run(int argc, char** argv) {
       } else if (const char* host = getenv(sval.c_str())) {
         set_env(o.wasi.env, sval, host);
       }
+    } else if (a == "--stats") {
+      o.stats = true;
     } else if (str("--tier")) {
       if (!parse_tier(sval, o.store.tier)) {
         error("run: unknown tier '" + sval + "' (available: " + kTierNames + ")");
@@ -288,6 +281,20 @@ int cmd_run(int argc, char** argv) {
   // keep (and scrub) it for reuse when the store goes away at exit.
   LinearMemory::configure_reservation_cache(0, 0);
   Store store(o.store);
+  // --stats: what the tiers did, on stderr, however the run ends.
+  struct PrintStats {
+    const Store& store;
+    bool on;
+    ~PrintStats() {
+      if (!on) return;
+      Store::TierStats s = store.tier_stats();
+      fprintf(stderr,
+              "wisp: stats: %llu functions compiled, %llu interpreted; %llu tier-ups, %llu "
+              "on-stack replacements\n",
+              (unsigned long long)s.compiled, (unsigned long long)s.interpreted,
+              (unsigned long long)s.tier_ups, (unsigned long long)s.osr_entries);
+    }
+  } print_stats{store, o.stats};
   Linker linker;
   wasi::add_to_linker(linker, store, *wasi_ctx.value());
   auto inst = linker.instantiate(store, mod.value());

@@ -15,6 +15,14 @@ int cmd_wast(int argc, char** argv) {
     std::string a = argv[i];
     if (a == "--verbose" || a == "-v") opts.verbose = true;
     else if (a == "--tier" && i + 1 < argc) opts.tier = argv[++i];
+    // Tier::Auto's sampling interval, in interpreted instructions: small
+    // values compile almost everything early and exercise OSR.
+    else if (a == "--tier-sample" && i + 1 < argc) {
+      if (!parse_u64(argv[++i], opts.tier_sample) || opts.tier_sample == 0) {
+        error("wast: --tier-sample needs a positive number");
+        return 1;
+      }
+    }
     // A rejection with another message than the spec's fails the run (CI
     // holds the 2.0 suite to this).
     else if (a == "--strict-messages") strict_messages = true;
@@ -30,7 +38,7 @@ int cmd_wast(int argc, char** argv) {
     return 1;
   }
   if (files.empty()) {
-    error("usage: wisp wast [--verbose] [--tier interp|jit] [--strict-messages] [--expected-failures FILE] FILE...");
+    error("usage: wisp wast [--verbose] [--tier interp|jit|auto] [--tier-sample N] [--strict-messages] [--expected-failures FILE] FILE...");
     return 1;
   }
   spec::Stats total;

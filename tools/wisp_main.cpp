@@ -24,7 +24,7 @@ void usage(FILE* f) {
       "                           --max-stack (see `wisp run --help`)\n"
       "  validate FILE            check a module; exit 0 if valid\n"
       "  parse FILE -o OUT.wasm   convert text to binary\n"
-      "  wast [--verbose] [--tier interp|jit] [--expected-failures FILE] FILE...\n"
+      "  wast [--verbose] [--tier interp|jit|auto] [--expected-failures FILE] FILE...\n"
       "                           run spec-test scripts\n"
       "  help                     this text\n"
       "\n"

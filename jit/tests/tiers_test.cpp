@@ -223,5 +223,44 @@ TEST(JitTiers, FuelCostsTheSameInBothTiers) {
   EXPECT_TRUE(r.compiled);
 }
 
+// Tier::Auto: a function called once, with a long loop, is compiled while
+// it runs and the call moves into compiled code at the loop's header.
+TEST(JitTiers, AutoMovesARunningLoopIntoCompiledCode) {
+  StoreConfig cfg;
+  cfg.tier = Tier::Auto;
+  Store store(cfg);
+  Instance* inst = test::instantiate(store, kArith);
+  ASSERT_NE(inst, nullptr);
+  FuncInst* sum = inst->func_export("sum");
+  auto r = store.call(sum, {Value::i32(1000000)});
+  ASSERT_TRUE(std::holds_alternative<std::vector<Value>>(r));
+  EXPECT_EQ(std::get<std::vector<Value>>(r)[0].bits.u64, 500000500000u);
+  Store::TierStats s = store.tier_stats();
+  EXPECT_EQ(s.tier_ups, 1u);
+  EXPECT_EQ(s.osr_entries, 1u);
+  EXPECT_EQ(sum->kind, FuncKind::Compiled);
+  // Small calls stay interpreted until they add up to a sample.
+  FuncInst* fib = inst->func_export("fib");
+  auto f = store.call(fib, {Value::i32(5)});
+  ASSERT_TRUE(std::holds_alternative<std::vector<Value>>(f));
+  EXPECT_EQ(fib->kind, FuncKind::Interpreted);
+  // A trap after on-stack replacement reports the same backtrace.
+  EXPECT_EQ(both(kTraps, "deep", {Value::i32(0)}), run(Tier::Auto, kTraps, "deep", {Value::i32(0)}).result);
+}
+
+TEST(JitTiers, AutoWithFuelCompilesOnFirstCallAndCountsIt) {
+  StoreConfig cfg;
+  cfg.tier = Tier::Auto;
+  cfg.fuel = 10000000;
+  Store store(cfg);
+  EXPECT_EQ(store.config().tier, Tier::Jit);
+  Instance* inst = test::instantiate(store, kArith);
+  ASSERT_NE(inst, nullptr);
+  auto r = store.call(inst->func_export("sum"), {Value::i32(17)});
+  ASSERT_TRUE(std::holds_alternative<std::vector<Value>>(r));
+  EXPECT_EQ(inst->func_export("sum")->kind, FuncKind::Compiled);
+  EXPECT_LT(store.fuel_left(), 10000000u);
+}
+
 }  // namespace
 }  // namespace wisp

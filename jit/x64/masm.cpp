@@ -139,6 +139,11 @@ void Masm::prologue(uint32_t nparams, uint32_t nlocals, uint32_t frame_slots) {
   }
 }
 
+void Masm::osr_entry(Label head, const uint8_t* loop_pc) {
+  osr_.push_back({a_.newLabel(), loop_pc});
+  osr_heads_.push_back(head);
+}
+
 void Masm::epilogue() {
   a_.lea(rax, ptr(kFrame, -kFrameSize));
   a_.mov(qword_ptr(kCtx, kCtxFrameTop), rax);
@@ -751,6 +756,23 @@ void Masm::finish() {
     a_.mov(qword_ptr(kFrame, kFramePc), rax);
     a_.mov(eax, uint32_t(s.kind));
     a_.jmp(exit_);
+  }
+  for (size_t i = 0; i < osr_.size(); ++i) {
+    a_.bind(osr_[i].stub);
+    a_.push(rbp);
+    a_.mov(rbp, rsp);
+    a_.push(rbx);
+    a_.push(r12);
+    a_.push(r13);
+    a_.push(r14);
+    a_.push(r15);
+    a_.sub(rsp, 8);
+    a_.mov(kFp, rdi);
+    a_.mov(kCtx, rsi);
+    a_.mov(kFrame, qword_ptr(kCtx, kCtxFrameTop));  // the interpreter's frame for this call
+    a_.mov(kInst, qword_ptr(rdx, kFuncInstance));
+    a_.mov(kMem, qword_ptr(kInst, kInstMem0));
+    a_.jmp(osr_heads_[i]);
   }
   a_.bind(early_exit_);
   a_.mov(eax, uint32_t(TrapKind::StackExhausted));

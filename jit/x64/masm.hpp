@@ -125,6 +125,17 @@ class Masm {
   void finish();
   const std::vector<FaultSite>& fault_sites() const { return faults_; }
 
+  // An on-stack-replacement entry into the loop at head, whose body starts
+  // at wasm position loop_pc: called like the function's entry while the
+  // interpreter's frame for this call is on top, it takes the frame as it
+  // is and jumps to head (every value is in its slot there).
+  void osr_entry(asmjit::Label head, const uint8_t* loop_pc);
+  struct OsrSite {
+    asmjit::Label stub;
+    const uint8_t* loop_pc;
+  };
+  const std::vector<OsrSite>& osr_sites() const { return osr_; }
+
  private:
   asmjit::Label trap_label(TrapKind k);
   void note_fault() { faults_.push_back({uint32_t(a_.offset()), pc_}); }
@@ -148,6 +159,8 @@ class Masm {
   };
   std::vector<Constant> constants_;
   std::vector<FaultSite> faults_;
+  std::vector<OsrSite> osr_;
+  std::vector<asmjit::Label> osr_heads_;
 };
 
 }  // namespace wisp::jit

@@ -51,13 +51,31 @@ using SimdTailTable = const Handler (*)[256];
 // Leaves the handler chain: records where and why.
 [[gnu::noinline, gnu::cold]] void interp_trap_exit(ExecContext* t, const uint8_t* pc, TrapKind k);
 
+// Where to go on after the fuel counter ran out (tier_up.cpp): the pc to
+// dispatch and the stack pointer there, or pc null to leave the handler
+// chain (a trap, recorded). With fuel, that is "all fuel consumed"; under
+// Tier::Auto it is a tier-up sample, and possibly on-stack replacement,
+// after which the function has returned in compiled code and the
+// interpreter goes on at its final `end` with the results in place.
+struct Resume {
+  const uint8_t* pc;
+  Slot* sp;
+};
+[[gnu::noinline, gnu::cold]] Resume interp_fuel_empty(ExecContext* t, const uint8_t* pc, Slot* sp,
+                                                      Slot* fp);
+
 }  // namespace wisp
 
 // Before every dispatch of a fuel-counting handler: each instruction costs
-// one, and an empty tank traps. No code at all when FUEL is false.
+// one, and an empty tank traps (or, under Tier::Auto, samples for tiering
+// up). No code at all when FUEL is false.
 #define WISP_CHARGE_FUEL(FUEL)                                          \
   if constexpr (FUEL) {                                                 \
-    if (t->fuel == 0) [[unlikely]]                                      \
-      return ::wisp::interp_trap_exit(t, pc, ::wisp::TrapKind::OutOfFuel); \
+    if (t->fuel == 0) [[unlikely]] {                                    \
+      ::wisp::Resume r_ = ::wisp::interp_fuel_empty(t, pc, sp, fp);     \
+      if (!r_.pc) return;                                               \
+      pc = r_.pc;                                                       \
+      sp = r_.sp;                                                       \
+    }                                                                   \
     --t->fuel;                                                          \
   }

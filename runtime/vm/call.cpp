@@ -216,7 +216,7 @@ TrapKind invoke(ExecContext& ctx, FuncInst* f, Slot* args, Instance* caller) noe
     case FuncKind::Compiled:
       return run_compiled(f->jit.entry, args, &ctx, f);
     case FuncKind::Uncompiled:
-      if (jit_compile(f, ctx.fuel_enabled)) return run_compiled(f->jit.entry, args, &ctx, f);
+      if (jit_compile(f, ctx.counts_fuel())) return run_compiled(f->jit.entry, args, &ctx, f);
       [[fallthrough]];
     case FuncKind::Interpreted:
       ctx.stack_top = args;

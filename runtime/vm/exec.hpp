@@ -52,6 +52,15 @@ struct ExecContext {
   Frame* frame_top = nullptr;  // innermost active frame, frames_base-1 if none
   uint64_t fuel = 0;
   bool fuel_enabled = false;
+  // Tier::Auto: fuel counts interpreted instructions to the next tier-up
+  // sample (tiers.hpp), not a budget; an empty tank is not a trap.
+  bool tiering = false;
+  uint64_t tier_sample = 0;  // StoreConfig::tier_sample
+  uint32_t osr_window = 0;   // instructions left to find a loop header in
+  // What tiering did, for tests and `wisp run --stats`.
+  uint64_t tier_ups = 0, osr_entries = 0;
+  // Fuel that compiled code must count: the embedder's, not tiering's.
+  bool counts_fuel() const { return fuel_enabled && !tiering; }
   // Compiled code checks its native stack against this on entry (the
   // interpreter needs none: its wasm calls do not recurse natively).
   uintptr_t native_stack_limit = 0;

@@ -108,6 +108,16 @@ Store::Store(StoreConfig cfg) : cfg_(std::move(cfg)) {
   exec_.stack_top = exec_.stack_base;
   exec_.frame_top = exec_.frames_base - 1;
   if (cfg_.fuel) set_fuel(*cfg_.fuel);
+  // Auto tiering counts interpreted instructions with the fuel counter, so
+  // it cannot share it with the embedder's fuel: with fuel, every function
+  // is compiled on its first call instead (compiled code counts fuel).
+  if (cfg_.tier == Tier::Auto && cfg_.fuel) cfg_.tier = Tier::Jit;
+  if (cfg_.tier == Tier::Auto) {
+    exec_.tiering = true;
+    exec_.fuel_enabled = true;
+    exec_.tier_sample = std::max<uint64_t>(cfg_.tier_sample, 1);
+    exec_.fuel = exec_.tier_sample;
+  }
   usage_.limits = &cfg_.limits;
 }
 
@@ -194,6 +204,20 @@ void Store::fuel_mode_changed(bool enabled) {
     for (uint32_t i = 0; i < n; ++i)
       if (inst->own_funcs[i].kind == FuncKind::Compiled) inst->own_funcs[i].kind = FuncKind::Uncompiled;
   }
+}
+
+Store::TierStats Store::tier_stats() const {
+  TierStats s;
+  s.tier_ups = exec_.tier_ups;
+  s.osr_entries = exec_.osr_entries;
+  for (const auto& inst : instances_) {
+    const uint32_t n = uint32_t(inst->module->funcs.size() - inst->module->num_imported_funcs);
+    for (uint32_t i = 0; i < n; ++i) {
+      if (inst->own_funcs[i].kind == FuncKind::Compiled) ++s.compiled;
+      else ++s.interpreted;
+    }
+  }
+  return s;
 }
 
 }  // namespace wisp

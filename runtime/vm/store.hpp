@@ -70,6 +70,8 @@ struct StoreConfig {
   std::optional<uint64_t> fuel;
   // Which tier runs wasm (tiers.hpp).
   Tier tier = Tier::Interp;
+  // Tier::Auto: interpreted instructions between tier-up samples.
+  uint64_t tier_sample = kTierSample;
 };
 
 class Store {
@@ -97,20 +99,35 @@ class Store {
   CallResult call(FuncInst* f, std::initializer_list<Value> args) {
     return call(f, std::span<const Value>(args.begin(), args.size()));
   }
-  // Fuel left (only meaningful once fuel is enabled).
+  // Fuel left (only meaningful once fuel is enabled, and not under Auto).
   uint64_t fuel_left() const { return exec_.fuel; }
   // Enables fuel with this much in the tank (0: the next instruction traps).
+  // (Under Tier::Auto, fuel ends the tiering: compiled code counts it.)
   void set_fuel(uint64_t fuel) {
+    if (exec_.tiering) {
+      exec_.tiering = false;
+      exec_.fuel_enabled = false;
+      cfg_.tier = Tier::Jit;
+    }
     exec_.fuel = fuel;
     if (!exec_.fuel_enabled) fuel_mode_changed(true);
   }
   void disable_fuel() {
-    if (exec_.fuel_enabled) fuel_mode_changed(false);
+    if (exec_.fuel_enabled && !exec_.tiering) fuel_mode_changed(false);
   }
   // What the store holds, against config().limits.
   const ResourceUsage& usage() const { return usage_; }
 
   ExecContext& exec() { return exec_; }
+
+  // What the tiers did so far (`wisp run --stats`).
+  struct TierStats {
+    uint64_t compiled = 0;     // functions running as compiled code now
+    uint64_t interpreted = 0;  // wasm functions the interpreter runs
+    uint64_t tier_ups = 0;     // compiled by Tier::Auto's samples
+    uint64_t osr_entries = 0;  // running calls moved into compiled code
+  };
+  TierStats tier_stats() const;
 
  private:
   friend struct Instantiator;

@@ -30,7 +30,18 @@ enum class Tier : uint8_t {
   Interp,  // the in-place interpreter only
   Jit,     // the baseline JIT, each function compiled on its first call;
            // what it cannot compile yet stays interpreted
+  Auto,    // the interpreter first; what it spends its time in is compiled,
+           // and a running function moves into compiled code at a loop
+           // header (on-stack replacement). See jit/README.md.
 };
+
+// Auto: every kTierSample interpreted instructions (StoreConfig::
+// tier_sample), the function running
+// is compiled (the interpreter's fuel counter counts them: ExecContext::
+// tiering). Then, for up to kOsrWindow instructions, the interpreter looks
+// for one of its loop headers to enter the compiled code at.
+inline constexpr uint64_t kTierSample = 20000;
+inline constexpr uint32_t kOsrWindow = 4096;
 
 // The interpreter's per-function data, written by interp_prepare and read
 // by the interpreter alone. It lives in the FuncInst so that a call finds
@@ -48,6 +59,8 @@ struct InterpCode {
 using CompiledEntry = TrapKind (*)(Slot* fp, ExecContext* ctx, FuncInst* self);
 struct JitCode {
   CompiledEntry entry = nullptr;
+  const void* code = nullptr;  // the JIT's record of it (loop entries for OSR)
+  bool refused = false;        // the JIT cannot compile it: do not ask again
 };
 
 // Enters compiled code. Not through a plain call of `entry` in sanitizer
@@ -76,6 +89,13 @@ TrapKind interp_call(ExecContext& ctx, FuncInst* fn);
 // fuel, the code counts it (the variant is the store's mode: Store sends
 // compiled functions back to Uncompiled when the mode changes).
 bool jit_compile(FuncInst* fn, bool fuel);
+
+// On-stack replacement: the entry of compiled fn at the loop whose body
+// starts at wasm position pc, or null. Called with fn's frame on top, its
+// operands in their slots (the interpreter's and the JIT's frames are the
+// same), the entry continues the running call in compiled code and
+// returns as fn's entry would, popping the frame.
+CompiledEntry jit_osr_entry(const FuncInst* fn, const uint8_t* pc);
 
 // The wasm bytecode position of a faulting memory access in compiled code,
 // from the machine pc the signal handler saw; null if pc is not in
