@@ -1,6 +1,8 @@
-// The same module run interpreted and compiled by the baseline JIT must do
-// the same: every export call's results (NaNs as NaN), traps with their
-// messages and backtraces, and afterwards the globals and memory 0.
+// The same module run interpreted, compiled by the baseline JIT (each
+// function on its first call), and under Tier::Auto with a tiny sampling
+// interval (tier-up and on-stack replacement mid-call) must do the same:
+// every export call's results (NaNs as NaN), traps with their messages and
+// backtraces, and afterwards the globals and memory 0.
 //
 // Input as for fuzz_instantiate_run: a module if it starts with the wasm
 // magic, otherwise a recipe for the generator (module_gen.hpp). Each run
@@ -19,7 +21,7 @@
 
 namespace {
 
-void compare(const wisp::fuzz::RunRecord& a, const wisp::fuzz::RunRecord& b) {
+void compare(const wisp::fuzz::RunRecord& a, const wisp::fuzz::RunRecord& b, const char* tier) {
   const size_t n = std::min(a.calls.size(), b.calls.size());
   // Where fuel runs out differs between the tiers, and so does how deep
   // host re-entry nests before the native stack guard (each tier's frames
@@ -30,18 +32,18 @@ void compare(const wisp::fuzz::RunRecord& a, const wisp::fuzz::RunRecord& b) {
   };
   for (size_t i = 0; i < n; ++i) {
     if (tier_dependent(a.calls[i]) || tier_dependent(b.calls[i])) return;
-    FUZZ_CHECK(a.calls[i] == b.calls[i], "call %zu differs:\n  interp: %.400s\n  jit:    %.400s", i,
-               a.calls[i].c_str(), b.calls[i].c_str());
+    FUZZ_CHECK(a.calls[i] == b.calls[i], "call %zu differs:\n  interp: %.400s\n  %s:    %.400s", i,
+               a.calls[i].c_str(), tier, b.calls[i].c_str());
   }
   if (a.out_of_fuel || b.out_of_fuel) return;
   for (size_t i = 0; i < n; ++i)
     if (tier_dependent(a.calls[i])) return;
-  FUZZ_CHECK(a.calls.size() == b.calls.size(), "%zu calls interpreted, %zu compiled", a.calls.size(),
-             b.calls.size());
+  FUZZ_CHECK(a.calls.size() == b.calls.size(), "%zu calls interpreted, %zu under %s", a.calls.size(),
+             b.calls.size(), tier);
   for (size_t i = 0; i < a.globals.size() && i < b.globals.size(); ++i)
-    FUZZ_CHECK(a.globals[i] == b.globals[i], "global %zu differs: interp %s, jit %s", i,
-               a.globals[i].c_str(), b.globals[i].c_str());
-  FUZZ_CHECK(a.memory_hash == b.memory_hash, "memory 0 differs after the calls");
+    FUZZ_CHECK(a.globals[i] == b.globals[i], "global %zu differs: interp %s, %s %s", i,
+               a.globals[i].c_str(), tier, b.globals[i].c_str());
+  FUZZ_CHECK(a.memory_hash == b.memory_hash, "memory 0 differs after the calls (%s)", tier);
 }
 
 }  // namespace
@@ -64,11 +66,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   wisp::fuzz::RunLimits limits;
-  wisp::fuzz::RunRecord interp, jit;
+  wisp::fuzz::RunRecord interp, jit, autotier;
   limits.tier = wisp::Tier::Interp;
   wisp::fuzz::instantiate_and_run(*m, data, size, limits, nullptr, &interp);
   limits.tier = wisp::Tier::Jit;
   wisp::fuzz::instantiate_and_run(*m, data, size, limits, nullptr, &jit);
-  compare(interp, jit);
+  compare(interp, jit, "jit");
+  limits.tier = wisp::Tier::Auto;
+  limits.tier_sample = 1 + (size ? data[0] % 64 : 0);
+  wisp::fuzz::instantiate_and_run(*m, data, size, limits, nullptr, &autotier);
+  compare(interp, autotier, "auto");
   return 0;
 }

@@ -132,6 +132,7 @@ void instantiate_and_run(std::shared_ptr<const Module> m, const uint8_t* seed, s
   if (seed_size > 0 && (seed[seed_size - 1] & 7) == 0) cfg.max_call_depth = StoreConfig{}.max_call_depth;
   cfg.value_stack_bytes = limits.value_stack_bytes;
   cfg.tier = limits.tier;
+  cfg.tier_sample = limits.tier_sample;
   Store store(cfg);
 
   Seed s(seed, seed_size);

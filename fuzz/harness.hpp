@@ -25,6 +25,7 @@ struct RunLimits {
   uint64_t max_total_table_elements = 1000000; // all tables of the store
   uint32_t max_tables = 1000;
   Tier tier = Tier::Interp;
+  uint64_t tier_sample = kTierSample;  // Tier::Auto
 };
 
 // What a run did, for comparing tiers (fuzz_differential): each export

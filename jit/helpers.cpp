@@ -79,6 +79,10 @@ ValueOrTrap jit_truncate(uint32_t op, uint64_t bits) noexcept {
   }
 }
 
+uint64_t jit_take_fuel(ExecContext* ctx, uint64_t n) noexcept {
+  return uint64_t(ctx->take_fuel(n) ? TrapKind::None : TrapKind::OutOfFuel);
+}
+
 uint64_t jit_memory_size(Instance* inst) noexcept {
   return uint32_t(inst->memories[0]->mem.pages());
 }

@@ -28,6 +28,10 @@ struct ValueOrTrap {
 // Op's number), of the float's bits.
 ValueOrTrap jit_truncate(uint32_t op, uint64_t bits) noexcept;
 
+// Fuel a straight-line run or bulk operation costs, when the counter alone
+// holds less (ExecContext::take_fuel): None, or OutOfFuel.
+uint64_t jit_take_fuel(ExecContext* ctx, uint64_t n) noexcept;
+
 uint64_t jit_memory_size(Instance* inst) noexcept;
 uint64_t jit_memory_grow(Instance* inst, uint32_t delta) noexcept;  // old pages or -1, as i32
 ValueOrTrap jit_memory_fill(Instance* inst, uint32_t d, uint32_t val, uint32_t n) noexcept;

@@ -248,18 +248,30 @@ TEST(JitTiers, AutoMovesARunningLoopIntoCompiledCode) {
   EXPECT_EQ(both(kTraps, "deep", {Value::i32(0)}), run(Tier::Auto, kTraps, "deep", {Value::i32(0)}).result);
 }
 
-TEST(JitTiers, AutoWithFuelCompilesOnFirstCallAndCountsIt) {
+// The embedder's fuel and auto tiering share the counter: a call that
+// completes costs the same fuel as interpreted, through tier-up and OSR.
+TEST(JitTiers, AutoCountsFuelExactly) {
+  uint64_t left[2];
+  for (Tier tier : {Tier::Interp, Tier::Auto}) {
+    StoreConfig cfg;
+    cfg.tier = tier;
+    cfg.tier_sample = 100;
+    cfg.fuel = 100000000;
+    Store store(cfg);
+    Instance* inst = test::instantiate(store, kArith);
+    ASSERT_NE(inst, nullptr);
+    auto r = store.call(inst->func_export("sum"), {Value::i32(200000)});
+    ASSERT_TRUE(std::holds_alternative<std::vector<Value>>(r));
+    auto f = store.call(inst->func_export("fib"), {Value::i32(15)});
+    ASSERT_TRUE(std::holds_alternative<std::vector<Value>>(f));
+    left[tier == Tier::Auto] = store.fuel_left();
+    if (tier == Tier::Auto) EXPECT_EQ(store.tier_stats().osr_entries, 1u);
+  }
+  EXPECT_EQ(left[0], left[1]);
   StoreConfig cfg;
-  cfg.tier = Tier::Auto;
-  cfg.fuel = 10000000;
-  Store store(cfg);
-  EXPECT_EQ(store.config().tier, Tier::Jit);
-  Instance* inst = test::instantiate(store, kArith);
-  ASSERT_NE(inst, nullptr);
-  auto r = store.call(inst->func_export("sum"), {Value::i32(17)});
-  ASSERT_TRUE(std::holds_alternative<std::vector<Value>>(r));
-  EXPECT_EQ(inst->func_export("sum")->kind, FuncKind::Compiled);
-  EXPECT_LT(store.fuel_left(), 10000000u);
+  cfg.fuel = 5000;
+  Outcome r = run(Tier::Auto, kArith, "sum", {Value::i32(1000000)}, cfg);
+  EXPECT_EQ(r.result.substr(0, 23), "trap all fuel consumed ");
 }
 
 }  // namespace

@@ -233,19 +233,21 @@ Label Masm::trap_label(TrapKind k) {
 void Masm::trap(TrapKind k) { a_.jmp(trap_label(k)); }
 
 void Masm::charge_fuel_bulk(uint32_t slot, uint32_t shift) {
-  Label out = a_.newLabel();
-  a_.mov(eax, dword_ptr(kFp, int32_t(slot) * kSlot));
-  a_.shr(eax, shift);
-  a_.sub(qword_ptr(kCtx, kCtxFuel), rax);
-  a_.jb(out);
-  fuel_stubs_.push_back({out, TrapKind::OutOfFuel, pc_});
+  a_.mov(esi, dword_ptr(kFp, int32_t(slot) * kSlot));
+  a_.shr(esi, shift);
+  a_.mov(rdi, kCtx);
+  a_.mov(rax, uint64_t(uintptr_t(&jit_take_fuel)));
+  a_.call(rax);
+  a_.test(eax, eax);
+  a_.jnz(trap_label(TrapKind::OutOfFuel));
 }
 
 void Masm::charge_fuel(uint32_t n) {
-  Label out = a_.newLabel();
+  Label out = a_.newLabel(), back = a_.newLabel();
   a_.sub(qword_ptr(kCtx, kCtxFuel), int32_t(n));
-  a_.jb(out);  // borrowed: there was less than n
-  fuel_stubs_.push_back({out, TrapKind::OutOfFuel, pc_});
+  a_.jb(out);  // borrowed: the counter held less than n
+  a_.bind(back);
+  fuel_stubs_.push_back({out, back, n, pc_});
 }
 
 bool Masm::unop(Op op, Reg dst, Reg src) {
@@ -742,12 +744,25 @@ void Masm::result_to(Reg dst, VT t) {
 }
 
 void Masm::finish() {
-  for (const Stub& s : fuel_stubs_) {
+  static const Gp kSaved[] = {rsi, rdi, r8, r9, r10, r11};
+  for (const FuelStub& s : fuel_stubs_) {
     a_.bind(s.label);
-    a_.mov(qword_ptr(kCtx, kCtxFuel), 0);
+    a_.add(qword_ptr(kCtx, kCtxFuel), int32_t(s.n));  // undo, and ask the reserve
+    for (const Gp& r : kSaved) a_.push(r);            // 48 bytes: alignment kept
+    a_.sub(rsp, 15 * 16);
+    for (int i = 0; i < 15; ++i) a_.movdqu(ptr(rsp, i * 16), xmm(i + 1));
+    a_.mov(rdi, kCtx);
+    a_.mov(esi, s.n);
+    a_.mov(rax, uint64_t(uintptr_t(&jit_take_fuel)));
+    a_.call(rax);
+    for (int i = 0; i < 15; ++i) a_.movdqu(xmm(i + 1), ptr(rsp, i * 16));
+    a_.add(rsp, 15 * 16);
+    for (int i = 5; i >= 0; --i) a_.pop(kSaved[i]);
+    a_.test(eax, eax);
+    a_.jz(s.back);
     a_.mov(rax, uint64_t(uintptr_t(s.pc)));
     a_.mov(qword_ptr(kFrame, kFramePc), rax);
-    a_.mov(eax, uint32_t(s.kind));
+    a_.mov(eax, uint32_t(TrapKind::OutOfFuel));
     a_.jmp(exit_);
   }
   for (const Stub& s : stubs_) {

@@ -114,10 +114,13 @@ class Masm {
 
   void trap(TrapKind k);
   // Takes n from the store's fuel; "all fuel consumed" (and an empty tank)
-  // if there is less.
+  // if there is less. Inline when the counter holds enough; otherwise, out
+  // of line, the reserve behind it (ExecContext::take_fuel), with every
+  // allocated register kept.
   void charge_fuel(uint32_t n);
   // A bulk operation's extra fuel: the u32 count in frame slot `slot`,
-  // divided by 2^shift (vm/limits.hpp's kBulk*PerFuel).
+  // divided by 2^shift (vm/limits.hpp's kBulk*PerFuel). Nothing may be
+  // live in registers (it calls out).
   void charge_fuel_bulk(uint32_t slot, uint32_t shift);
 
   // Trap stubs and constants, at the end of the code. Then the code is
@@ -152,7 +155,12 @@ class Masm {
     const uint8_t* pc;
   };
   std::vector<Stub> stubs_;
-  std::vector<Stub> fuel_stubs_;
+  struct FuelStub {
+    asmjit::Label label, back;
+    uint32_t n;
+    const uint8_t* pc;
+  };
+  std::vector<FuelStub> fuel_stubs_;
   struct Constant {
     asmjit::Label label;
     uint64_t lo, hi;

@@ -262,10 +262,8 @@ TrapKind run(ExecContext& ctx, FuncInst* entry) {
   uint8_t* mem = ctx.inst->mem0;
   const SideEntry* stp = entry->interp.side_table;
   if (ctx.fuel_enabled) {
-    if (ctx.fuel == 0) {
-      if (!ctx.tiering) return ctx.trap = TrapKind::OutOfFuel;
-      ctx.fuel = ctx.tier_sample;
-    }
+    if (ctx.fuel == 0 && !(ctx.tiering && ctx.refill_fuel(ctx.tier_sample)))
+      return ctx.trap = TrapKind::OutOfFuel;
     --ctx.fuel;
     if (entry->interp.wide) Tables<true, true>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx WISP_DISP_ARG(Tables<true, true>::main.data()));
     else Tables<true, false>::main[*pc](pc + 1, sp, fp, mem, stp, &ctx WISP_DISP_ARG(Tables<true, false>::main.data()));

@@ -13,7 +13,8 @@
 namespace wisp {
 
 Resume interp_fuel_empty(ExecContext* t, const uint8_t* pc, Slot* sp, Slot* fp) {
-  if (!t->tiering) {
+  // The embedder's fuel, if any, comes first: all of it gone is a trap.
+  if (!t->tiering || !t->refill_fuel(1)) {
     interp_trap_exit(t, pc, TrapKind::OutOfFuel);
     return {nullptr, sp};
   }
@@ -21,11 +22,11 @@ Resume interp_fuel_empty(ExecContext* t, const uint8_t* pc, Slot* sp, Slot* fp) 
   FuncInst* f = frame->fn;
   if (t->osr_window == 0) {  // a sample
     if (f->kind == FuncKind::Interpreted && !f->jit.refused) {
-      if (jit_compile(f, false)) ++t->tier_ups;
+      if (jit_compile(f, t->counts_fuel())) ++t->tier_ups;
       else f->jit.refused = true;
     }
     if (f->kind != FuncKind::Compiled) {
-      t->fuel = t->tier_sample;
+      t->refill_fuel(t->tier_sample);
       return {pc, sp};
     }
     t->osr_window = kOsrWindow;
@@ -35,7 +36,7 @@ Resume interp_fuel_empty(ExecContext* t, const uint8_t* pc, Slot* sp, Slot* fp) 
   if (f->kind == FuncKind::Compiled) {
     if (CompiledEntry entry = jit_osr_entry(f, pc)) {
       t->osr_window = 0;
-      t->fuel = t->tier_sample;
+      t->refill_fuel(t->tier_sample);
       ++t->osr_entries;
       TrapKind k = run_compiled(entry, fp, t, f);
       if (k != TrapKind::None) {
@@ -46,11 +47,13 @@ Resume interp_fuel_empty(ExecContext* t, const uint8_t* pc, Slot* sp, Slot* fp) 
       // popped the frame; the interpreter's own return, at the function's
       // final `end`, pops it.
       t->frame_top = frame;
+      // The dispatch of that `end` charges one instruction, which compiled
+      // code counted already.
+      ++t->fuel;
       return {f->code_end, fp + f->nresults};
     }
   }
-  if (--t->osr_window == 0) t->fuel = t->tier_sample;
-  else t->fuel = 1;
+  t->refill_fuel(--t->osr_window == 0 ? t->tier_sample : 1);
   return {pc, sp};
 }
 

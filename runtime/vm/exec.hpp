@@ -52,15 +52,53 @@ struct ExecContext {
   Frame* frame_top = nullptr;  // innermost active frame, frames_base-1 if none
   uint64_t fuel = 0;
   bool fuel_enabled = false;
-  // Tier::Auto: fuel counts interpreted instructions to the next tier-up
-  // sample (tiers.hpp), not a budget; an empty tank is not a trap.
+  // fuel_enabled says the counter runs (the interpreter's counting
+  // handlers, compiled code's fuel variant); it counts the embedder's fuel
+  // (user_fuel), Tier::Auto's instructions to the next tier-up sample
+  // (tiering, tiers.hpp), or both: then fuel holds at most a sample's
+  // worth and the rest of the embedder's fuel waits in fuel_reserve.
+  bool user_fuel = false;
   bool tiering = false;
+  uint64_t fuel_reserve = 0;
   uint64_t tier_sample = 0;  // StoreConfig::tier_sample
   uint32_t osr_window = 0;   // instructions left to find a loop header in
   // What tiering did, for tests and `wisp run --stats`.
   uint64_t tier_ups = 0, osr_entries = 0;
   // Fuel that compiled code must count: the embedder's, not tiering's.
-  bool counts_fuel() const { return fuel_enabled && !tiering; }
+  bool counts_fuel() const { return user_fuel; }
+  uint64_t fuel_total() const { return fuel + fuel_reserve; }
+  // Refills the counter to run `want` more instructions before it empties
+  // again, from the embedder's fuel if there is any. False: it is all gone.
+  bool refill_fuel(uint64_t want) {
+    if (!user_fuel) {
+      fuel = want;
+      return true;
+    }
+    uint64_t total = fuel_total();
+    if (total == 0) return false;
+    fuel = want < total ? want : total;
+    fuel_reserve = total - fuel;
+    return true;
+  }
+  // Takes n at once (a bulk operation, or compiled code's straight-line
+  // run) when the counter alone holds less. False: not enough fuel, and
+  // the tank is left empty. Without the embedder's fuel, tiering's count
+  // just runs out.
+  bool take_fuel(uint64_t n) {
+    if (!user_fuel) {
+      fuel = fuel > n ? fuel - n : 0;
+      return true;
+    }
+    uint64_t total = fuel_total();
+    if (n > total) {
+      fuel = fuel_reserve = 0;
+      return false;
+    }
+    total -= n;
+    fuel = tiering && tier_sample < total ? tier_sample : total;
+    fuel_reserve = total - fuel;
+    return true;
+  }
   // Compiled code checks its native stack against this on entry (the
   // interpreter needs none: its wasm calls do not recurse natively).
   uintptr_t native_stack_limit = 0;

@@ -107,17 +107,13 @@ Store::Store(StoreConfig cfg) : cfg_(std::move(cfg)) {
   }
   exec_.stack_top = exec_.stack_base;
   exec_.frame_top = exec_.frames_base - 1;
-  if (cfg_.fuel) set_fuel(*cfg_.fuel);
-  // Auto tiering counts interpreted instructions with the fuel counter, so
-  // it cannot share it with the embedder's fuel: with fuel, every function
-  // is compiled on its first call instead (compiled code counts fuel).
-  if (cfg_.tier == Tier::Auto && cfg_.fuel) cfg_.tier = Tier::Jit;
   if (cfg_.tier == Tier::Auto) {
     exec_.tiering = true;
     exec_.fuel_enabled = true;
     exec_.tier_sample = std::max<uint64_t>(cfg_.tier_sample, 1);
     exec_.fuel = exec_.tier_sample;
   }
+  if (cfg_.fuel) set_fuel(*cfg_.fuel);
   usage_.limits = &cfg_.limits;
 }
 
@@ -197,8 +193,26 @@ Result<MemoryInst*> Store::memory(MemoryType type) {
   return memories_.emplace_back(std::move(m)).get();
 }
 
-void Store::fuel_mode_changed(bool enabled) {
-  exec_.fuel_enabled = enabled;
+void Store::set_fuel(uint64_t fuel) {
+  const bool was = exec_.user_fuel;
+  exec_.user_fuel = true;
+  exec_.fuel_enabled = true;
+  exec_.fuel = fuel;
+  exec_.fuel_reserve = 0;
+  if (exec_.tiering) exec_.refill_fuel(exec_.tier_sample);
+  if (!was) fuel_mode_changed();
+}
+
+void Store::disable_fuel() {
+  if (!exec_.user_fuel) return;
+  exec_.user_fuel = false;
+  exec_.fuel_reserve = 0;
+  if (exec_.tiering) exec_.fuel = exec_.tier_sample;
+  else exec_.fuel_enabled = false;
+  fuel_mode_changed();
+}
+
+void Store::fuel_mode_changed() {
   for (auto& inst : instances_) {
     const uint32_t n = uint32_t(inst->module->funcs.size() - inst->module->num_imported_funcs);
     for (uint32_t i = 0; i < n; ++i)

@@ -99,22 +99,11 @@ class Store {
   CallResult call(FuncInst* f, std::initializer_list<Value> args) {
     return call(f, std::span<const Value>(args.begin(), args.size()));
   }
-  // Fuel left (only meaningful once fuel is enabled, and not under Auto).
-  uint64_t fuel_left() const { return exec_.fuel; }
+  // Fuel left (only meaningful once fuel is enabled).
+  uint64_t fuel_left() const { return exec_.fuel_total(); }
   // Enables fuel with this much in the tank (0: the next instruction traps).
-  // (Under Tier::Auto, fuel ends the tiering: compiled code counts it.)
-  void set_fuel(uint64_t fuel) {
-    if (exec_.tiering) {
-      exec_.tiering = false;
-      exec_.fuel_enabled = false;
-      cfg_.tier = Tier::Jit;
-    }
-    exec_.fuel = fuel;
-    if (!exec_.fuel_enabled) fuel_mode_changed(true);
-  }
-  void disable_fuel() {
-    if (exec_.fuel_enabled && !exec_.tiering) fuel_mode_changed(false);
-  }
+  void set_fuel(uint64_t fuel);
+  void disable_fuel();
   // What the store holds, against config().limits.
   const ResourceUsage& usage() const { return usage_; }
 
@@ -135,7 +124,7 @@ class Store {
   Status init_memory(MemoryInst& m, const MemoryType& type);
   // Compiled code counts fuel or does not (two variants): a change of mode
   // sends compiled functions back to be compiled again in the new one.
-  void fuel_mode_changed(bool enabled);
+  void fuel_mode_changed();
   StoreConfig cfg_;
   ExecContext exec_;
   ResourceUsage usage_;
