@@ -232,6 +232,46 @@ void Compiler::close(Walker& w, const Instr& in, Ctrl& c) {
   push_slots(c.results, c.nresults);
 }
 
+void Compiler::branch_on_condition(bool when, asmjit::Label target) {
+  if (pending_.on) {
+    pending_.on = false;
+    stack_.pop_back();  // the placeholder of the comparison's result
+    spill_all();  // moves only: the flags are set after it
+    masm_.branch_compare(pending_.op, pending_.a, pending_.b, pending_.has_imm, pending_.imm, when,
+                         target);
+    release(pending_.a);
+    if (!pending_.has_imm && pending_.op != Op::I32Eqz && pending_.op != Op::I64Eqz)
+      release(pending_.b);
+    return;
+  }
+  Reg cond = pop_reg();
+  spill_all();
+  masm_.branch_if(cond, when, target);
+  release(cond);
+}
+
+// An integer comparison (or eqz) followed by br_if or if: its operands are
+// held, and the branch compares them itself (no setcc, no test).
+bool Compiler::fuse_compare(const Instr& in, const uint8_t* end) {
+  if (end >= m_.bytes + m_.size || (*end != 0x0D && *end != 0x04)) return false;  // br_if, if
+  const bool eqz = in.op == Op::I32Eqz || in.op == Op::I64Eqz;
+  if (!eqz && !(is_compare(in.op) && !is_fp(stack_.back().type))) return false;
+  PendingCompare p;
+  p.on = true;
+  p.op = in.op;
+  if (!eqz && stack_.back().loc == Val::Const && fits_i32(stack_.back().imm)) {
+    p.has_imm = true;
+    p.imm = int32_t(pop().imm);
+  } else if (!eqz) {
+    p.b = pop_reg();
+  }
+  p.a = pop_reg();
+  // The walker has pushed the i32 result; the branch takes its place.
+  stack_.push_back(Val{Val::Slot, VT::I32, Reg{}, 0});
+  pending_ = p;
+  return true;
+}
+
 void Compiler::op(Walker& w, const Instr& in, bool live, const uint8_t* end) {
   (void)end;
   if (why_) return;
@@ -269,33 +309,27 @@ void Compiler::op(Walker& w, const Instr& in, bool live, const uint8_t* end) {
       return;
     }
     case Op::If: {
-      Reg cond = pop_reg();
-      spill_all();
       Ctrl& c = w.ctrl(0);
       c.label = masm_.new_label().id();
       c.label2 = masm_.new_label().id();
-      masm_.branch_if(cond, false, label(c.label2));
-      release(cond);
+      branch_on_condition(false, label(c.label2));
       return;
     }
     case Op::Br:
       branch_to(w, in.idx);
       return;
     case Op::BrIf: {
-      Reg cond = pop_reg();
-      spill_all();
       Ctrl& t = w.ctrl(in.idx);
       const uint32_t n = arity(t);
       const bool outermost = in.idx == w.ctrl_depth() - 1;
-      if (n == 0 || stack_.size() - n == t.height) {  // the values are in place already
-        masm_.branch_if(cond, true, outermost ? ret_ : label(t.label));
+      if (n == 0 || stack_.size() - 1 - n == t.height) {  // the values are in place already
+        branch_on_condition(true, outermost ? ret_ : label(t.label));
       } else {
         asmjit::Label skip = masm_.new_label();
-        masm_.branch_if(cond, false, skip);
+        branch_on_condition(false, skip);
         branch_to(w, in.idx);
         masm_.bind(skip);
       }
-      release(cond);
       return;
     }
     case Op::BrTable: {
@@ -406,7 +440,7 @@ void Compiler::op(Walker& w, const Instr& in, bool live, const uint8_t* end) {
     default:
       break;
   }
-  if (memory(in) || tables(in)) return;
+  if (memory(in) || tables(in) || fuse_compare(in, end)) return;
   if (!numeric(in)) unsupported(op_info(in.op).text);
 }
 

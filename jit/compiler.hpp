@@ -93,6 +93,18 @@ class Compiler {
   RegState regs_;
   asmjit::Label ret_;
   const char* why_ = nullptr;
+  // An integer comparison whose result only a br_if or if right after it
+  // uses: not materialised, but compared and branched on there.
+  struct PendingCompare {
+    bool on = false;
+    Op op{};
+    Reg a, b;
+    bool has_imm = false;
+    int32_t imm = 0;
+  } pending_;
+  bool fuse_compare(const Instr& in, const uint8_t* end);
+  // Branches to target when the condition on top (popped) is `when`.
+  void branch_on_condition(bool when, asmjit::Label target);
   const bool fuel_;
   uint32_t run_ = 0;  // instructions since fuel was last charged
   void charge_fuel() {

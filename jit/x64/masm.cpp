@@ -642,6 +642,26 @@ void Masm::branch_if(Reg cond, bool nonzero, Label target) {
   else a_.jz(target);
 }
 
+void Masm::branch_compare(Op op, Reg a, Reg b, bool has_imm, int32_t imm, bool when, Label target) {
+  CondCode cc;
+  if (op == Op::I32Eqz || op == Op::I64Eqz) {
+    if (op == Op::I64Eqz) a_.test(g64(a), g64(a));
+    else a_.test(g32(a), g32(a));
+    cc = CondCode::kE;
+  } else {
+    int_cond(op, cc);
+    const bool w = is64(op);
+    if (has_imm) {
+      if (w) a_.cmp(g64(a), imm);
+      else a_.cmp(g32(a), imm);
+    } else {
+      if (w) a_.cmp(g64(a), g64(b));
+      else a_.cmp(g32(a), g32(b));
+    }
+  }
+  a_.j(when ? cc : x86::negateCond(cc), target);
+}
+
 void Masm::branch_if_equal(Reg r, int32_t imm, Label target) {
   a_.cmp(g32(r), imm);
   a_.je(target);

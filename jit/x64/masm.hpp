@@ -86,6 +86,10 @@ class Masm {
   void func_ref(Reg dst, uint32_t index);  // the instance's function `index`
 
   void branch_if(Reg cond, bool nonzero, asmjit::Label target);
+  // Jumps to target when integer comparison op (or eqz, b unused) of a and
+  // b (or imm) is `when` (a compare fused with the br_if or if after it).
+  void branch_compare(Op op, Reg a, Reg b, bool has_imm, int32_t imm, bool when,
+                      asmjit::Label target);
   // Jumps to target when the i32 in r equals imm.
   void branch_if_equal(Reg r, int32_t imm, asmjit::Label target);
 
