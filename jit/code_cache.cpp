@@ -101,6 +101,7 @@ const CompiledFunc* CodeCache::get(const Module& m, uint32_t func, bool fuel) {
   f->code = rx;
   f->size = size;
   f->faults = c.masm().fault_sites();
+  f->internal_offset = c.masm().internal_offset(code);
   for (const Masm::OsrSite& s : c.masm().osr_sites())
     f->osr.push_back({s.loop_pc, uint32_t(code.labelOffsetFromBase(s.stub))});
   std::sort(f->osr.begin(), f->osr.end(),

@@ -28,6 +28,7 @@ struct CompiledFunc {
     uint32_t native_offset;
   };
   std::vector<Osr> osr;
+  uint32_t internal_offset = 0;  // the internal entry (jit/x64/masm.hpp)
   CompiledEntry entry() const { return reinterpret_cast<CompiledEntry>(code); }
 };
 

@@ -362,7 +362,7 @@ void Compiler::op(Walker& w, const Instr& in, bool live, const uint8_t* end) {
       const uint32_t n = uint32_t(ft.params.size());
       spill_all();
       if (in.op == Op::Call) {
-        masm_.call_func(in.idx, home(stack_.size() - n));
+        masm_.call_func(in.idx, home(stack_.size() - n), in.idx >= m_.num_imported_funcs);
       } else {
         const uint32_t index_slot = home(stack_.size() - 1);
         stack_.pop_back();

@@ -19,6 +19,7 @@ bool jit_compile(FuncInst* f, bool fuel) {
       if (c) {
         f->jit.entry = c->entry();
         f->jit.code = c;
+        f->jit.internal = static_cast<const uint8_t*>(c->code) + c->internal_offset;
         f->kind = FuncKind::Compiled;
         return true;
       }

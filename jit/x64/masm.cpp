@@ -29,6 +29,7 @@ constexpr int32_t kFramePc = int32_t(offsetof(Frame, pc));
 constexpr int32_t kFrameFn = int32_t(offsetof(Frame, fn));
 constexpr int32_t kFuncKind = int32_t(offsetof(FuncInst, kind));
 constexpr int32_t kFuncEntry = int32_t(offsetof(FuncInst, jit) + offsetof(JitCode, entry));
+constexpr int32_t kFuncInternal = int32_t(offsetof(FuncInst, jit) + offsetof(JitCode, internal));
 constexpr int32_t kFuncInstance = int32_t(offsetof(FuncInst, instance));
 constexpr int32_t kInstMem0 = int32_t(offsetof(Instance, mem0));
 constexpr int32_t kInstFuncs = int32_t(offsetof(Instance, func_table));
@@ -86,6 +87,7 @@ constexpr uint64_t kSign32 = 0x80000000u, kSign64 = 0x8000000000000000u;
 Masm::Masm(CodeHolder& code) : a_(&code) {
   exit_ = a_.newLabel();
   early_exit_ = a_.newLabel();
+  internal_ = a_.newLabel();
 }
 
 Reg Masm::gp(uint8_t i) { return Reg{kGpCodes[i], false}; }
@@ -96,7 +98,16 @@ bool Masm::cpu_supported() {
   return cpu.hasFeature(CpuFeatures::X86::kSSE4_1) && cpu.hasFeature(CpuFeatures::X86::kPOPCNT);
 }
 
+// Entries. The function's code proper has an internal calling convention:
+// pinned registers set (rbx the callee's frame, r12, r13, r15 those of the
+// caller's instance, r14 the caller's Frame), the callee's FuncInst in rdx;
+// it returns the trap kind in eax with r14 back at the caller's Frame. A
+// compiled caller in the same instance calls it so, moving rbx up to the
+// arguments and back: no registers saved, no pins reloaded. The external
+// entry (the C calling convention of CompiledEntry) saves the callee-saved
+// registers, sets the pins and calls the internal one.
 void Masm::prologue(uint32_t nparams, uint32_t nlocals, uint32_t frame_slots) {
+  // External entry, at offset 0.
   a_.push(rbp);
   a_.mov(rbp, rsp);
   a_.push(rbx);
@@ -104,24 +115,38 @@ void Masm::prologue(uint32_t nparams, uint32_t nlocals, uint32_t frame_slots) {
   a_.push(r13);
   a_.push(r14);
   a_.push(r15);
-  a_.sub(rsp, 8);  // 16-byte alignment at calls
+  a_.sub(rsp, 8);  // 16-byte alignment at the call below
   a_.mov(kFp, rdi);
   a_.mov(kCtx, rsi);
+  a_.mov(kInst, qword_ptr(rdx, kFuncInstance));
+  a_.mov(kMem, qword_ptr(kInst, kInstMem0));
+  a_.mov(kFrame, qword_ptr(kCtx, kCtxFrameTop));
+  a_.call(internal_);
+  a_.add(rsp, 8);
+  a_.pop(r15);
+  a_.pop(r14);
+  a_.pop(r13);
+  a_.pop(r12);
+  a_.pop(rbx);
+  a_.pop(rbp);
+  a_.ret();
+  // Internal entry.
+  a_.align(AlignMode::kCode, 16);
+  a_.bind(internal_);
+  a_.sub(rsp, 8);  // 16-byte alignment at calls
   // Native stack (0 when unknown: never below it), frame stack, value stack.
   a_.cmp(rsp, qword_ptr(kCtx, kCtxNativeLimit));
   a_.jb(early_exit_);
-  a_.mov(kFrame, qword_ptr(kCtx, kCtxFrameTop));
-  a_.add(kFrame, kFrameSize);
-  a_.cmp(kFrame, qword_ptr(kCtx, kCtxFramesLimit));
+  a_.lea(rax, ptr(kFrame, kFrameSize));
+  a_.cmp(rax, qword_ptr(kCtx, kCtxFramesLimit));
   a_.jae(early_exit_);
-  a_.lea(rax, ptr(kFp, int32_t(frame_slots) * kSlot));
-  a_.cmp(rax, qword_ptr(kCtx, kCtxStackLimit));
+  a_.lea(rcx, ptr(kFp, int32_t(frame_slots) * kSlot));
+  a_.cmp(rcx, qword_ptr(kCtx, kCtxStackLimit));
   a_.ja(early_exit_);
+  a_.mov(kFrame, rax);
   a_.mov(qword_ptr(kFrame, kFrameFn), rdx);
   a_.mov(qword_ptr(kFrame, kFramePc), 0);
   a_.mov(qword_ptr(kCtx, kCtxFrameTop), kFrame);
-  a_.mov(kInst, qword_ptr(rdx, kFuncInstance));
-  a_.mov(kMem, qword_ptr(kInst, kInstMem0));
   if (nlocals) {
     a_.xor_(eax, eax);
     if (nlocals <= 16) {
@@ -149,6 +174,10 @@ void Masm::epilogue() {
   a_.mov(qword_ptr(kCtx, kCtxFrameTop), rax);
   a_.xor_(eax, eax);
   a_.jmp(exit_);
+}
+
+uint32_t Masm::internal_offset(const CodeHolder& code) const {
+  return uint32_t(code.labelOffsetFromBase(internal_));
 }
 
 void Masm::load_slot(Reg r, uint32_t i, VT t) {
@@ -667,12 +696,32 @@ void Masm::branch_if_equal(Reg r, int32_t imm, Label target) {
   a_.je(target);
 }
 
-void Masm::call_func(uint32_t func_index, uint32_t args_slot) {
+void Masm::call_func(uint32_t func_index, uint32_t args_slot, bool same_instance) {
   a_.mov(rax, uint64_t(uintptr_t(pc_)));
   a_.mov(qword_ptr(kFrame, kFramePc), rax);
   a_.mov(rdx, qword_ptr(kInst, kInstFuncs));
   a_.mov(rdx, qword_ptr(rdx, int32_t(func_index) * 8));
   Label slow = a_.newLabel(), done = a_.newLabel();
+  if (same_instance) {
+    // Compiled and of this instance: the internal entry, the pins as they are.
+    const int32_t up = int32_t(args_slot) * kSlot;
+    a_.cmp(byte_ptr(rdx, kFuncKind), uint8_t(FuncKind::Compiled));
+    a_.jne(slow);
+    if (up) a_.add(kFp, up);
+    a_.call(qword_ptr(rdx, kFuncInternal));
+    if (up) a_.sub(kFp, up);
+    a_.jmp(done);
+    a_.bind(slow);
+    a_.lea(rdi, ptr(kFp, up));
+    a_.mov(rsi, kCtx);
+    a_.mov(rcx, kInst);
+    a_.mov(rax, uint64_t(uintptr_t(&jit_call_out)));
+    a_.call(rax);
+    a_.bind(done);
+    a_.test(eax, eax);
+    a_.jnz(exit_);
+    return;
+  }
   a_.lea(rdi, ptr(kFp, int32_t(args_slot) * kSlot));
   a_.mov(rsi, kCtx);
   a_.cmp(byte_ptr(rdx, kFuncKind), uint8_t(FuncKind::Compiled));
@@ -793,6 +842,9 @@ void Masm::finish() {
     a_.jmp(exit_);
   }
   for (size_t i = 0; i < osr_.size(); ++i) {
+    // External convention, like the entry, but the frame on top is already
+    // this call's (the interpreter's): the inner part enters at the loop.
+    Label inner = a_.newLabel();
     a_.bind(osr_[i].stub);
     a_.push(rbp);
     a_.mov(rbp, rsp);
@@ -804,21 +856,32 @@ void Masm::finish() {
     a_.sub(rsp, 8);
     a_.mov(kFp, rdi);
     a_.mov(kCtx, rsi);
-    a_.mov(kFrame, qword_ptr(kCtx, kCtxFrameTop));  // the interpreter's frame for this call
     a_.mov(kInst, qword_ptr(rdx, kFuncInstance));
     a_.mov(kMem, qword_ptr(kInst, kInstMem0));
+    a_.mov(kFrame, qword_ptr(kCtx, kCtxFrameTop));
+    a_.call(inner);
+    a_.add(rsp, 8);
+    a_.pop(r15);
+    a_.pop(r14);
+    a_.pop(r13);
+    a_.pop(r12);
+    a_.pop(rbx);
+    a_.pop(rbp);
+    a_.ret();
+    a_.bind(inner);
+    a_.sub(rsp, 8);
     a_.jmp(osr_heads_[i]);
   }
+  // Stack exhausted before this call's frame was pushed.
   a_.bind(early_exit_);
   a_.mov(eax, uint32_t(TrapKind::StackExhausted));
-  a_.bind(exit_);
   a_.add(rsp, 8);
-  a_.pop(r15);
-  a_.pop(r14);
-  a_.pop(r13);
-  a_.pop(r12);
-  a_.pop(rbx);
-  a_.pop(rbp);
+  a_.ret();
+  // Every other way out: eax the trap kind (None from the epilogue), r14
+  // back at the caller's Frame.
+  a_.bind(exit_);
+  a_.sub(kFrame, kFrameSize);
+  a_.add(rsp, 8);
   a_.ret();
   if (!constants_.empty()) {
     a_.align(AlignMode::kData, 16);

@@ -51,10 +51,13 @@ class Masm {
   void bind(asmjit::Label l) { a_.bind(l); }
   void jump(asmjit::Label l) { a_.jmp(l); }
 
-  // Entry: stack checks (native, frame and value stack; "call stack
-  // exhausted" without a frame of its own, as the interpreter's call), the
-  // frame pushed, declared locals zeroed, pinned registers loaded.
+  // The entries (masm.cpp: external at offset 0, internal after it), then
+  // stack checks (native, frame and value stack; "call stack exhausted"
+  // without a frame of its own, as the interpreter's call), the frame
+  // pushed, declared locals zeroed.
   void prologue(uint32_t nparams, uint32_t nlocals, uint32_t frame_slots);
+  // The internal entry's offset, once the code is laid out.
+  uint32_t internal_offset(const asmjit::CodeHolder& code) const;
   // Normal exit: the frame popped, TrapKind::None returned.
   void epilogue();
 
@@ -95,7 +98,9 @@ class Masm {
 
   // Calls: arguments in frame slots from args_slot on, results left there.
   // A trap in the callee returns it from this function too.
-  void call_func(uint32_t func_index, uint32_t args_slot);
+  // same_instance: the callee is defined in this module, so of this
+  // instance: compiled, it is entered internally (see prologue()).
+  void call_func(uint32_t func_index, uint32_t args_slot, bool same_instance);
   void call_indirect(uint32_t type_index, uint32_t table_index, uint32_t args_slot,
                      uint32_t index_slot);
   // A helper of the C calling convention with up to six integer
@@ -153,6 +158,7 @@ class Masm {
   const uint8_t* pc_ = nullptr;
   asmjit::Label exit_;       // returns eax, the frame left in place
   asmjit::Label early_exit_; // stack exhausted before the frame was pushed
+  asmjit::Label internal_;   // the internal entry
   struct Stub {
     asmjit::Label label;
     TrapKind kind;

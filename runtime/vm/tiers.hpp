@@ -59,6 +59,9 @@ struct InterpCode {
 using CompiledEntry = TrapKind (*)(Slot* fp, ExecContext* ctx, FuncInst* self);
 struct JitCode {
   CompiledEntry entry = nullptr;
+  // Compiled callers in the same instance enter here instead (jit/x64/
+  // masm.cpp: pinned registers as they are; not a C function).
+  const void* internal = nullptr;
   const void* code = nullptr;  // the JIT's record of it (loop entries for OSR)
   bool refused = false;        // the JIT cannot compile it: do not ask again
 };
