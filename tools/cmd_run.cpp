@@ -23,7 +23,14 @@ struct RunOptions {
   std::string invoke;
   std::string file;
   std::vector<std::string> args;
-  StoreConfig store;
+  // `wisp run` starts in the interpreter and compiles what runs hot: as
+  // quick to start as the interpreter, about as fast as the JIT on compute
+  // (jit/README.md, "Which tier wisp run uses").
+  StoreConfig store = [] {
+    StoreConfig c;
+    c.tier = Tier::Auto;
+    return c;
+  }();
   wasi::WasiConfig wasi;
 };
 
@@ -34,9 +41,9 @@ const char* const kRunUsage =
     "  --max-memory BYTES     cap every linear memory\n"
     "  --max-table-elements N cap every table (default 10000000)\n"
     "  --max-stack FRAMES     cap the call depth\n"
-    "  --tier interp|jit|auto run wasm in the interpreter (default); compile each\n"
-    "                         function with the baseline JIT on its first call; or\n"
-    "                         interpret first and compile what runs hot (with OSR)\n"
+    "  --tier interp|jit|auto run wasm in the interpreter; compile each function\n"
+    "                         with the baseline JIT on its first call; or (the\n"
+    "                         default) interpret first and compile what runs hot\n"
     "  --stats                print what the tiers did on stderr at exit\n"
     "  -W fuel=N, -W max-memory-size=BYTES, -W max-table-elements=N,\n"
     "  -W max-instances=N, -W max-tables=N, -W max-memories=N\n"
