@@ -19,14 +19,17 @@ struct Registry {
   std::shared_mutex mu;
   std::map<uintptr_t, const CompiledFunc*> by_start;
 };
+// Never destroyed: a module may outlive the statics (a static holding one
+// is destroyed after these were made, so before them), and its cache
+// unregisters its code then.
 Registry& registry() {
-  static Registry r;
-  return r;
+  static Registry* r = new Registry;
+  return *r;
 }
 
 std::mutex& cache_creation() {
-  static std::mutex mu;
-  return mu;
+  static std::mutex* mu = new std::mutex;
+  return *mu;
 }
 
 asmjit::JitAllocator::CreateParams dual_mapping() {
