@@ -84,17 +84,33 @@ bool Compiler::run() {
 
 // ---- registers and the value stack -------------------------------------------------
 
-Reg Compiler::alloc(VT t) {
+bool Compiler::try_alloc(VT t, Reg& out) {
   const bool fp = is_fp(t);
   const uint8_t n = fp ? Masm::kNumFp : Masm::kNumGp;
   for (uint8_t i = 0; i < n; ++i) {
     Reg r = fp ? Masm::fp(i) : Masm::gp(i);
     if (!regs_.used(r)) {
       regs_.take(r);
-      return r;
+      out = r;
+      return true;
     }
   }
-  // None free: the deepest value in a register of this class goes home.
+  return false;
+}
+
+Reg Compiler::alloc(VT t) {
+  const bool fp = is_fp(t);
+  Reg r;
+  if (try_alloc(t, r)) return r;
+  // None free: a cached local's register first (its slot is up to date).
+  for (size_t i = 0; i < cache_.size(); ++i) {
+    if (cache_[i].reg.fp == fp) {
+      r = cache_[i].reg;
+      cache_.erase(cache_.begin() + ptrdiff_t(i));
+      return r;  // stays taken, now for the caller
+    }
+  }
+  // Then the deepest value in a register of this class goes home.
   for (size_t i = 0; i < stack_.size(); ++i) {
     Val& v = stack_[i];
     if (v.loc == Val::InReg && v.reg.fp == fp) {
@@ -122,6 +138,27 @@ void Compiler::spill(size_t i) {
 
 void Compiler::spill_all() {
   for (size_t i = 0; i < stack_.size(); ++i) spill(i);
+  drop_cache();
+}
+
+void Compiler::drop_cache() {
+  for (const CachedLocal& c : cache_) release(c.reg);
+  cache_.clear();
+}
+
+Compiler::CachedLocal* Compiler::cached(uint32_t local) {
+  for (CachedLocal& c : cache_)
+    if (c.local == local) return &c;
+  return nullptr;
+}
+
+void Compiler::forget(uint32_t local) {
+  for (size_t i = 0; i < cache_.size(); ++i)
+    if (cache_[i].local == local) {
+      release(cache_[i].reg);
+      cache_.erase(cache_.begin() + ptrdiff_t(i));
+      return;
+    }
 }
 
 Val Compiler::pop() {
@@ -201,6 +238,7 @@ void Compiler::do_return(uint32_t nresults) {
 
 void Compiler::close(Walker& w, const Instr& in, Ctrl& c) {
   if (why_ || c.dead) return;
+  drop_cache();  // a label follows, joining other paths
   const bool outermost = w.ctrl_depth() == 1;
   if (!c.unreachable) {  // else or end, reached by falling through
     ++run_;
@@ -392,22 +430,34 @@ void Compiler::op(Walker& w, const Instr& in, bool live, const uint8_t* end) {
     case Op::LocalGet: {
       VT t{};
       if (!vt_of(w.locals()[in.idx], t)) return unsupported("v128 local");
-      Reg r = alloc(t);
-      masm_.load_slot(r, in.idx, t);
+      Reg r = alloc(t);  // may take the cache's register for this very local
+      if (const CachedLocal* c = cached(in.idx)) {
+        masm_.mov(r, c->reg, t);
+      } else {
+        masm_.load_slot(r, in.idx, t);
+      }
       push_reg(t, r);
       return;
     }
     case Op::LocalSet:
     case Op::LocalTee: {
-      const Val& v = stack_.back();
+      const Val v = stack_.back();
+      forget(in.idx);
       switch (v.loc) {
         case Val::InReg: masm_.store_slot(in.idx, v.reg, v.type); break;
         case Val::Const: masm_.store_slot_imm(in.idx, v.imm, v.type); break;
         case Val::Slot: masm_.copy_slot(in.idx, home(stack_.size() - 1)); break;
       }
       if (in.op == Op::LocalSet) {
-        Val p = pop();
-        if (p.loc == Val::InReg) release(p.reg);
+        stack_.pop_back();
+        // The value's register now holds the local's value: the cache owns it.
+        if (v.loc == Val::InReg) cache_.push_back({in.idx, v.reg});
+      } else if (v.loc == Val::InReg) {
+        Reg keep;
+        if (try_alloc(v.type, keep)) {
+          masm_.mov(keep, v.reg, v.type);
+          cache_.push_back({in.idx, keep});
+        }
       }
       return;
     }

@@ -52,6 +52,9 @@ class Compiler {
 
   // Registers and the value stack.
   Reg alloc(VT t);
+  // A free register of t's class without evicting or spilling anything, or
+  // false.
+  bool try_alloc(VT t, Reg& out);
   void release(Reg r) { regs_.release(r); }
   void spill(size_t i);
   void spill_all();
@@ -91,6 +94,18 @@ class Compiler {
   uint32_t L_ = 0;  // parameters and declared locals: the first operand's slot
   std::vector<Val> stack_;
   RegState regs_;
+  // Locals whose current value is also in a register (write-through: the
+  // slot is always up to date), valid within a straight-line run: dropped
+  // at every label, call and spill of everything. A register here is taken
+  // but owned by the cache, and is the first to go when registers run out.
+  struct CachedLocal {
+    uint32_t local;
+    Reg reg;
+  };
+  std::vector<CachedLocal> cache_;
+  void drop_cache();
+  CachedLocal* cached(uint32_t local);
+  void forget(uint32_t local);
   asmjit::Label ret_;
   const char* why_ = nullptr;
   // An integer comparison whose result only a br_if or if right after it
