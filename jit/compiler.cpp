@@ -194,19 +194,20 @@ void Compiler::reset_stack(size_t height) {
 }
 
 void Compiler::move_top(uint32_t n, uint32_t height) {
+  // Sources sit at or above their destinations: in order, nothing is
+  // overwritten before it is read.
   const size_t src = stack_.size() - n;
-  for (uint32_t i = 0; i < n; ++i) {
-    const Val& v = stack_[src + i];
-    const uint32_t dst = home(height + i);
-    switch (v.loc) {
-      case Val::InReg: masm_.store_slot(dst, v.reg, v.type); break;
-      case Val::Const: masm_.store_slot_imm(dst, v.imm, v.type); break;
-      case Val::Slot:
-        // Sources sit at or above their destinations: in order, nothing is
-        // overwritten before it is read.
-        if (home(src + i) != dst) masm_.copy_slot(dst, home(src + i));
-        break;
-    }
+  for (uint32_t i = 0; i < n; ++i) store_value(home(height + i), src + i);
+}
+
+void Compiler::store_value(uint32_t dst, size_t i) {
+  const Val& v = stack_[i];
+  switch (v.loc) {
+    case Val::InReg: masm_.store_slot(dst, v.reg, v.type); break;
+    case Val::Const: masm_.store_slot_imm(dst, v.imm, v.type); break;
+    case Val::Slot:
+      if (home(i) != dst) masm_.copy_slot(dst, home(i));
+      break;
   }
 }
 
@@ -223,16 +224,7 @@ void Compiler::do_return(uint32_t nresults) {
   // Results go to fp[0..n): the caller's operand slots where it pushed the
   // arguments. Sources are above them (home(i) >= i).
   const size_t src = stack_.size() - nresults;
-  for (uint32_t i = 0; i < nresults; ++i) {
-    const Val& v = stack_[src + i];
-    switch (v.loc) {
-      case Val::InReg: masm_.store_slot(i, v.reg, v.type); break;
-      case Val::Const: masm_.store_slot_imm(i, v.imm, v.type); break;
-      case Val::Slot:
-        if (home(src + i) != i) masm_.copy_slot(i, home(src + i));
-        break;
-    }
-  }
+  for (uint32_t i = 0; i < nresults; ++i) store_value(i, src + i);
   masm_.epilogue();
 }
 
@@ -443,11 +435,7 @@ void Compiler::op(Walker& w, const Instr& in, bool live, const uint8_t* end) {
     case Op::LocalTee: {
       const Val v = stack_.back();
       forget(in.idx);
-      switch (v.loc) {
-        case Val::InReg: masm_.store_slot(in.idx, v.reg, v.type); break;
-        case Val::Const: masm_.store_slot_imm(in.idx, v.imm, v.type); break;
-        case Val::Slot: masm_.copy_slot(in.idx, home(stack_.size() - 1)); break;
-      }
+      store_value(in.idx, stack_.size() - 1);
       if (in.op == Op::LocalSet) {
         stack_.pop_back();
         // The value's register now holds the local's value: the cache owns it.

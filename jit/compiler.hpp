@@ -68,6 +68,8 @@ class Compiler {
   // Puts the top n values where a block whose values start at stack
   // height `height` expects them (their home slots there).
   void move_top(uint32_t n, uint32_t height);
+  // Writes the value at stack index i to frame slot dst.
+  void store_value(uint32_t dst, size_t i);
 
   // Control.
   asmjit::Label label(uint32_t id) const { return asmjit::Label(id); }

@@ -27,8 +27,9 @@ FuncInst* jit_indirect_callee(ExecContext* ctx, Instance* inst, uint32_t table,
 
 namespace {
 
-template <class I, class F>
-ValueOrTrap trapping(uint64_t bits) {
+// The float in the low bits of a slot's word.
+template <class F>
+F float_of(uint64_t bits) {
   F x;
   if constexpr (sizeof(F) == 4) {
     uint32_t b = uint32_t(bits);
@@ -36,6 +37,12 @@ ValueOrTrap trapping(uint64_t bits) {
   } else {
     std::memcpy(&x, &bits, 8);
   }
+  return x;
+}
+
+template <class I, class F>
+ValueOrTrap trapping(uint64_t bits) {
+  const F x = float_of<F>(bits);
   TrapKind k = num::trunc_check<I, F>(x);
   if (k != TrapKind::None) return {0, uint64_t(k)};
   using U = std::make_unsigned_t<I>;
@@ -44,13 +51,7 @@ ValueOrTrap trapping(uint64_t bits) {
 
 template <class I, class F>
 ValueOrTrap saturating(uint64_t bits) {
-  F x;
-  if constexpr (sizeof(F) == 4) {
-    uint32_t b = uint32_t(bits);
-    std::memcpy(&x, &b, 4);
-  } else {
-    std::memcpy(&x, &bits, 8);
-  }
+  const F x = float_of<F>(bits);
   using U = std::make_unsigned_t<I>;
   return {uint64_t(U(num::trunc_sat<I, F>(x))), 0};
 }

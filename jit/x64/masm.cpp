@@ -106,8 +106,10 @@ bool Masm::cpu_supported() {
 // arguments and back: no registers saved, no pins reloaded. The external
 // entry (the C calling convention of CompiledEntry) saves the callee-saved
 // registers, sets the pins and calls the internal one.
-void Masm::prologue(uint32_t nparams, uint32_t nlocals, uint32_t frame_slots) {
-  // External entry, at offset 0.
+// The C calling convention (CompiledEntry: fp, ctx, self) around code of
+// the internal convention at `inner`: callee-saved registers kept, the pins
+// set, r14 the Frame on top.
+void Masm::from_c(Label inner) {
   a_.push(rbp);
   a_.mov(rbp, rsp);
   a_.push(rbx);
@@ -121,7 +123,7 @@ void Masm::prologue(uint32_t nparams, uint32_t nlocals, uint32_t frame_slots) {
   a_.mov(kInst, qword_ptr(rdx, kFuncInstance));
   a_.mov(kMem, qword_ptr(kInst, kInstMem0));
   a_.mov(kFrame, qword_ptr(kCtx, kCtxFrameTop));
-  a_.call(internal_);
+  a_.call(inner);
   a_.add(rsp, 8);
   a_.pop(r15);
   a_.pop(r14);
@@ -130,6 +132,11 @@ void Masm::prologue(uint32_t nparams, uint32_t nlocals, uint32_t frame_slots) {
   a_.pop(rbx);
   a_.pop(rbp);
   a_.ret();
+}
+
+void Masm::prologue(uint32_t nparams, uint32_t nlocals, uint32_t frame_slots) {
+  // External entry, at offset 0.
+  from_c(internal_);
   // Internal entry.
   a_.align(AlignMode::kCode, 16);
   a_.bind(internal_);
@@ -696,72 +703,36 @@ void Masm::branch_if_equal(Reg r, int32_t imm, Label target) {
   a_.je(target);
 }
 
-void Masm::call_func(uint32_t func_index, uint32_t args_slot, bool same_instance) {
-  a_.mov(rax, uint64_t(uintptr_t(pc_)));
+// This call's Frame records wasm position pc (for backtraces, and where a
+// callee returns to).
+void Masm::record_pc(const uint8_t* pc) {
+  a_.mov(rax, uint64_t(uintptr_t(pc)));
   a_.mov(qword_ptr(kFrame, kFramePc), rax);
-  a_.mov(rdx, qword_ptr(kInst, kInstFuncs));
-  a_.mov(rdx, qword_ptr(rdx, int32_t(func_index) * 8));
+}
+
+// Calls the FuncInst in rdx with its arguments from args_slot on: compiled
+// code directly (internally when it is of this instance, see prologue(),
+// else through its C entry), anything else through jit_call_out
+// (rt::invoke). A trap returns from this function too, its frames left as
+// they are.
+void Masm::call_callee(uint32_t args_slot, bool same_instance) {
+  const int32_t up = int32_t(args_slot) * kSlot;
   Label slow = a_.newLabel(), done = a_.newLabel();
-  if (same_instance) {
-    // Compiled and of this instance: the internal entry, the pins as they are.
-    const int32_t up = int32_t(args_slot) * kSlot;
-    a_.cmp(byte_ptr(rdx, kFuncKind), uint8_t(FuncKind::Compiled));
-    a_.jne(slow);
+  a_.cmp(byte_ptr(rdx, kFuncKind), uint8_t(FuncKind::Compiled));
+  a_.jne(slow);
+  if (same_instance) {  // the pins as they are; the frame moves up to the arguments
     if (up) a_.add(kFp, up);
     a_.call(qword_ptr(rdx, kFuncInternal));
     if (up) a_.sub(kFp, up);
-    a_.jmp(done);
-    a_.bind(slow);
+  } else {
     a_.lea(rdi, ptr(kFp, up));
     a_.mov(rsi, kCtx);
-    a_.mov(rcx, kInst);
-    a_.mov(rax, uint64_t(uintptr_t(&jit_call_out)));
-    a_.call(rax);
-    a_.bind(done);
-    a_.test(eax, eax);
-    a_.jnz(exit_);
-    return;
+    a_.call(qword_ptr(rdx, kFuncEntry));
   }
-  a_.lea(rdi, ptr(kFp, int32_t(args_slot) * kSlot));
-  a_.mov(rsi, kCtx);
-  a_.cmp(byte_ptr(rdx, kFuncKind), uint8_t(FuncKind::Compiled));
-  a_.jne(slow);
-  a_.call(qword_ptr(rdx, kFuncEntry));
   a_.jmp(done);
   a_.bind(slow);
-  a_.mov(rcx, kInst);
-  a_.mov(rax, uint64_t(uintptr_t(&jit_call_out)));
-  a_.call(rax);
-  a_.bind(done);
-  a_.test(eax, eax);
-  a_.jnz(exit_);  // the trap and its frames stay as they are
-}
-
-void Masm::call_indirect(uint32_t type_index, uint32_t table_index, uint32_t args_slot,
-                         uint32_t index_slot) {
-  a_.mov(rax, uint64_t(uintptr_t(pc_)));
-  a_.mov(qword_ptr(kFrame, kFramePc), rax);
-  a_.mov(rdi, kCtx);
-  a_.mov(rsi, kInst);
-  a_.mov(edx, table_index);
-  a_.mov(ecx, type_index);
-  a_.mov(r8d, dword_ptr(kFp, int32_t(index_slot) * kSlot));
-  a_.mov(rax, uint64_t(uintptr_t(&jit_indirect_callee)));
-  a_.call(rax);
-  Label found = a_.newLabel(), slow = a_.newLabel(), done = a_.newLabel();
-  a_.test(rax, rax);
-  a_.jnz(found);
-  a_.movzx(eax, byte_ptr(kCtx, kCtxTrap));  // the helper's verdict
-  a_.jmp(exit_);
-  a_.bind(found);
-  a_.mov(rdx, rax);
-  a_.lea(rdi, ptr(kFp, int32_t(args_slot) * kSlot));
+  a_.lea(rdi, ptr(kFp, up));
   a_.mov(rsi, kCtx);
-  a_.cmp(byte_ptr(rdx, kFuncKind), uint8_t(FuncKind::Compiled));
-  a_.jne(slow);
-  a_.call(qword_ptr(rdx, kFuncEntry));
-  a_.jmp(done);
-  a_.bind(slow);
   a_.mov(rcx, kInst);
   a_.mov(rax, uint64_t(uintptr_t(&jit_call_out)));
   a_.call(rax);
@@ -770,9 +741,35 @@ void Masm::call_indirect(uint32_t type_index, uint32_t table_index, uint32_t arg
   a_.jnz(exit_);
 }
 
+void Masm::call_func(uint32_t func_index, uint32_t args_slot, bool same_instance) {
+  record_pc(pc_);
+  a_.mov(rdx, qword_ptr(kInst, kInstFuncs));
+  a_.mov(rdx, qword_ptr(rdx, int32_t(func_index) * 8));
+  call_callee(args_slot, same_instance);
+}
+
+void Masm::call_indirect(uint32_t type_index, uint32_t table_index, uint32_t args_slot,
+                         uint32_t index_slot) {
+  record_pc(pc_);
+  a_.mov(rdi, kCtx);
+  a_.mov(rsi, kInst);
+  a_.mov(edx, table_index);
+  a_.mov(ecx, type_index);
+  a_.mov(r8d, dword_ptr(kFp, int32_t(index_slot) * kSlot));
+  a_.mov(rax, uint64_t(uintptr_t(&jit_indirect_callee)));
+  a_.call(rax);
+  Label found = a_.newLabel();
+  a_.test(rax, rax);
+  a_.jnz(found);
+  a_.movzx(eax, byte_ptr(kCtx, kCtxTrap));  // the helper's verdict
+  a_.jmp(exit_);
+  a_.bind(found);
+  a_.mov(rdx, rax);
+  call_callee(args_slot, false);  // any instance's function
+}
+
 void Masm::call_helper(const void* fn, const Arg* args, size_t n) {
-  a_.mov(rax, uint64_t(uintptr_t(pc_)));
-  a_.mov(qword_ptr(kFrame, kFramePc), rax);
+  record_pc(pc_);
   static const Gp kArgs[] = {rdi, rsi, rdx, rcx, r8, r9};
   for (size_t i = 0; i < n; ++i) {
     const Arg& arg = args[i];
@@ -829,15 +826,13 @@ void Masm::finish() {
     for (int i = 5; i >= 0; --i) a_.pop(kSaved[i]);
     a_.test(eax, eax);
     a_.jz(s.back);
-    a_.mov(rax, uint64_t(uintptr_t(s.pc)));
-    a_.mov(qword_ptr(kFrame, kFramePc), rax);
+    record_pc(s.pc);
     a_.mov(eax, uint32_t(TrapKind::OutOfFuel));
     a_.jmp(exit_);
   }
   for (const Stub& s : stubs_) {
     a_.bind(s.label);
-    a_.mov(rax, uint64_t(uintptr_t(s.pc)));
-    a_.mov(qword_ptr(kFrame, kFramePc), rax);
+    record_pc(s.pc);
     a_.mov(eax, uint32_t(s.kind));
     a_.jmp(exit_);
   }
@@ -846,28 +841,7 @@ void Masm::finish() {
     // this call's (the interpreter's): the inner part enters at the loop.
     Label inner = a_.newLabel();
     a_.bind(osr_[i].stub);
-    a_.push(rbp);
-    a_.mov(rbp, rsp);
-    a_.push(rbx);
-    a_.push(r12);
-    a_.push(r13);
-    a_.push(r14);
-    a_.push(r15);
-    a_.sub(rsp, 8);
-    a_.mov(kFp, rdi);
-    a_.mov(kCtx, rsi);
-    a_.mov(kInst, qword_ptr(rdx, kFuncInstance));
-    a_.mov(kMem, qword_ptr(kInst, kInstMem0));
-    a_.mov(kFrame, qword_ptr(kCtx, kCtxFrameTop));
-    a_.call(inner);
-    a_.add(rsp, 8);
-    a_.pop(r15);
-    a_.pop(r14);
-    a_.pop(r13);
-    a_.pop(r12);
-    a_.pop(rbx);
-    a_.pop(rbp);
-    a_.ret();
+    from_c(inner);
     a_.bind(inner);
     a_.sub(rsp, 8);
     a_.jmp(osr_heads_[i]);

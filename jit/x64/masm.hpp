@@ -150,6 +150,9 @@ class Masm {
 
  private:
   asmjit::Label trap_label(TrapKind k);
+  void from_c(asmjit::Label inner);
+  void record_pc(const uint8_t* pc);
+  void call_callee(uint32_t args_slot, bool same_instance);
   void note_fault() { faults_.push_back({uint32_t(a_.offset()), pc_}); }
   asmjit::x86::Mem mem_operand(Reg addr, uint64_t offset);
   asmjit::Label constant(uint64_t lo, uint64_t hi);
