@@ -62,13 +62,9 @@ bool Compiler::run() {
   }
   const Function& f = m_.funcs[func_];
   const FuncType& ft = m_.types[f.type];
-  if (f.uses_v128) {
-    unsupported("v128");
-    return false;
-  }
   const uint32_t nparams = uint32_t(ft.params.size());
   L_ = nparams + f.num_locals;
-  masm_.prologue(nparams, f.num_locals, L_ + f.max_height);
+  masm_.prologue(nparams, f.num_locals, L_ + f.max_height, f.uses_v128);
   // Every function reference is declared: the module validated already.
   std::vector<bool> refs(m_.funcs.size(), true);
   detail::ModuleCtx ctx{m_, refs};
@@ -182,7 +178,7 @@ Reg Compiler::pop_reg() {
 void Compiler::push_slots(const ValType* types, uint32_t n) {
   for (uint32_t i = 0; i < n; ++i) {
     VT t{};
-    if (!vt_of(types[i], t)) unsupported("v128 value");
+    vt_of(types[i], t);
     stack_.push_back(Val{Val::Slot, t, Reg{}, 0});
   }
 }
@@ -206,7 +202,7 @@ void Compiler::store_value(uint32_t dst, size_t i) {
     case Val::InReg: masm_.store_slot(dst, v.reg, v.type); break;
     case Val::Const: masm_.store_slot_imm(dst, v.imm, v.type); break;
     case Val::Slot:
-      if (home(i) != dst) masm_.copy_slot(dst, home(i));
+      if (home(i) != dst) masm_.copy_slot(dst, home(i), v.type);
       break;
   }
 }
@@ -421,7 +417,7 @@ void Compiler::op(Walker& w, const Instr& in, bool live, const uint8_t* end) {
     }
     case Op::LocalGet: {
       VT t{};
-      if (!vt_of(w.locals()[in.idx], t)) return unsupported("v128 local");
+      vt_of(w.locals()[in.idx], t);
       Reg r = alloc(t);  // may take the cache's register for this very local
       if (const CachedLocal* c = cached(in.idx)) {
         masm_.mov(r, c->reg, t);
@@ -451,7 +447,7 @@ void Compiler::op(Walker& w, const Instr& in, bool live, const uint8_t* end) {
     }
     case Op::GlobalGet: {
       VT t{};
-      if (!vt_of(m_.globals[in.idx].type.type, t)) return unsupported("v128 global");
+      vt_of(m_.globals[in.idx].type.type, t);
       Reg r = alloc(t);
       masm_.global_get(r, in.idx, t);
       push_reg(t, r);
@@ -478,7 +474,7 @@ void Compiler::op(Walker& w, const Instr& in, bool live, const uint8_t* end) {
     default:
       break;
   }
-  if (memory(in) || tables(in) || fuse_compare(in, end)) return;
+  if (simd(in) || memory(in) || tables(in) || fuse_compare(in, end)) return;
   if (!numeric(in)) unsupported(op_info(in.op).text);
 }
 

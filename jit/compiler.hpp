@@ -86,6 +86,10 @@ class Compiler {
   void call_out(const void* fn, std::initializer_list<int64_t> imms, uint32_t nops,
                 bool checks_trap, bool has_result, VT result = VT::I32, uint32_t bulk_shift = 0);
   bool memory(const Instr& in);
+  // v128 instructions (compiler_simd.cpp): inline, or the interpreter's
+  // handler on the spilled frame.
+  bool simd(const Instr& in);
+  void simd_by_interpreter(const Instr& in);
   void unsupported(const char* what) {
     if (!why_) why_ = what;
   }

@@ -11,7 +11,7 @@ bool jit_compile(FuncInst* f, bool fuel) {
   Instance* inst = f->instance;
   // Compiled code reads memory 0 without bounds checks: only a guarded
   // memory may be used that way (vm/MEMORY.md).
-  bool ok = inst && !(f->interp.wide) &&
+  bool ok = inst &&
             (inst->memories.empty() || !inst->memories[0]->mem.needs_bounds_checks());
   if (ok) {
     try {

@@ -11,16 +11,18 @@
 namespace wisp::jit {
 
 // The machine classes of wasm values: integers and references in general
-// registers, floats in vector registers.
-enum class VT : uint8_t { I32, I64, F32, F64 };
-inline bool is_fp(VT t) { return t == VT::F32 || t == VT::F64; }
+// registers, floats and v128 in vector registers.
+enum class VT : uint8_t { I32, I64, F32, F64, V128 };
+// Whether values of t live in vector registers.
+inline bool is_fp(VT t) { return t == VT::F32 || t == VT::F64 || t == VT::V128; }
 
-// VT of a wasm value type; false for v128 (not compiled yet).
+// VT of a wasm value type; false for none of them.
 inline bool vt_of(ValType t, VT& out) {
   if (t == ValType::I32) out = VT::I32;
   else if (t == ValType::I64 || t.is_ref()) out = VT::I64;
   else if (t == ValType::F32) out = VT::F32;
   else if (t == ValType::F64) out = VT::F64;
+  else if (t == ValType::V128) out = VT::V128;
   else return false;
   return true;
 }

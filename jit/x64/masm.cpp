@@ -5,12 +5,14 @@
 #include <limits>
 
 #include "jit/helpers.hpp"
+#include "jit/x64/pins.hpp"
 #include "runtime/vm/instances.hpp"
 
 namespace wisp::jit {
 
 using namespace asmjit;
 using namespace asmjit::x86;
+using namespace x64;
 
 namespace {
 
@@ -36,18 +38,10 @@ constexpr int32_t kInstFuncs = int32_t(offsetof(Instance, func_table));
 constexpr int32_t kInstGlobals = int32_t(offsetof(Instance, global_table));
 constexpr int32_t kGlobalValue = int32_t(offsetof(GlobalInst, value));
 #pragma GCC diagnostic pop
-constexpr int32_t kSlot = int32_t(sizeof(Slot));
 constexpr int32_t kFrameSize = int32_t(sizeof(Frame));
 
-const Gp kFp = rbx, kCtx = r12, kMem = r13, kFrame = r14, kInst = r15;
 constexpr uint8_t kGpCodes[Masm::kNumGp] = {Gp::kIdSi, Gp::kIdDi, Gp::kIdR8,
                                              Gp::kIdR9, Gp::kIdR10, Gp::kIdR11};
-
-Gp g32(Reg r) { return gpd(r.code); }
-Gp g64(Reg r) { return gpq(r.code); }
-Gp g(Reg r, VT t) { return t == VT::I32 ? g32(r) : g64(r); }
-Xmm x(Reg r) { return xmm(r.code); }
-Mem slot(uint32_t i) { return qword_ptr(kFp, int32_t(i) * kSlot); }
 
 bool is64(Op op) {
   switch (op) {
@@ -134,7 +128,7 @@ void Masm::from_c(Label inner) {
   a_.ret();
 }
 
-void Masm::prologue(uint32_t nparams, uint32_t nlocals, uint32_t frame_slots) {
+void Masm::prologue(uint32_t nparams, uint32_t nlocals, uint32_t frame_slots, bool wide) {
   // External entry, at offset 0.
   from_c(internal_);
   // Internal entry.
@@ -155,15 +149,21 @@ void Masm::prologue(uint32_t nparams, uint32_t nlocals, uint32_t frame_slots) {
   a_.mov(qword_ptr(kFrame, kFramePc), 0);
   a_.mov(qword_ptr(kCtx, kCtxFrameTop), kFrame);
   if (nlocals) {
+    // Whole slots where a local may be a v128, else their 8 value bytes.
     a_.xor_(eax, eax);
+    if (wide) a_.xorps(xmm0, xmm0);
+    auto zero = [&](Mem m) {
+      if (wide) a_.movdqu(m, xmm0);
+      else a_.mov(m, rax);
+    };
     if (nlocals <= 16) {
-      for (uint32_t i = 0; i < nlocals; ++i) a_.mov(slot(nparams + i), rax);
+      for (uint32_t i = 0; i < nlocals; ++i) zero(ptr(kFp, int32_t(nparams + i) * kSlot));
     } else {
       Label loop = a_.newLabel();
       a_.lea(rcx, ptr(kFp, int32_t(nparams) * kSlot));
       a_.mov(edx, nlocals);
       a_.bind(loop);
-      a_.mov(qword_ptr(rcx), rax);
+      zero(ptr(rcx));
       a_.add(rcx, kSlot);
       a_.dec(edx);
       a_.jnz(loop);
@@ -193,6 +193,7 @@ void Masm::load_slot(Reg r, uint32_t i, VT t) {
     case VT::I64: a_.mov(g64(r), slot(i)); break;
     case VT::F32: a_.movss(x(r), dword_ptr(kFp, int32_t(i) * kSlot)); break;
     case VT::F64: a_.movsd(x(r), slot(i)); break;
+    case VT::V128: a_.movdqu(x(r), xmmword_ptr(kFp, int32_t(i) * kSlot)); break;
   }
 }
 
@@ -205,6 +206,7 @@ void Masm::store_slot(uint32_t i, Reg r, VT t) {
       a_.mov(slot(i), rax);
       break;
     case VT::F64: a_.movsd(slot(i), x(r)); break;
+    case VT::V128: a_.movdqu(xmmword_ptr(kFp, int32_t(i) * kSlot), x(r)); break;
   }
 }
 
@@ -218,7 +220,12 @@ void Masm::store_slot_imm(uint32_t i, int64_t bits, VT t) {
   }
 }
 
-void Masm::copy_slot(uint32_t dst, uint32_t src) {
+void Masm::copy_slot(uint32_t dst, uint32_t src, VT t) {
+  if (t == VT::V128) {
+    a_.movdqu(xmm0, xmmword_ptr(kFp, int32_t(src) * kSlot));
+    a_.movdqu(xmmword_ptr(kFp, int32_t(dst) * kSlot), xmm0);
+    return;
+  }
   a_.mov(rax, slot(src));
   a_.mov(slot(dst), rax);
 }
@@ -236,6 +243,7 @@ void Masm::mov_imm(Reg r, int64_t bits, VT t) {
       }
       break;
     case VT::F64:
+    case VT::V128:  // (v128 constants are never on the value stack: v128_const)
       if (bits == 0) {
         a_.xorps(x(r), x(r));
       } else {
@@ -650,6 +658,7 @@ void Masm::global_get(Reg dst, uint32_t index, VT t) {
     case VT::I64: a_.mov(g64(dst), qword_ptr(rax, kGlobalValue)); break;
     case VT::F32: a_.movss(x(dst), dword_ptr(rax, kGlobalValue)); break;
     case VT::F64: a_.movsd(x(dst), qword_ptr(rax, kGlobalValue)); break;
+    case VT::V128: a_.movdqu(x(dst), xmmword_ptr(rax, kGlobalValue)); break;
   }
 }
 
@@ -664,6 +673,7 @@ void Masm::global_set(uint32_t index, Reg src, VT t) {
       a_.mov(qword_ptr(rax, kGlobalValue), rcx);
       break;
     case VT::F64: a_.movsd(qword_ptr(rax, kGlobalValue), x(src)); break;
+    case VT::V128: a_.movdqu(xmmword_ptr(rax, kGlobalValue), x(src)); break;
   }
 }
 
@@ -805,7 +815,8 @@ void Masm::result_to(Reg dst, VT t) {
     case VT::I32: a_.mov(g32(dst), eax); break;
     case VT::I64: a_.mov(g64(dst), rax); break;
     case VT::F32: a_.movd(x(dst), eax); break;
-    case VT::F64: a_.movq(x(dst), rax); break;
+    case VT::F64:
+    case VT::V128: a_.movq(x(dst), rax); break;
   }
 }
 

@@ -22,6 +22,7 @@
 
 #include "jit/value_stack.hpp"
 #include "runtime/vm/trap.hpp"
+#include "runtime/wasm/instr_reader.hpp"
 #include "runtime/wasm/opcodes.hpp"
 
 namespace wisp::jit {
@@ -55,17 +56,19 @@ class Masm {
   // stack checks (native, frame and value stack; "call stack exhausted"
   // without a frame of its own, as the interpreter's call), the frame
   // pushed, declared locals zeroed.
-  void prologue(uint32_t nparams, uint32_t nlocals, uint32_t frame_slots);
+  // wide: the function holds v128 values, so locals are zeroed whole.
+  void prologue(uint32_t nparams, uint32_t nlocals, uint32_t frame_slots, bool wide);
   // The internal entry's offset, once the code is laid out.
   uint32_t internal_offset(const asmjit::CodeHolder& code) const;
   // Normal exit: the frame popped, TrapKind::None returned.
   void epilogue();
 
-  // Frame slots (fp[slot]), 8 bytes of value (i32 and f32 zero-extended).
+  // Frame slots (fp[slot]), 8 bytes of value (i32 and f32 zero-extended),
+  // all 16 for a v128.
   void load_slot(Reg r, uint32_t slot, VT t);
   void store_slot(uint32_t slot, Reg r, VT t);
   void store_slot_imm(uint32_t slot, int64_t bits, VT t);
-  void copy_slot(uint32_t dst, uint32_t src);
+  void copy_slot(uint32_t dst, uint32_t src, VT t);
   void mov_imm(Reg r, int64_t bits, VT t);
   void mov(Reg dst, Reg src, VT t);
 
@@ -132,6 +135,25 @@ class Masm {
   // live in registers (it calls out).
   void charge_fuel_bulk(uint32_t slot, uint32_t shift);
 
+  // ---- v128 (masm_simd.cpp). SSE4.1; the i64x2 signed comparisons also
+  // SSE4.2 (without it they go to the interpreter's handlers).
+  void v128_const(Reg dst, const uint8_t* bytes);
+  // A v128 instruction without memory access or v128.const. src[0..n) are
+  // its operands, all owned by the call (they may be clobbered); dst is
+  // src[0] when the result is of its register class, else a fresh
+  // register; tmp a vector register free for the sequence. False, with
+  // nothing emitted, when it has no inline code here.
+  bool simd(const Instr& in, Reg dst, const Reg* src, unsigned n, Reg tmp);
+  // A v128 shift of dst by the i32 in *count, or by imm when count is null.
+  bool simd_shift(Op op, Reg dst, const Reg* count, uint32_t imm, Reg tmp);
+  // v128 loads into dst (for a lane load dst holds the vector operand) and
+  // stores of value, at memory 0's addr + offset.
+  void simd_load(const Instr& in, Reg dst, Reg addr);
+  void simd_store(const Instr& in, Reg addr, Reg value);
+  // Calls an interpreter handler (vm/tiers.hpp's interp_simd_handler) on the
+  // frame: its operands in their slots below sp_slot, its immediates at imm.
+  void call_simd_handler(const void* fn, uint32_t sp_slot, const uint8_t* imm);
+
   // Trap stubs and constants, at the end of the code. Then the code is
   // complete.
   void finish();
@@ -156,6 +178,10 @@ class Masm {
   void note_fault() { faults_.push_back({uint32_t(a_.offset()), pc_}); }
   asmjit::x86::Mem mem_operand(Reg addr, uint64_t offset);
   asmjit::Label constant(uint64_t lo, uint64_t hi);
+  bool simd_compare(Op op, Reg dst, Reg src);
+  bool simd_lanes(const Instr& in, Reg dst, const Reg* src);
+  bool simd_convert(Op op, Reg dst, Reg src, Reg tmp);
+  void v128_not(Reg r);
 
   asmjit::x86::Assembler a_;
   const uint8_t* pc_ = nullptr;

@@ -6,6 +6,7 @@
 #endif
 
 #include "runtime/interp/simd.hpp"
+#include "runtime/vm/tiers.hpp"
 
 namespace wisp {
 
@@ -98,5 +99,7 @@ const char* simd_backend_name() {
   (void)t;
   return simd_portable::kName;
 }
+
+SimdHandler interp_simd_handler(uint8_t code) { return simd_handlers()[code]; }
 
 }  // namespace wisp

@@ -86,6 +86,12 @@ void interp_prepare(Instance& inst, FuncInst* funcs, uint32_t n);
 // run_guarded. Called only by rt::invoke.
 TrapKind interp_call(ExecContext& ctx, FuncInst* fn);
 
+// The interpreter's handler of v128 instruction 0xFD `code` (slot.hpp's
+// SimdHandler: operands in the slots below sp, immediates at pc), or null.
+// The baseline JIT calls it for the few v128 instructions it has no inline
+// code for (jit/README.md, "SIMD"), so both tiers compute them alike.
+SimdHandler interp_simd_handler(uint8_t code);
+
 // Compiles fn (an Uncompiled or Interpreted function) with the baseline
 // JIT, or finds it compiled already for its module, and makes it Compiled.
 // False, and fn left Interpreted, when the JIT cannot take it yet. With
