@@ -33,12 +33,13 @@ bool makes_nans(const wisp::Module& m) {
   sink.ctx = &found;
   sink.instr = [](void* ctx, const wisp::Instr& in, uint32_t) {
     std::string_view t = wisp::op_info(in.op).text;
-    if (t.size() > 4 && (t.substr(0, 4) == "f32." || t.substr(0, 4) == "f64.")) {
-      std::string_view op = t.substr(4);
-      for (std::string_view a : {"add", "sub", "mul", "div", "sqrt", "min", "max", "ceil", "floor",
-                                 "trunc", "nearest", "demote_f64", "promote_f32"})
-        if (op == a) *static_cast<bool*>(ctx) = true;
-    }
+    std::string_view op;
+    if (t.size() > 4 && (t.substr(0, 4) == "f32." || t.substr(0, 4) == "f64.")) op = t.substr(4);
+    if (t.size() > 6 && (t.substr(0, 6) == "f32x4." || t.substr(0, 6) == "f64x2.")) op = t.substr(6);
+    for (std::string_view a : {"add", "sub", "mul", "div", "sqrt", "min", "max", "ceil", "floor",
+                               "trunc", "nearest", "demote_f64", "promote_f32", "demote_f64x2_zero",
+                               "promote_low_f32x4"})
+      if (op == a) *static_cast<bool*>(ctx) = true;
     return true;
   };
   for (uint32_t i = m.num_imported_funcs; i < m.funcs.size() && !found; ++i)

@@ -103,9 +103,32 @@ std::string show(ValType t, const Slot& s) {
     return f->instance ? "funcref:" + std::to_string(f->index) : "funcref:host";
   }
   char buf[80];
-  if (t == ValType::V128)
-    snprintf(buf, sizeof buf, "v128:%016llx%016llx", (unsigned long long)s.w[1], (unsigned long long)s.w[0]);
-  else if (t == ValType::I32 || t == ValType::F32)
+  if (t == ValType::V128) {
+    // Lanes are untyped here: any 64- or 32-bit part that is a NaN as a
+    // float shows as one (a few integer patterns compare less strictly).
+    std::string out = "v128:";
+    for (int half = 1; half >= 0; --half) {
+      double d;
+      std::memcpy(&d, &s.w[half], 8);
+      if (std::isnan(d)) {
+        out += "<nan64>";
+        continue;
+      }
+      for (int lane = 1; lane >= 0; --lane) {
+        uint32_t u = uint32_t(s.w[half] >> (32 * lane));
+        float f;
+        std::memcpy(&f, &u, 4);
+        if (std::isnan(f)) {
+          out += "<nan32>";
+        } else {
+          snprintf(buf, sizeof buf, "%08x", u);
+          out += buf;
+        }
+      }
+    }
+    return out;
+  }
+  if (t == ValType::I32 || t == ValType::F32)
     snprintf(buf, sizeof buf, "%s:%08x", std::string(to_string(t)).c_str(), s.u32);
   else
     snprintf(buf, sizeof buf, "%s:%016llx", std::string(to_string(t)).c_str(), (unsigned long long)s.u64);

@@ -20,6 +20,14 @@ bool is_shift(Op op) {
   }
 }
 
+// Where a 0xFD instruction's immediates start: after its sub-opcode (a LEB).
+const uint8_t* immediates(const Instr& in) {
+  const uint8_t* p = in.pc + 1;
+  while (*p++ & 0x80) {
+  }
+  return p;
+}
+
 }  // namespace
 
 bool Compiler::simd(const Instr& in) {
@@ -33,6 +41,9 @@ bool Compiler::simd(const Instr& in) {
     return true;
   }
   if (info.imm == Imm::MemArg || info.imm == Imm::MemArgLane) {
+    // A fault reports the position the interpreter's handler does: its
+    // immediates (interp/handlers_prefix.inc, prefix_fd).
+    masm_.set_pc(immediates(in));
     if (sig.has_result) {  // a load; a lane load has the vector on top
       const bool lane = info.imm == Imm::MemArgLane;
       Reg vec{};
@@ -88,12 +99,8 @@ bool Compiler::simd(const Instr& in) {
 void Compiler::simd_by_interpreter(const Instr& in) {
   const detail::PlainSig& sig = detail::kPlainSigs[unsigned(in.op)];
   spill_all();
-  // The handler reads its immediates after the sub-opcode (a LEB).
-  const uint8_t* imm = in.pc + 1;
-  while (*imm++ & 0x80) {
-  }
   masm_.call_simd_handler(reinterpret_cast<const void*>(interp_simd_handler(op_info(in.op).code)),
-                          home(stack_.size()), imm);
+                          home(stack_.size()), immediates(in));
   stack_.resize(stack_.size() - sig.nparams);
   if (sig.has_result) push_slots(&sig.result, 1);
 }

@@ -44,6 +44,8 @@ const char* const kRunUsage =
     "  --tier interp|jit|auto run wasm in the interpreter; compile each function\n"
     "                         with the baseline JIT on its first call; or (the\n"
     "                         default) interpret first and compile what runs hot\n"
+    "  --tier-sample N        auto: compile the function running every N\n"
+    "                         interpreted instructions (default 20000)\n"
     "  --stats                print what the tiers did on stderr at exit\n"
     "  -W fuel=N, -W max-memory-size=BYTES, -W max-table-elements=N,\n"
     "  -W max-instances=N, -W max-tables=N, -W max-memories=N\n"
@@ -216,6 +218,14 @@ int cmd_run(int argc, char** argv) {
         error("run: unknown tier '" + sval + "' (available: " + kTierNames + ")");
         return 1;
       }
+    } else if (a == "--tier-sample") {
+      uint64_t v;
+      if (!value(v)) return 1;
+      if (v == 0) {
+        error("run: --tier-sample needs a positive number");
+        return 1;
+      }
+      o.store.tier_sample = v;
     } else if (str("--tcplisten")) {
       o.wasi.tcp_listen.push_back(sval);
     } else if (a == "--fuel") {

@@ -138,6 +138,9 @@ class Masm {
   // ---- v128 (masm_simd.cpp). SSE4.1; the i64x2 signed comparisons also
   // SSE4.2 (without it they go to the interpreter's handlers).
   void v128_const(Reg dst, const uint8_t* bytes);
+  // Tests: compile as for a CPU without SSE4.2 (the i64x2 signed
+  // comparisons then go to the interpreter's handlers).
+  static void pretend_no_sse42(bool on);
   // A v128 instruction without memory access or v128.const. src[0..n) are
   // its operands, all owned by the call (they may be clobbered); dst is
   // src[0] when the result is of its register class, else a fresh

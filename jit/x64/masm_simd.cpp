@@ -1,7 +1,8 @@
 // x86-64 code for the v128 instructions (masm.hpp, "v128"): SSE4.1, one
 // instruction where the ISA has the wasm operation, short sequences where
-// it has its parts. What is here and what goes to the interpreter's
-// handlers: jit/README.md, "SIMD".
+// it has its parts. Every instruction is here; only the i64x2 signed
+// comparisons on a CPU without SSE4.2 go to the interpreter's handlers
+// (jit/README.md, "SIMD").
 #include <cstring>
 
 #include "jit/x64/masm.hpp"
@@ -68,12 +69,16 @@ constexpr uint64_t rep8(uint8_t b) { return 0x0101010101010101ull * b; }
 constexpr uint64_t rep16(uint16_t w) { return 0x0001000100010001ull * w; }
 constexpr uint64_t rep32(uint32_t d) { return 0x0000000100000001ull * d; }
 
+bool g_no_sse42 = false;  // Masm::pretend_no_sse42
+
 bool has_sse42() {
   static const bool yes = CpuInfo::host().hasFeature(CpuFeatures::X86::kSSE4_2);
-  return yes;
+  return yes && !g_no_sse42;
 }
 
 }  // namespace
+
+void Masm::pretend_no_sse42(bool on) { g_no_sse42 = on; }
 
 void Masm::v128_const(Reg dst, const uint8_t* bytes) {
   uint64_t lo, hi;
@@ -370,6 +375,69 @@ bool Masm::simd_convert(Op op, Reg dst, Reg src, Reg tmp) {
       a_.psrad(xmm0, 31);
       a_.pxor(d, xmm0);
       return true;
+    case Op::I32x4TruncSatF32x4U: {
+      // lo = cvtt(x) is right below 2^31; hi = cvtt(x - 2^31), clamped at 0,
+      // adds the rest above it; at 2^32 and up hi overflows too and is made
+      // 0x7fffffff (lo's 0x80000000 + it: all ones). NaNs and negatives
+      // are zeroed first.
+      constexpr uint64_t k2p31 = rep32(0x4F000000);  // 2^31 as an f32
+      a_.xorps(xmm0, xmm0);
+      a_.maxps(d, xmm0);  // a NaN gives the second operand: 0
+      a_.movaps(xmm0, ptr(constant(k2p31, k2p31)));
+      a_.movaps(t, d);
+      a_.subps(t, xmm0);
+      a_.cmpps(xmm0, t, 2);  // 2^31 <= x - 2^31
+      a_.cvttps2dq(t, t);
+      a_.pxor(t, xmm0);
+      a_.pxor(xmm0, xmm0);
+      a_.pmaxsd(t, xmm0);
+      a_.cvttps2dq(d, d);
+      a_.paddd(d, t);
+      return true;
+    }
+    case Op::F32x4ConvertI32x4U:
+      // The low 16 bits convert exactly; the high part, halved to fit the
+      // signed conversion, converts exactly too and is doubled; one rounding
+      // in the final add.
+      a_.pxor(t, t);
+      a_.pblendw(t, d, 0x55);
+      a_.psubd(d, t);
+      a_.cvtdq2ps(t, t);
+      a_.psrld(d, 1);
+      a_.cvtdq2ps(d, d);
+      a_.addps(d, d);
+      a_.addps(d, t);
+      return true;
+    case Op::I32x4TruncSatF64x2SZero: {
+      // NaNs zeroed, clamped above; below, cvttpd2dq's 0x80000000 is the
+      // saturated value. The two high lanes come out zero.
+      constexpr uint64_t kMax = 0x41DFFFFFFFC00000ull;  // 2147483647.0
+      a_.movapd(xmm0, d);
+      a_.cmppd(xmm0, xmm0, 0);
+      a_.andpd(d, xmm0);
+      a_.minpd(d, ptr(constant(kMax, kMax)));
+      a_.cvttpd2dq(d, d);
+      return true;
+    }
+    case Op::I32x4TruncSatF64x2UZero: {
+      // Clamped to [0, 2^32 - 1] (NaN to 0), truncated, and plus 2^52 each
+      // lane's low 32 bits are the integer: those two dwords, then zeros.
+      constexpr uint64_t kMax = 0x41EFFFFFFFE00000ull, k2p52 = 0x4330000000000000ull;
+      a_.xorpd(xmm0, xmm0);
+      a_.maxpd(d, xmm0);
+      a_.minpd(d, ptr(constant(kMax, kMax)));
+      a_.roundpd(d, d, 3);
+      a_.addpd(d, ptr(constant(k2p52, k2p52)));
+      a_.shufps(d, xmm0, 0x88);
+      return true;
+    }
+    case Op::F64x2ConvertLowI32x4U: {
+      // 2^52 + x as a double by putting 0x43300000 above each u32, less 2^52.
+      constexpr uint64_t kHigh = rep32(0x43300000), k2p52 = 0x4330000000000000ull;
+      a_.unpcklps(d, ptr(constant(kHigh, kHigh)));
+      a_.subpd(d, ptr(constant(k2p52, k2p52)));
+      return true;
+    }
     case Op::I16x8ExtendLowI8x16S: a_.pmovsxbw(d, d); return true;
     case Op::I16x8ExtendLowI8x16U: a_.pmovzxbw(d, d); return true;
     case Op::I32x4ExtendLowI16x8S: a_.pmovsxwd(d, d); return true;
