@@ -1,10 +1,16 @@
 // Baseline JIT compile speed: every function of every valid spec-suite
-// module (and of the largest module at hand) compiled eagerly, in bytes of
-// function bodies per second. Liftoff's reference point is its own compile
-// of the same bytes (bench/README.md).
+// module (and of the largest module at hand, and of each module named in
+// $WISP_BENCH_JIT_MODULES, colon-separated: bench/run passes ruby.wasm)
+// compiled eagerly, in bytes of function bodies per second. Liftoff's
+// reference point is its own compile of the same bytes (bench/README.md).
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <iterator>
 #include <memory>
+#include <sstream>
 
 #include "bench/bench_corpus.hpp"
 #include "jit/code_cache.hpp"
@@ -23,7 +29,7 @@ struct Prepared {
 Prepared prepare(const std::vector<std::vector<uint8_t>>& mods) {
   Prepared p;
   for (const auto& b : mods) {
-    auto m = decode_borrowed(b.data(), b.size());
+    auto m = decode(b);  // a copy the module owns: callers pass temporaries
     if (!m.ok() || !validate(m.value()).ok()) continue;
     auto sm = std::make_shared<Module>(std::move(m.value()));
     for (uint32_t i = sm->num_imported_funcs; i < sm->funcs.size(); ++i) {
@@ -51,8 +57,8 @@ void compile_all(benchmark::State& state, Prepared& p) {
   }
   state.counters["functions"] = double(p.functions);
   state.counters["compiled"] = double(p.compiled);
-  // Bytes of every body, compiled or refused (refused ones are v128: they
-  // stop at their first SIMD instruction, so this flatters a little).
+  // Bytes of every body, compiled or refused (none is refused in a 2.0
+  // module).
   state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(p.body_bytes));
 }
 
@@ -69,6 +75,30 @@ void BM_JitCompile_Largest(benchmark::State& state) {
   compile_all(state, p);
 }
 BENCHMARK(BM_JitCompile_Largest)->Unit(benchmark::kMillisecond);
+
+// BM_JitCompile_Module/<file name> for each path in $WISP_BENCH_JIT_MODULES.
+const bool kModulesRegistered = [] {
+  const char* env = std::getenv("WISP_BENCH_JIT_MODULES");
+  if (!env) return false;
+  std::stringstream list(env);
+  std::string path;
+  while (std::getline(list, path, ':')) {
+    if (path.empty()) continue;
+    const std::string name = path.substr(path.find_last_of('/') + 1);
+    benchmark::RegisterBenchmark(("BM_JitCompile_Module/" + name).c_str(), [path, name](benchmark::State& state) {
+      static std::map<std::string, Prepared> prepared;
+      auto it = prepared.find(path);
+      if (it == prepared.end()) {
+        std::ifstream f(path, std::ios::binary);
+        std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+        it = prepared.emplace(path, prepare({bytes})).first;
+      }
+      state.SetLabel(name);
+      compile_all(state, it->second);
+    })->Unit(benchmark::kMillisecond);
+  }
+  return true;
+}();
 
 }  // namespace
 }  // namespace wisp::bench

@@ -1,7 +1,8 @@
 // Where compiled code lives: per module (compiled once, shared by every
 // instance of it), in executable memory that is never writable at the same
 // address (W^X: asmjit's JitAllocator with dual mapping, one RW view to
-// write, one RX view to run), released with the module. A process-wide
+// write, one RX view to run; one such code heap per process), released
+// with the module. A process-wide
 // registry maps machine pcs back to functions, for faults in compiled code.
 #pragma once
 #include <asmjit/core.h>
@@ -29,7 +30,7 @@ struct CompiledFunc {
   };
   std::vector<Osr> osr;
   uint32_t internal_offset = 0;  // the internal entry (jit/x64/masm.hpp)
-  CompiledEntry entry() const { return reinterpret_cast<CompiledEntry>(code); }
+  CompiledEntry entry = nullptr;  // the external one, shared by all (Masm::entry_thunk)
 };
 
 class CodeCache {
@@ -44,8 +45,6 @@ class CodeCache {
 
  private:
   std::mutex mu_;
-  asmjit::JitAllocator alloc_;
-  bool dual_ = false;
   // By fuel variant (0 without, 1 counting fuel), then function index.
   std::vector<std::unique_ptr<CompiledFunc>> funcs_[2];
   std::vector<uint8_t> refused_[2];

@@ -17,7 +17,7 @@ bool jit_compile(FuncInst* f, bool fuel) {
     try {
       const jit::CompiledFunc* c = jit::CodeCache::of(*inst->module).get(*inst->module, f->index, fuel);
       if (c) {
-        f->jit.entry = c->entry();
+        f->jit.entry = c->entry;
         f->jit.code = c;
         f->jit.internal = static_cast<const uint8_t*>(c->code) + c->internal_offset;
         f->kind = FuncKind::Compiled;

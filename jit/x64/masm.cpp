@@ -98,12 +98,14 @@ bool Masm::cpu_supported() {
 // it returns the trap kind in eax with r14 back at the caller's Frame. A
 // compiled caller in the same instance calls it so, moving rbx up to the
 // arguments and back: no registers saved, no pins reloaded. The external
-// entry (the C calling convention of CompiledEntry) saves the callee-saved
-// registers, sets the pins and calls the internal one.
+// entry (the C calling convention of CompiledEntry) is one thunk for every
+// function (entry_thunk): it saves the callee-saved registers, sets the
+// pins and calls the internal entry that self (rdx) names.
 // The C calling convention (CompiledEntry: fp, ctx, self) around code of
-// the internal convention at `inner`: callee-saved registers kept, the pins
-// set, r14 the Frame on top.
-void Masm::from_c(Label inner) {
+// the internal convention at `inner`, or at self's internal entry when
+// inner is null: callee-saved registers kept, the pins set, r14 the Frame
+// on top.
+void Masm::from_c(const Label* inner) {
   a_.push(rbp);
   a_.mov(rbp, rsp);
   a_.push(rbx);
@@ -117,7 +119,8 @@ void Masm::from_c(Label inner) {
   a_.mov(kInst, qword_ptr(rdx, kFuncInstance));
   a_.mov(kMem, qword_ptr(kInst, kInstMem0));
   a_.mov(kFrame, qword_ptr(kCtx, kCtxFrameTop));
-  a_.call(inner);
+  if (inner) a_.call(*inner);
+  else a_.call(qword_ptr(rdx, kFuncInternal));
   a_.add(rsp, 8);
   a_.pop(r15);
   a_.pop(r14);
@@ -128,11 +131,10 @@ void Masm::from_c(Label inner) {
   a_.ret();
 }
 
+void Masm::entry_thunk() { from_c(nullptr); }
+
 void Masm::prologue(uint32_t nparams, uint32_t nlocals, uint32_t frame_slots, bool wide) {
-  // External entry, at offset 0.
-  from_c(internal_);
-  // Internal entry.
-  a_.align(AlignMode::kCode, 16);
+  // The internal entry, at offset 0.
   a_.bind(internal_);
   a_.sub(rsp, 8);  // 16-byte alignment at calls
   // Native stack (0 when unknown: never below it), frame stack, value stack.
@@ -852,7 +854,7 @@ void Masm::finish() {
     // this call's (the interpreter's): the inner part enters at the loop.
     Label inner = a_.newLabel();
     a_.bind(osr_[i].stub);
-    from_c(inner);
+    from_c(&inner);
     a_.bind(inner);
     a_.sub(rsp, 8);
     a_.jmp(osr_heads_[i]);

@@ -52,10 +52,14 @@ class Masm {
   void bind(asmjit::Label l) { a_.bind(l); }
   void jump(asmjit::Label l) { a_.jmp(l); }
 
-  // The entries (masm.cpp: external at offset 0, internal after it), then
-  // stack checks (native, frame and value stack; "call stack exhausted"
-  // without a frame of its own, as the interpreter's call), the frame
-  // pushed, declared locals zeroed.
+  // The external entry every compiled function shares (CompiledEntry: the C
+  // calling convention), alone in its code: it calls the internal entry of
+  // the FuncInst it is given.
+  void entry_thunk();
+  // The internal entry (masm.cpp) at offset 0, then stack checks (native,
+  // frame and value stack; "call stack exhausted" without a frame of its
+  // own, as the interpreter's call), the frame pushed, declared locals
+  // zeroed.
   // wide: the function holds v128 values, so locals are zeroed whole.
   void prologue(uint32_t nparams, uint32_t nlocals, uint32_t frame_slots, bool wide);
   // The internal entry's offset, once the code is laid out.
@@ -175,7 +179,7 @@ class Masm {
 
  private:
   asmjit::Label trap_label(TrapKind k);
-  void from_c(asmjit::Label inner);
+  void from_c(const asmjit::Label* inner);
   void record_pc(const uint8_t* pc);
   void call_callee(uint32_t args_slot, bool same_instance);
   void note_fault() { faults_.push_back({uint32_t(a_.offset()), pc_}); }
