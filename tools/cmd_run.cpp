@@ -45,7 +45,7 @@ const char* const kRunUsage =
     "                         with the baseline JIT on its first call; or (the\n"
     "                         default) interpret first and compile what runs hot\n"
     "  --tier-sample N        auto: compile the function running every N\n"
-    "                         interpreted instructions (default 20000)\n"
+    "                         interpreted instructions (default 5000)\n"
     "  --stats                print what the tiers did on stderr at exit\n"
     "  -W fuel=N, -W max-memory-size=BYTES, -W max-table-elements=N,\n"
     "  -W max-instances=N, -W max-tables=N, -W max-memories=N\n"

@@ -1,9 +1,10 @@
 // Run a WASI command module (.wasm) under node:wasi (preview1).
 //
-//   node [v8 flags] node_run.mjs [--time] <file.wasm> [args...]
+//   node [v8 flags] node_run.mjs [--time] [--dir HOST::GUEST]... <file.wasm> [args...]
 //
-// The module gets argv = [file, args...], an empty environment, no preopened
-// directories, and the process's stdin/stdout/stderr.  The exit code is the
+// The module gets argv = [file, args...], an empty environment, the
+// directories --dir names (as `wisp run --dir`; none by default), and the
+// process's stdin/stdout/stderr.  The exit code is the
 // module's.  --time prints compile/instantiate/start seconds to stderr as
 // "compile-s: X", "instantiate-s: X", "run-s: X".
 //
@@ -24,9 +25,18 @@ const { WASI } = await import('node:wasi');
 
 let argv = process.argv.slice(2);
 let timing = false;
-if (argv[0] === '--time') {
-  timing = true;
-  argv = argv.slice(1);
+const preopens = {};
+for (;;) {
+  if (argv[0] === '--time') {
+    timing = true;
+    argv = argv.slice(1);
+  } else if (argv[0] === '--dir' && argv.length > 1) {
+    const [host, guest] = argv[1].split('::');
+    preopens[guest ?? host] = host;
+    argv = argv.slice(2);
+  } else {
+    break;
+  }
 }
 if (argv.length < 1) {
   console.error('usage: node node_run.mjs [--time] <file.wasm> [args...]');
@@ -38,7 +48,7 @@ const wasi = new WASI({
   version: 'preview1',
   args: [file, ...args],
   env: {},
-  preopens: {},
+  preopens,
   returnOnExit: true,
 });
 
