@@ -614,6 +614,20 @@ bool Masm::simd_shift(Op op, Reg dst, const Reg* count, uint32_t imm, Reg tmp) {
   // 16-bit shifts do the work; an arithmetic shift of bytes goes through
   // words holding each byte in their high half (8 more).
   const uint32_t extra = op == Op::I8x16ShrS ? 8 : 0;
+  if (!count) {  // a constant count: the immediate forms, where SSE has them
+    const uint32_t n = imm & (bits - 1);
+    switch (op) {
+      case Op::I16x8Shl: a_.psllw(d, n); return true;
+      case Op::I16x8ShrS: a_.psraw(d, n); return true;
+      case Op::I16x8ShrU: a_.psrlw(d, n); return true;
+      case Op::I32x4Shl: a_.pslld(d, n); return true;
+      case Op::I32x4ShrS: a_.psrad(d, n); return true;
+      case Op::I32x4ShrU: a_.psrld(d, n); return true;
+      case Op::I64x2Shl: a_.psllq(d, n); return true;
+      case Op::I64x2ShrU: a_.psrlq(d, n); return true;
+      default: break;
+    }
+  }
   if (count) {
     a_.mov(ecx, g32(*count));
     a_.and_(ecx, bits - 1);
