@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <map>
 #include <shared_mutex>
+#include <string>
 
 #include "jit/compiler.hpp"
 
@@ -123,6 +124,15 @@ const CompiledFunc* CodeCache::get(const Module& m, uint32_t func, bool fuel) {
   if (heap.alloc.alloc(&rx, &rw, size) != asmjit::kErrorOk) return nullptr;  // try again later
   code.relocateToBase(uint64_t(uintptr_t(rx)));
   code.copyFlattenedData(rw, size, asmjit::CopySectionFlags::kPadSectionBuffer);
+  // WISP_JIT_DUMP=DIR: each function's machine code as DIR/f<index>.bin
+  // (objdump -D -b binary -mi386:x86-64 reads it).
+  if (const char* dir = getenv("WISP_JIT_DUMP")) {
+    const std::string path = std::string(dir) + "/f" + std::to_string(func) + ".bin";
+    if (FILE* out = fopen(path.c_str(), "wb")) {
+      fwrite(rw, 1, size, out);
+      fclose(out);
+    }
+  }
   auto f = std::make_unique<CompiledFunc>();
   f->code = rx;
   f->size = size;

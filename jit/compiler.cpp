@@ -132,9 +132,62 @@ void Compiler::spill(size_t i) {
   v.loc = Val::Slot;
 }
 
-void Compiler::spill_all() {
+void Compiler::spill_stack() {
   for (size_t i = 0; i < stack_.size(); ++i) spill(i);
+}
+
+void Compiler::spill_all() {
+  spill_stack();
   drop_cache();
+}
+
+const Compiler::LoopRegs* Compiler::loop_of(uint32_t label) const {
+  for (const LoopRegs& l : loops_)
+    if (l.label == label) return &l;
+  return nullptr;
+}
+
+bool Compiler::loop_ready(const LoopRegs& l) {
+  for (const LoopReg& d : l.regs) {
+    const CachedLocal* c = cached(d.local);
+    if (!c || c->reg != d.reg) return false;
+  }
+  return true;
+}
+
+void Compiler::enter_loop(const LoopRegs& l) {
+  // Destinations are the loop's registers; a source that is one of them
+  // may be overwritten by another move, so that local is loaded from its
+  // slot instead (always up to date: the cache writes through). Then no
+  // order of the moves matters.
+  auto is_dest = [&](Reg r) {
+    for (const LoopReg& d : l.regs)
+      if (d.reg == r) return true;
+    return false;
+  };
+  for (const LoopReg& d : l.regs) {
+    const CachedLocal* c = cached(d.local);
+    if (c && c->reg == d.reg) continue;
+    if (c && !is_dest(c->reg)) masm_.mov(d.reg, c->reg, d.type);
+    else masm_.load_slot(d.reg, d.local, d.type);
+  }
+}
+
+bool Compiler::keep_in_loop_reg(uint32_t local, const Val& v) {
+  if (loops_.empty()) return false;
+  for (const LoopReg& d : loops_.back().regs) {
+    if (d.local != local) continue;
+    if (regs_.used(d.reg)) return false;
+    regs_.take(d.reg);
+    switch (v.loc) {
+      case Val::InReg: masm_.mov(d.reg, v.reg, d.type); break;
+      case Val::Const: masm_.mov_imm(d.reg, v.imm, d.type); break;
+      case Val::Slot: masm_.load_slot(d.reg, local, d.type); break;  // just stored there
+    }
+    cache_.push_back({local, d.reg});
+    return true;
+  }
+  return false;
 }
 
 void Compiler::drop_cache() {
@@ -213,6 +266,8 @@ void Compiler::branch_to(Walker& w, uint32_t depth) {
   Ctrl& t = w.ctrl(depth);
   const bool outermost = depth == w.ctrl_depth() - 1;
   move_top(arity(t), t.height);
+  if (t.kind == Op::Loop)
+    if (const LoopRegs* l = loop_of(t.label)) enter_loop(*l);
   masm_.jump(outermost ? ret_ : label(t.label));
 }
 
@@ -254,6 +309,7 @@ void Compiler::close(Walker& w, const Instr& in, Ctrl& c) {
     return;
   }
   if (c.kind != Op::Loop) masm_.bind(label(c.label));
+  if (c.kind == Op::Loop && !loops_.empty() && loops_.back().label == c.label) loops_.pop_back();
   reset_stack(c.height);
   push_slots(c.results, c.nresults);
 }
@@ -262,7 +318,7 @@ void Compiler::branch_on_condition(bool when, asmjit::Label target) {
   if (pending_.on) {
     pending_.on = false;
     stack_.pop_back();  // the placeholder of the comparison's result
-    spill_all();  // moves only: the flags are set after it
+    spill_stack();  // moves only: the flags are set after it
     masm_.branch_compare(pending_.op, pending_.a, pending_.b, pending_.has_imm, pending_.imm, when,
                          target);
     release(pending_.a);
@@ -271,7 +327,7 @@ void Compiler::branch_on_condition(bool when, asmjit::Label target) {
     return;
   }
   Reg cond = pop_reg();
-  spill_all();
+  spill_stack();
   masm_.branch_if(cond, when, target);
   release(cond);
 }
@@ -322,16 +378,26 @@ void Compiler::op(Walker& w, const Instr& in, bool live, const uint8_t* end) {
       masm_.trap(TrapKind::Unreachable);
       return;
     case Op::Block: {
-      spill_all();
+      spill_stack();
       w.ctrl(0).label = masm_.new_label().id();
       return;
     }
     case Op::Loop: {
-      spill_all();
+      spill_stack();
       asmjit::Label head = masm_.new_label();
       w.ctrl(0).label = head.id();
+      LoopRegs l{head.id(), {}};
+      std::vector<Masm::SlotLoad> loads;
+      for (const CachedLocal& c : cache_) {
+        VT t{};
+        vt_of(w.locals()[c.local], t);
+        l.regs.push_back({c.local, c.reg, t});
+        loads.push_back({c.local, c.reg, t});
+      }
+      loops_.push_back(std::move(l));
       masm_.bind(head);
-      masm_.osr_entry(head, end);  // the body starts where the loop instruction ends
+      // The body starts where the loop instruction ends.
+      masm_.osr_entry(head, end, std::move(loads));
       return;
     }
     case Op::If: {
@@ -348,7 +414,15 @@ void Compiler::op(Walker& w, const Instr& in, bool live, const uint8_t* end) {
       Ctrl& t = w.ctrl(in.idx);
       const uint32_t n = arity(t);
       const bool outermost = in.idx == w.ctrl_depth() - 1;
-      if (n == 0 || stack_.size() - 1 - n == t.height) {  // the values are in place already
+      const LoopRegs* l = t.kind == Op::Loop ? loop_of(t.label) : nullptr;
+      if (l && !pending_.on && stack_.back().loc != Val::InReg) {
+        // The condition into a register first: taking one may evict a
+        // cached local, which decides whether the loop's registers are ready.
+        Reg cond = pop_reg();
+        push_reg(VT::I32, cond);
+      }
+      if ((n == 0 || stack_.size() - 1 - n == t.height) && (!l || loop_ready(*l))) {
+        // the values are in place already
         branch_on_condition(true, outermost ? ret_ : label(t.label));
       } else {
         asmjit::Label skip = masm_.new_label();
@@ -360,7 +434,7 @@ void Compiler::op(Walker& w, const Instr& in, bool live, const uint8_t* end) {
     }
     case Op::BrTable: {
       Reg index = pop_reg();
-      spill_all();
+      spill_stack();
       Reader r(m_.bytes, in.vec, end);
       std::vector<asmjit::Label> cases;
       std::vector<uint32_t> depths;
@@ -432,10 +506,24 @@ void Compiler::op(Walker& w, const Instr& in, bool live, const uint8_t* end) {
       const Val v = stack_.back();
       forget(in.idx);
       store_value(in.idx, stack_.size() - 1);
+      if (keep_in_loop_reg(in.idx, v)) {
+        if (in.op == Op::LocalSet) {
+          stack_.pop_back();
+          if (v.loc == Val::InReg) release(v.reg);
+        }
+        return;
+      }
       if (in.op == Op::LocalSet) {
         stack_.pop_back();
-        // The value's register now holds the local's value: the cache owns it.
-        if (v.loc == Val::InReg) cache_.push_back({in.idx, v.reg});
+        // The value's register now holds the local's value: the cache owns
+        // it. A constant goes into a free register too (a loop counter's
+        // start, which a loop entered next then keeps in it).
+        if (v.loc == Val::InReg) {
+          cache_.push_back({in.idx, v.reg});
+        } else if (Reg r; v.loc == Val::Const && try_alloc(v.type, r)) {
+          masm_.mov_imm(r, v.imm, v.type);
+          cache_.push_back({in.idx, r});
+        }
       } else if (v.loc == Val::InReg) {
         Reg keep;
         if (try_alloc(v.type, keep)) {

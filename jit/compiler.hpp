@@ -109,6 +109,33 @@ class Compiler {
     Reg reg;
   };
   std::vector<CachedLocal> cache_;
+  // Spills the operand stack, keeping the cache (a branch or a block entry:
+  // the code after it continues with what the registers hold).
+  void spill_stack();
+  // A loop keeps the locals cached as it is entered in the same registers
+  // at its header: every way in (the entry, each back-edge, the on-stack
+  // replacement stub) puts them there, so a loop-carried local goes
+  // around the loop in a register instead of through its slot. Open loops,
+  // innermost last.
+  struct LoopReg {
+    uint32_t local;
+    Reg reg;
+    VT type;
+  };
+  struct LoopRegs {
+    uint32_t label;
+    std::vector<LoopReg> regs;
+  };
+  std::vector<LoopRegs> loops_;
+  const LoopRegs* loop_of(uint32_t label) const;
+  // Whether the loop's locals are in its registers already; and the moves
+  // (or loads: slots are always up to date) that put them there.
+  bool loop_ready(const LoopRegs& l);
+  void enter_loop(const LoopRegs& l);
+  // After local.set/tee of a local the innermost loop keeps in a register:
+  // back into that register when it is free, so the back-edge has nothing
+  // to move. False when it is not such a local or the register is taken.
+  bool keep_in_loop_reg(uint32_t local, const Val& v);
   void drop_cache();
   CachedLocal* cached(uint32_t local);
   void forget(uint32_t local);

@@ -173,9 +173,10 @@ void Masm::prologue(uint32_t nparams, uint32_t nlocals, uint32_t frame_slots, bo
   }
 }
 
-void Masm::osr_entry(Label head, const uint8_t* loop_pc) {
+void Masm::osr_entry(Label head, const uint8_t* loop_pc, std::vector<SlotLoad> loads) {
   osr_.push_back({a_.newLabel(), loop_pc});
   osr_heads_.push_back(head);
+  osr_loads_.push_back(std::move(loads));
 }
 
 void Masm::epilogue() {
@@ -857,6 +858,7 @@ void Masm::finish() {
     from_c(&inner);
     a_.bind(inner);
     a_.sub(rsp, 8);
+    for (const SlotLoad& l : osr_loads_[i]) load_slot(l.reg, l.slot, l.type);
     a_.jmp(osr_heads_[i]);
   }
   // Stack exhausted before this call's frame was pushed.

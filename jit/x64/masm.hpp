@@ -170,7 +170,14 @@ class Masm {
   // at wasm position loop_pc: called like the function's entry while the
   // interpreter's frame for this call is on top, it takes the frame as it
   // is and jumps to head (every value is in its slot there).
-  void osr_entry(asmjit::Label head, const uint8_t* loop_pc);
+  // loads: the locals the loop keeps in registers (slot, register, class),
+  // loaded by the entry before it jumps to head.
+  struct SlotLoad {
+    uint32_t slot;
+    Reg reg;
+    VT type;
+  };
+  void osr_entry(asmjit::Label head, const uint8_t* loop_pc, std::vector<SlotLoad> loads);
   struct OsrSite {
     asmjit::Label stub;
     const uint8_t* loop_pc;
@@ -215,6 +222,7 @@ class Masm {
   std::vector<FaultSite> faults_;
   std::vector<OsrSite> osr_;
   std::vector<asmjit::Label> osr_heads_;
+  std::vector<std::vector<SlotLoad>> osr_loads_;
 };
 
 }  // namespace wisp::jit
