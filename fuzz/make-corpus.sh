@@ -48,4 +48,43 @@ if command -v wasm-opt > /dev/null; then
       --enable-mutable-globals 2> /dev/null || true
   done
 fi
+# Component seeds (fuzz_component_decode): the sections after the preamble
+# (the target puts it in front). A few hand-built ones (types, imports,
+# exports, aliases, a nested component, canon, instances), and valid core
+# modules of the suite embedded as core-module sections.
+mkdir -p "$OUT/components"
+python3 - "$OUT" <<'PY'
+import glob, os, sys
+out = sys.argv[1]
+def leb(n):
+    b = bytearray()
+    while True:
+        x = n & 0x7f; n >>= 7
+        b.append(x | (0x80 if n else 0))
+        if not n: return bytes(b)
+def sec(i, body): return bytes([i]) + leb(len(body)) + body
+def name(s): return leb(len(s)) + s.encode()
+pre = bytes([0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0])
+functype = sec(7, b"\x01\x40\x01" + name("x") + b"\x79\x00\x73")
+seeds = {
+  "func-import-export": functype + sec(10, b"\x01\x00" + name("f") + b"\x01\x00")
+                        + sec(11, b"\x01\x00" + name("g") + b"\x01\x00\x00"),
+  "value-types": sec(7, b"\x06\x72\x01" + name("a") + b"\x79" + b"\x71\x02" + name("n") + b"\x00\x00"
+                     + name("s") + b"\x01\x73\x00" + b"\x70\x00" + b"\x6f\x02\x79\x78"
+                     + b"\x6e\x02" + name("r") + name("w") + b"\x6a\x01\x00\x01\x73"),
+  "instance-type": sec(7, b"\x01\x42\x04\x04\x00" + name("res") + b"\x03\x01"
+                       + b"\x01\x68\x00" + b"\x01\x40\x01" + name("self") + b"\x01\x01\x00"
+                       + b"\x04\x00" + name("[method]res.m") + b"\x01\x02")
+                   + sec(10, b"\x01\x00" + name("wasi:x/y@0.2.0") + b"\x05\x00"),
+  "nested-outer-alias": functype + sec(4, pre + sec(6, b"\x01\x03\x02\x01\x00")),
+  "core-instance-canon": sec(1, bytes([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]))
+                         + sec(2, b"\x01\x00\x00\x00") + sec(2, b"\x01\x01\x00"),
+  "resource": sec(7, b"\x01\x3f\x7f\x00") + sec(8, b"\x01\x02\x00"),
+}
+for k, v in seeds.items():
+    open(os.path.join(out, "components", k), "wb").write(v)
+for i, path in enumerate(sorted(glob.glob(os.path.join(out, "valid", "*")))[:200]):
+    m = open(path, "rb").read()
+    open(os.path.join(out, "components", f"core-{i}"), "wb").write(sec(1, m))
+PY
 for d in "$OUT"/*/; do echo "  $(basename "$d"): $(ls "$d" | wc -l) files"; done

@@ -17,6 +17,7 @@ WASM = "runtime/wasm"
 VALID = "runtime/valid"
 TEXT = "runtime/text"
 VM = "runtime/vm"
+COMPONENT = "runtime/component"
 INTERP = "runtime/interp"
 JIT = "jit"
 API = "runtime/api"
@@ -30,9 +31,10 @@ ALLOWED = {
     VM: {WASM, VALID},
     INTERP: {WASM, VALID, VM},
     JIT: {WASM, VALID, VM},
-    API: {WASM, VALID, VM, INTERP, JIT},
+    COMPONENT: {WASM, VALID},
+    API: {WASM, VALID, VM, INTERP, JIT, COMPONENT},
     WASI: {WASM, VALID, VM, API},
-    TOOLS: {WASM, VALID, TEXT, VM, API, WASI, "spec-tests"},
+    TOOLS: {WASM, VALID, TEXT, VM, API, WASI, COMPONENT, "spec-tests"},
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

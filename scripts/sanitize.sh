@@ -46,6 +46,7 @@ runs=(
   "fuzz_roundtrip:wat.dict:text valid"
   "fuzz_instantiate_run::recipes valid ttf"
   "fuzz_differential::recipes valid ttf"
+  "fuzz_component_decode::components"
 )
 for run in "${runs[@]}"; do
   IFS=: read -r target dict seeds <<< "$run"

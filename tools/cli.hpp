@@ -22,6 +22,12 @@ int cmd_validate(int argc, char** argv);
 int cmd_parse(int argc, char** argv);
 int cmd_run(int argc, char** argv);
 int cmd_wast(int argc, char** argv);
+int cmd_inspect(int argc, char** argv);
+// Components (cmd_component.cpp): whether the bytes are one, and what
+// `run` or `validate` (command) does with one: decode and validate it,
+// then run it (not supported yet: a clear error) or report it valid.
+bool is_component_file(const std::vector<uint8_t>& bytes);
+int component_command(const std::string& path, const std::vector<uint8_t>& bytes, const char* command);
 
 // A limit: decimal or 0x hex digits only. strtoull alone would take "-1"
 // (and " -1") as 2^64-1, turning a limit into no limit.

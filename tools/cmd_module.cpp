@@ -13,6 +13,7 @@
 #include "runtime/valid/decoder.hpp"
 #include "runtime/text/wat.hpp"
 #include "runtime/valid/validator.hpp"
+#include "runtime/component/decoder.hpp"
 #include "tools/cli.hpp"
 
 namespace wisp::cli {
@@ -151,6 +152,10 @@ int cmd_validate(int argc, char** argv) {
       error(bytes.error().message);
       return 1;
     }
+  }
+  if (is_mapped ? component::is_component(mapped.data(), mapped.size) : is_component_file(bytes.value())) {
+    if (!is_mapped) return component_command(path, bytes.value(), "validate");
+    return component_command(path, std::vector<uint8_t>(mapped.data(), mapped.data() + mapped.size), "validate");
   }
   auto m = is_mapped ? decode_borrowed(mapped.data(), mapped.size)
                      : decode(std::move(bytes.value()));

@@ -22,7 +22,8 @@ void usage(FILE* f) {
       "                           --invoke NAME; grants with --dir, --env,\n"
       "                           --tcplisten; limits with --fuel, --max-memory,\n"
       "                           --max-stack (see `wisp run --help`)\n"
-      "  validate FILE            check a module; exit 0 if valid\n"
+      "  validate FILE            check a module or component; exit 0 if valid\n"
+      "  inspect FILE             list a module's or a component's imports and exports\n"
       "  parse FILE -o OUT.wasm   convert text to binary\n"
       "  wast [--verbose] [--tier interp|jit|auto] [--expected-failures FILE] FILE...\n"
       "                           run spec-test scripts\n"
@@ -56,6 +57,7 @@ int dispatch(int argc, char** argv) {
   if (cmd == "validate") return wisp::cli::cmd_validate(argc - 2, argv + 2);
   if (cmd == "parse") return wisp::cli::cmd_parse(argc - 2, argv + 2);
   if (cmd == "wast") return wisp::cli::cmd_wast(argc - 2, argv + 2);
+  if (cmd == "inspect") return wisp::cli::cmd_inspect(argc - 2, argv + 2);
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     usage(stdout);
     return 0;
