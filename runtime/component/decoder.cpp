@@ -57,6 +57,13 @@ struct Scope {
   std::set<std::string, std::less<>> imports, exports;  // names, for uniqueness
 };
 
+// The index space an import or export of this kind adds to.
+Sort sort_of(ExternKind k) {
+  static const Sort kSortOf[] = {Sort::CoreModule, Sort::Func, Sort::Value,
+                                 Sort::Type, Sort::Component, Sort::Instance};
+  return kSortOf[unsigned(k)];
+}
+
 class Decoder {
  public:
   Decoder(const uint8_t* data, size_t size) : base_(data), r_(data, data, data + size) {
@@ -84,6 +91,21 @@ class Decoder {
     return invalid(std::string("unknown ") + sort_name(s) + " " + std::to_string(idx), at);
   }
   void add(Sort s, uint32_t n = 1) { scope().count[unsigned(s)] += n; }
+  // A u32 index that must name an item of sort s.
+  bool index(Sort s, uint32_t& out) {
+    const uint8_t* at = r_.pos();
+    return r_.u32(out) && check(s, out, at);
+  }
+  // vec((name, sortidx)): instantiation arguments or inline exports.
+  bool named_items(std::vector<std::pair<std::string, SortIdx>>& out, bool attributes) {
+    return vec([&] {
+      std::string name;
+      SortIdx si;
+      if (!(attributes ? name_attributes(name) : string(name)) || !sort_idx(si)) return false;
+      out.emplace_back(std::move(name), si);
+      return true;
+    });
+  }
 
   template <class F>
   bool vec(F&& item) {
@@ -242,12 +264,10 @@ bool Decoder::sections(const uint8_t* end, Component& c) {
         break;
       case 9: {  // start (🪙 values): func, args, result count
         def(Definition::Start);
-        const uint8_t* fat = r_.pos();
         uint32_t f = 0, results = 0;
-        ok = r_.u32(f) && check(Sort::Func, f, fat) && vec([&] {
-               const uint8_t* vat = r_.pos();
+        ok = index(Sort::Func, f) && vec([&] {
                uint32_t v = 0;
-               return r_.u32(v) && check(Sort::Value, v, vat);
+               return index(Sort::Value, v);
              }) && r_.u32(results);
         if (ok) add(Sort::Value, results);
         break;
@@ -258,9 +278,7 @@ bool Decoder::sections(const uint8_t* end, Component& c) {
           Definition& d = def(Definition::Import);
           const uint8_t* nat = r_.pos();
           if (!import_name(im->name, nat) || !extern_type(im->type)) return false;
-          static const Sort kSortOf[] = {Sort::CoreModule, Sort::Func, Sort::Value,
-                                         Sort::Type, Sort::Component, Sort::Instance};
-          add(kSortOf[unsigned(im->type.kind)]);
+          add(sort_of(im->type.kind));
           d.import = std::move(im);
           return true;
         });
@@ -360,17 +378,9 @@ bool Decoder::sort(Sort& out) {
   }
 }
 
-bool Decoder::sort_idx(SortIdx& out) {
-  if (!sort(out.sort)) return false;
-  const uint8_t* at = r_.pos();
-  return r_.u32(out.idx) && check(out.sort, out.idx, at);
-}
+bool Decoder::sort_idx(SortIdx& out) { return sort(out.sort) && index(out.sort, out.idx); }
 
-bool Decoder::core_sort_idx(SortIdx& out) {
-  if (!core_sort(out.sort)) return false;
-  const uint8_t* at = r_.pos();
-  return r_.u32(out.idx) && check(out.sort, out.idx, at);
-}
+bool Decoder::core_sort_idx(SortIdx& out) { return core_sort(out.sort) && index(out.sort, out.idx); }
 
 // nameattributes: 0x00/0x01 name, or 0x02 name and attributes (ignored).
 bool Decoder::name_attributes(std::string& out) {
@@ -411,14 +421,12 @@ bool Decoder::core_instance(CoreInstance& out) {
   if (!r_.u8(b)) return false;
   if (b == 0x00) {
     out.instantiate = true;
-    const uint8_t* mat = r_.pos();
-    if (!r_.u32(out.module) || !check(Sort::CoreModule, out.module, mat)) return false;
+    if (!index(Sort::CoreModule, out.module)) return false;
     return vec([&] {
       std::string name;
-      if (!string(name) || !byte_is(0x12, "instantiate argument")) return false;
-      const uint8_t* iat = r_.pos();
       uint32_t inst = 0;
-      if (!r_.u32(inst) || !check(Sort::CoreInstance, inst, iat)) return false;
+      if (!string(name) || !byte_is(0x12, "instantiate argument") || !index(Sort::CoreInstance, inst))
+        return false;
       out.args.emplace_back(std::move(name), inst);
       return true;
     });
@@ -442,25 +450,11 @@ bool Decoder::instance(Instance& out) {
   if (!r_.u8(b)) return false;
   if (b == 0x00) {
     out.instantiate = true;
-    const uint8_t* cat = r_.pos();
-    if (!r_.u32(out.component) || !check(Sort::Component, out.component, cat)) return false;
-    return vec([&] {
-      std::string name;
-      SortIdx si;
-      if (!string(name) || !sort_idx(si)) return false;
-      out.args.emplace_back(std::move(name), si);
-      return true;
-    });
+    return index(Sort::Component, out.component) && named_items(out.args, false);
   }
   if (b == 0x01) {
     out.instantiate = false;
-    return vec([&] {
-      std::string name;
-      SortIdx si;
-      if (!name_attributes(name) || !sort_idx(si)) return false;
-      out.exports.emplace_back(std::move(name), si);
-      return true;
-    });
+    return named_items(out.exports, true);
   }
   return r_.fail("malformed instance", at);
 }
@@ -471,17 +465,13 @@ bool Decoder::alias(Alias& out, bool in_declarator) {
   uint8_t b = 0;
   if (!r_.u8(b)) return false;
   switch (b) {
-    case 0x00: {
+    case 0x00:
       out.target = Alias::Export;
-      const uint8_t* iat = r_.pos();
-      return r_.u32(out.instance) && check(Sort::Instance, out.instance, iat) && string(out.name);
-    }
-    case 0x01: {
+      return index(Sort::Instance, out.instance) && string(out.name);
+    case 0x01:
       if (in_declarator) return invalid("a type declarator cannot alias a core export", at);
       out.target = Alias::CoreExport;
-      const uint8_t* iat = r_.pos();
-      return r_.u32(out.instance) && check(Sort::CoreInstance, out.instance, iat) && string(out.name);
-    }
+      return index(Sort::CoreInstance, out.instance) && string(out.name);
     case 0x02: {
       out.target = Alias::Outer;
       const uint8_t* cat = r_.pos();
@@ -597,11 +587,9 @@ bool Decoder::def_type(Type& out) {
     case 0x6b: out.kind = Type::Option; out.a.emplace(); return val_type(*out.a);
     case 0x6a: out.kind = Type::Result; return opt_val_type(out.a) && opt_val_type(out.b);
     case 0x69:
-    case 0x68: {
+    case 0x68:
       out.kind = b == 0x69 ? Type::Own : Type::Borrow;
-      const uint8_t* iat = r_.pos();
-      return r_.u32(out.idx) && check(Sort::Type, out.idx, iat);
-    }
+      return index(Sort::Type, out.idx);
     case 0x66: out.kind = Type::Stream; return opt_val_type(out.a);
     case 0x65: out.kind = Type::Future; return opt_val_type(out.a);
     case 0x63:
@@ -636,8 +624,7 @@ bool Decoder::def_type(Type& out) {
       if (!r_.u8(has)) return false;
       if (has == 0x01) {
         uint32_t f = 0;
-        const uint8_t* fat = r_.pos();
-        if (!r_.u32(f) || !check(Sort::CoreFunc, f, fat)) return false;
+        if (!index(Sort::CoreFunc, f)) return false;
         out.dtor = f;
       } else if (has != 0x00) {
         return r_.fail("malformed resource destructor", dat);
@@ -694,9 +681,7 @@ bool Decoder::decls(Type& out, bool component_type) {
         const uint8_t* nat = r_.pos();
         if (!(b == 0x03 ? import_name(d.name, nat) : export_name(d.name, nat)) || !extern_type(d.extern_type))
           return false;
-        static const Sort kSortOf[] = {Sort::CoreModule, Sort::Func, Sort::Value,
-                                       Sort::Type, Sort::Component, Sort::Instance};
-        add(kSortOf[unsigned(d.extern_type.kind)]);
+        add(sort_of(d.extern_type.kind));
         break;
       }
       default:
@@ -713,13 +698,11 @@ bool Decoder::extern_type(ExternType& out) {
   const uint8_t* at = r_.pos();
   uint8_t b = 0;
   if (!r_.u8(b)) return false;
-  const uint8_t* iat = nullptr;
   switch (b) {
     case 0x00:
       out.kind = ExternKind::CoreModule;
       if (!byte_is(0x11, "core module type")) return false;
-      iat = r_.pos();
-      return r_.u32(out.idx) && check(Sort::CoreType, out.idx, iat);
+      return index(Sort::CoreType, out.idx);
     case 0x01: out.kind = ExternKind::Func; break;
     case 0x02: {
       out.kind = ExternKind::Value;
@@ -728,8 +711,7 @@ bool Decoder::extern_type(ExternType& out) {
       if (!r_.u8(bound)) return false;
       if (bound == 0x00) {
         out.value_eq = true;
-        iat = r_.pos();
-        return r_.u32(out.idx) && check(Sort::Value, out.idx, iat);
+        return index(Sort::Value, out.idx);
       }
       if (bound == 0x01) return val_type(out.value_type);
       return r_.fail("malformed value bound", bat);
@@ -744,15 +726,13 @@ bool Decoder::extern_type(ExternType& out) {
         return true;
       }
       if (bound != 0x00) return r_.fail("malformed type bound", bat);
-      iat = r_.pos();
-      return r_.u32(out.idx) && check(Sort::Type, out.idx, iat);
+      return index(Sort::Type, out.idx);
     }
     case 0x04: out.kind = ExternKind::Component; break;
     case 0x05: out.kind = ExternKind::Instance; break;
     default: return r_.fail("malformed extern type", at);
   }
-  iat = r_.pos();
-  return r_.u32(out.idx) && check(Sort::Type, out.idx, iat);
+  return index(Sort::Type, out.idx);
 }
 
 // A core extern type inside a module type: func type index, table, memory,
@@ -773,8 +753,7 @@ bool Decoder::core_extern_type() {
   switch (b) {
     case 0x00: {
       uint32_t t = 0;
-      const uint8_t* tat = r_.pos();
-      return r_.u32(t) && check(Sort::CoreType, t, tat);
+      return index(Sort::CoreType, t);
     }
     case 0x01: {
       wisp::ValType rt;
@@ -867,26 +846,25 @@ bool Decoder::canon_opts(CanonOptions& out) {
     if (seen[slot]) return invalid("duplicate or conflicting canonical option", at);
     seen[slot] = true;
     uint32_t idx = 0;
-    const uint8_t* iat = r_.pos();
     switch (b) {
       case 0x00: out.encoding = CanonOptions::Utf8; return true;
       case 0x01: out.encoding = CanonOptions::Utf16; return true;
       case 0x02: out.encoding = CanonOptions::Latin1Utf16; return true;
       case 0x03:
-        if (!r_.u32(idx) || !check(Sort::CoreMemory, idx, iat)) return false;
+        if (!index(Sort::CoreMemory, idx)) return false;
         out.memory = idx;
         return true;
       case 0x04:
-        if (!r_.u32(idx) || !check(Sort::CoreFunc, idx, iat)) return false;
+        if (!index(Sort::CoreFunc, idx)) return false;
         out.realloc = idx;
         return true;
       case 0x05:
-        if (!r_.u32(idx) || !check(Sort::CoreFunc, idx, iat)) return false;
+        if (!index(Sort::CoreFunc, idx)) return false;
         out.post_return = idx;
         return true;
       case 0x06: out.async = true; return true;
       default:
-        if (!r_.u32(idx) || !check(Sort::CoreFunc, idx, iat)) return false;
+        if (!index(Sort::CoreFunc, idx)) return false;
         out.callback = idx;
         return true;
     }
@@ -897,31 +875,24 @@ bool Decoder::canon(Canon& out) {
   const uint8_t* at = r_.pos();
   uint8_t b = 0;
   if (!r_.u8(b)) return false;
-  const uint8_t* iat = nullptr;
   switch (b) {
     case 0x00:
       out.kind = Canon::Lift;
       if (!byte_is(0x00, "canon lift")) return false;
-      iat = r_.pos();
-      if (!r_.u32(out.func) || !check(Sort::CoreFunc, out.func, iat) || !canon_opts(out.opts)) return false;
-      iat = r_.pos();
-      return r_.u32(out.type) && check(Sort::Type, out.type, iat);
+      if (!index(Sort::CoreFunc, out.func) || !canon_opts(out.opts)) return false;
+      return index(Sort::Type, out.type);
     case 0x01:
       out.kind = Canon::Lower;
       if (!byte_is(0x00, "canon lower")) return false;
-      iat = r_.pos();
-      return r_.u32(out.func) && check(Sort::Func, out.func, iat) && canon_opts(out.opts);
+      return index(Sort::Func, out.func) && canon_opts(out.opts);
     case 0x02:
     case 0x03:
     case 0x04:
       out.kind = b == 0x02 ? Canon::ResourceNew : b == 0x03 ? Canon::ResourceDrop : Canon::ResourceRep;
-      iat = r_.pos();
-      return r_.u32(out.type) && check(Sort::Type, out.type, iat);
+      return index(Sort::Type, out.type);
     default:
       // The async and thread built-ins (🔀, 🧵) are not supported yet.
-      return r_.fail("canonical built-in 0x" + std::string(1, "0123456789abcdef"[b >> 4]) +
-                         std::string(1, "0123456789abcdef"[b & 15]) + " is not supported",
-                     at);
+      return r_.fail("canonical built-in " + std::to_string(b) + " (async or threads) is not supported", at);
   }
 }
 
