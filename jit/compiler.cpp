@@ -435,21 +435,33 @@ void Compiler::op(Walker& w, const Instr& in, bool live, const uint8_t* end) {
     case Op::BrTable: {
       Reg index = pop_reg();
       spill_stack();
+      // One landing per distinct target depth (each moves the branch's
+      // values and jumps); a jump table from 4 cases, compares below.
       Reader r(m_.bytes, in.vec, end);
       std::vector<asmjit::Label> cases;
-      std::vector<uint32_t> depths;
+      std::vector<std::pair<uint32_t, asmjit::Label>> landings;  // depth -> its code
+      auto landing = [&](uint32_t depth) {
+        for (const auto& l : landings)
+          if (l.first == depth) return l.second;
+        landings.emplace_back(depth, masm_.new_label());
+        return landings.back().second;
+      };
       for (uint32_t i = 0; i < in.count; ++i) {
         uint32_t depth = 0;
         r.u32(depth);
-        depths.push_back(depth);
-        cases.push_back(masm_.new_label());
-        masm_.branch_if_equal(index, int32_t(i), cases.back());
+        cases.push_back(landing(depth));
+      }
+      const asmjit::Label other = landing(in.idx);
+      if (in.count >= 4) {
+        masm_.jump_table(index, cases, other);
+      } else {
+        for (uint32_t i = 0; i < in.count; ++i) masm_.branch_if_equal(index, int32_t(i), cases[i]);
+        masm_.jump(other);
       }
       release(index);
-      branch_to(w, in.idx);  // the default
-      for (uint32_t i = 0; i < in.count; ++i) {
-        masm_.bind(cases[i]);
-        branch_to(w, depths[i]);
+      for (const auto& [depth, label] : landings) {
+        masm_.bind(label);
+        branch_to(w, depth);
       }
       return;
     }

@@ -716,6 +716,17 @@ void Masm::branch_if_equal(Reg r, int32_t imm, Label target) {
   a_.je(target);
 }
 
+void Masm::jump_table(Reg index, const std::vector<Label>& targets, Label other) {
+  Label table = a_.newLabel();
+  a_.cmp(g32(index), uint32_t(targets.size()));
+  a_.jae(other);
+  a_.lea(rax, ptr(table));
+  a_.movsxd(rcx, dword_ptr(rax, g64(index), 2));  // i32s are kept zero-extended
+  a_.add(rax, rcx);
+  a_.jmp(rax);
+  jump_tables_.push_back({table, targets});
+}
+
 // This call's Frame records wasm position pc (for backtraces, and where a
 // callee returns to).
 void Masm::record_pc(const uint8_t* pc) {
@@ -872,6 +883,11 @@ void Masm::finish() {
   a_.sub(kFrame, kFrameSize);
   a_.add(rsp, 8);
   a_.ret();
+  for (const JumpTable& t : jump_tables_) {
+    a_.align(AlignMode::kData, 4);
+    a_.bind(t.table);
+    for (const Label& target : t.targets) a_.embedLabelDelta(target, t.table, 4);
+  }
   if (!constants_.empty()) {
     a_.align(AlignMode::kData, 16);
     for (const Constant& c : constants_) {

@@ -102,6 +102,10 @@ class Masm {
                       asmjit::Label target);
   // Jumps to target when the i32 in r equals imm.
   void branch_if_equal(Reg r, int32_t imm, asmjit::Label target);
+  // Jumps to targets[i] for the i32 i in index, to other for i >= the
+  // number of targets (br_table): through a table of offsets placed after
+  // the code.
+  void jump_table(Reg index, const std::vector<asmjit::Label>& targets, asmjit::Label other);
 
   // Calls: arguments in frame slots from args_slot on, results left there.
   // A trap in the callee returns it from this function too.
@@ -219,6 +223,11 @@ class Masm {
     uint64_t lo, hi;
   };
   std::vector<Constant> constants_;
+  struct JumpTable {
+    asmjit::Label table;
+    std::vector<asmjit::Label> targets;
+  };
+  std::vector<JumpTable> jump_tables_;
   std::vector<FaultSite> faults_;
   std::vector<OsrSite> osr_;
   std::vector<asmjit::Label> osr_heads_;
