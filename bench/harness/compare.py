@@ -3,8 +3,8 @@
 
 Each *runtime* is a column: a name, a command template and a time source.
 Every workload is run --runs times under every runtime (interleaved, in an
-order that rotates each run, so a noisy neighbour or the column before
-hurts all columns alike), the median time is kept, the
+order shuffled each run, so a noisy neighbour or the column before hurts
+all columns alike), the median time is kept, the
 checksums are compared across all runs and runtimes (any mismatch or failure
 makes the exit status non-zero), and Markdown tables are printed: median
 seconds, ratio to native and ratio to Liftoff, each with geometric means.
@@ -44,6 +44,7 @@ import argparse
 import json
 import math
 import os
+import random
 import re
 import resource
 import shlex
@@ -335,11 +336,14 @@ def main():
     t_start = time.perf_counter()
     for run in range(args.runs):
         for w in workloads:
-            # The column order rotates each run: a process right after a long
-            # one (the interpreter's column) measured about 10% slower, every
+            # The column order changes each run (a seeded shuffle; rotating
+            # keeps neighbours together): a process right after a long one
+            # (the interpreter's column) measured about 10% slower, every
             # time, whichever it was.
-            k = run % len(runtimes)
-            for rt in runtimes[k:] + runtimes[:k]:
+            order = list(runtimes)
+            if run:
+                random.Random(run * 7919 + len(w)).shuffle(order)
+            for rt in order:
                 if (rt.name, w) in excluded:
                     continue
                 res = run_once(rt, ctx_for(w, n_arg[w]), args.timeout)
