@@ -1,0 +1,203 @@
+// abi_layout.hpp: alignment, size and flattening, as CanonicalABI.md's
+// definitions.py has them, one switch per function over the type kinds.
+#include "runtime/component/abi_layout.hpp"
+
+#include <algorithm>
+
+namespace wisp::component::abi {
+
+namespace {
+
+// Flattening stops growing past this: a signature only needs to know that
+// it is over 16, and a fixed-length list could make millions.
+constexpr size_t kFlatCap = 64;
+
+const Type* def(const ValType& t, const Types& ts) { return !t.is_prim && t.idx < ts.size() ? ts[t.idx] : nullptr; }
+
+uint32_t prim_align(Prim p) {
+  switch (p) {
+    case Prim::Bool: case Prim::S8: case Prim::U8: return 1;
+    case Prim::S16: case Prim::U16: return 2;
+    case Prim::S64: case Prim::U64: case Prim::F64: return 8;
+    default: return 4;  // s32 u32 f32 char error-context, and string's pointer
+  }
+}
+
+uint32_t prim_size(Prim p) { return p == Prim::String ? 8 : prim_align(p); }
+
+bool is_variant(const Type& t) {
+  return t.kind == Type::Variant || t.kind == Type::Enum || t.kind == Type::Option || t.kind == Type::Result;
+}
+
+// A variant-like type's cases, as despecialize() gives them: each with its
+// payload type or none.
+std::vector<const ValType*> cases_of(const Type& t) {
+  std::vector<const ValType*> out;
+  switch (t.kind) {
+    case Type::Variant:
+      for (const Case& c : t.cases) out.push_back(c.type ? &*c.type : nullptr);
+      break;
+    case Type::Enum: out.assign(t.labels.size(), nullptr); break;
+    case Type::Option: out = {nullptr, &*t.a}; break;
+    case Type::Result: out = {t.a ? &*t.a : nullptr, t.b ? &*t.b : nullptr}; break;
+    default: break;
+  }
+  return out;
+}
+
+// A record-like type's fields (record, tuple).
+std::vector<const ValType*> fields_of(const Type& t) {
+  std::vector<const ValType*> out;
+  if (t.kind == Type::Record)
+    for (const Field& f : t.fields) out.push_back(&f.type);
+  if (t.kind == Type::Tuple)
+    for (const ValType& v : t.types) out.push_back(&v);
+  return out;
+}
+
+uint32_t align_to(uint32_t n, uint32_t a) { return (n + a - 1) / a * a; }
+
+uint32_t flags_size(size_t n) { return n <= 8 ? 1 : n <= 16 ? 2 : 4; }
+
+uint32_t max_case_alignment(const std::vector<const ValType*>& cases, const Types& ts) {
+  uint32_t a = 1;
+  for (const ValType* c : cases)
+    if (c) a = std::max(a, alignment(*c, ts));
+  return a;
+}
+
+Flat join(Flat a, Flat b) {
+  if (a == b) return a;
+  if ((a == Flat::I32 && b == Flat::F32) || (a == Flat::F32 && b == Flat::I32)) return Flat::I32;
+  return Flat::I64;
+}
+
+}  // namespace
+
+uint32_t discriminant_size(size_t n) { return n <= 256 ? 1 : n <= 65536 ? 2 : 4; }
+
+uint32_t alignment(const ValType& v, const Types& ts) {
+  if (v.is_prim) return prim_align(v.prim);
+  const Type* t = def(v, ts);
+  if (!t) return 4;
+  switch (t->kind) {
+    case Type::Prim: return prim_align(t->prim.prim);
+    case Type::FixedList: return alignment(*t->a, ts);
+    case Type::Record:
+    case Type::Tuple: {
+      uint32_t a = 1;
+      for (const ValType* f : fields_of(*t)) a = std::max(a, alignment(*f, ts));
+      return a;
+    }
+    case Type::Variant:
+    case Type::Enum:
+    case Type::Option:
+    case Type::Result: {
+      const auto cases = cases_of(*t);
+      return std::max(discriminant_size(cases.size()), max_case_alignment(cases, ts));
+    }
+    case Type::Flags: return flags_size(t->labels.size());
+    default: return 4;  // list and map (a pointer), handles, stream, future
+  }
+}
+
+uint32_t elem_size(const ValType& v, const Types& ts) {
+  if (v.is_prim) return prim_size(v.prim);
+  const Type* t = def(v, ts);
+  if (!t) return 4;
+  switch (t->kind) {
+    case Type::Prim: return prim_size(t->prim.prim);
+    case Type::List:
+    case Type::Map: return 8;
+    case Type::FixedList: return t->length * elem_size(*t->a, ts);
+    case Type::Record:
+    case Type::Tuple: {
+      uint32_t s = 0;
+      for (const ValType* f : fields_of(*t)) s = align_to(s, alignment(*f, ts)) + elem_size(*f, ts);
+      return align_to(s, alignment(v, ts));
+    }
+    case Type::Variant:
+    case Type::Enum:
+    case Type::Option:
+    case Type::Result: {
+      const auto cases = cases_of(*t);
+      uint32_t s = align_to(discriminant_size(cases.size()), max_case_alignment(cases, ts));
+      uint32_t payload = 0;
+      for (const ValType* c : cases)
+        if (c) payload = std::max(payload, elem_size(*c, ts));
+      return align_to(s + payload, alignment(v, ts));
+    }
+    case Type::Flags: return flags_size(t->labels.size());
+    default: return 4;  // handles, stream, future
+  }
+}
+
+void flatten(const ValType& v, const Types& ts, std::vector<Flat>& out) {
+  if (out.size() > kFlatCap) return;
+  auto prim = [&](Prim p) {
+    switch (p) {
+      case Prim::S64: case Prim::U64: out.push_back(Flat::I64); break;
+      case Prim::F32: out.push_back(Flat::F32); break;
+      case Prim::F64: out.push_back(Flat::F64); break;
+      case Prim::String: out.insert(out.end(), {Flat::I32, Flat::I32}); break;
+      default: out.push_back(Flat::I32); break;
+    }
+  };
+  if (v.is_prim) return prim(v.prim);
+  const Type* t = def(v, ts);
+  if (!t) return out.push_back(Flat::I32);
+  switch (t->kind) {
+    case Type::Prim: return prim(t->prim.prim);
+    case Type::List:
+    case Type::Map: out.insert(out.end(), {Flat::I32, Flat::I32}); return;
+    case Type::FixedList:
+      for (uint32_t i = 0; i < t->length && out.size() <= kFlatCap; ++i) flatten(*t->a, ts, out);
+      return;
+    case Type::Record:
+    case Type::Tuple:
+      for (const ValType* f : fields_of(*t)) flatten(*f, ts, out);
+      return;
+    case Type::Variant:
+    case Type::Enum:
+    case Type::Option:
+    case Type::Result: {
+      // The discriminant, then each position joined over the cases.
+      std::vector<Flat> joined;
+      for (const ValType* c : cases_of(*t)) {
+        if (!c) continue;
+        std::vector<Flat> one;
+        flatten(*c, ts, one);
+        for (size_t i = 0; i < one.size(); ++i) {
+          if (i < joined.size()) joined[i] = join(joined[i], one[i]);
+          else joined.push_back(one[i]);
+        }
+      }
+      out.push_back(Flat::I32);
+      out.insert(out.end(), joined.begin(), joined.end());
+      return;
+    }
+    default: out.push_back(Flat::I32); return;  // flags, handles, stream, future
+  }
+}
+
+CoreSignature flatten_func(const Type& func, const Types& ts, bool lower) {
+  CoreSignature sig;
+  for (const Field& p : func.fields) flatten(p.type, ts, sig.params);
+  if (func.result) flatten(*func.result, ts, sig.results);
+  if (sig.params.size() > kMaxFlatParams) {
+    sig.params = {Flat::I32};
+    sig.params_in_memory = true;
+  }
+  if (sig.results.size() > kMaxFlatResults) {
+    sig.results_in_memory = true;
+    if (lower) {
+      sig.params.push_back(Flat::I32);
+      sig.results.clear();
+    } else {
+      sig.results = {Flat::I32};
+    }
+  }
+  return sig;
+}
+
+}  // namespace wisp::component::abi

@@ -1,0 +1,41 @@
+// The canonical ABI's view of component value types (CanonicalABI.md,
+// "Alignment", "Element Size", "Flattening"), for 32-bit memories: how a
+// value is laid out in linear memory, and which core values carry it
+// across a lifted or lowered call. Specialised types are taken as the
+// spec despecialises them (tuple as record, enum and option and result as
+// variant, map as a list of pairs).
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "runtime/component/component.hpp"
+
+namespace wisp::component::abi {
+
+// A scope's types by index (null: not a defined value type, e.g. from an
+// import); a ValType's index is looked up here.
+using Types = std::vector<const Type*>;
+
+// Core value types of flattened values.
+enum class Flat : uint8_t { I32, I64, F32, F64 };
+
+uint32_t alignment(const ValType& t, const Types& types);
+uint32_t elem_size(const ValType& t, const Types& types);
+// Appends t's flattening to out.
+void flatten(const ValType& t, const Types& types, std::vector<Flat>& out);
+
+// A function type's core signature for `canon lift` (lower = false) or
+// `canon lower` (lower = true): more than 16 flat parameters go through
+// memory (one pointer), more than 1 flat result too (lift: the callee
+// returns a pointer; lower: the caller passes one as the last parameter).
+struct CoreSignature {
+  std::vector<Flat> params, results;
+  bool params_in_memory = false, results_in_memory = false;
+};
+inline constexpr size_t kMaxFlatParams = 16, kMaxFlatResults = 1;
+CoreSignature flatten_func(const Type& func, const Types& types, bool lower);
+
+// The number of bytes of a variant's discriminant (1, 2 or 4) for n cases.
+uint32_t discriminant_size(size_t n);
+
+}  // namespace wisp::component::abi
