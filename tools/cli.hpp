@@ -25,9 +25,11 @@ int cmd_wast(int argc, char** argv);
 int cmd_inspect(int argc, char** argv);
 // Components (cmd_component.cpp): whether the bytes are one, and what
 // `run` or `validate` (command) does with one: decode and validate it,
-// then run it (not supported yet: a clear error) or report it valid.
+// then report it valid, or call the export `invoke` names
+// (`f("text", 42)`, WAVE arguments) and print its result.
 bool is_component_file(const std::vector<uint8_t>& bytes);
-int component_command(const std::string& path, const std::vector<uint8_t>& bytes, const char* command);
+int component_command(const std::string& path, const std::vector<uint8_t>& bytes, const char* command,
+                      const std::string& invoke = {});
 
 // A limit: decimal or 0x hex digits only. strtoull alone would take "-1"
 // (and " -1") as 2^64-1, turning a limit into no limit.

@@ -6,6 +6,7 @@
 #include "runtime/api/wisp.hpp"
 #include "runtime/component/decoder.hpp"
 #include "runtime/component/describe.hpp"
+#include "runtime/component/instance.hpp"
 #include "tools/cli.hpp"
 
 namespace wisp::cli {
@@ -26,17 +27,65 @@ bool is_component_file(const std::vector<uint8_t>& bytes) {
   return component::is_component(bytes.data(), bytes.size());
 }
 
-int component_command(const std::string& path, const std::vector<uint8_t>& bytes, const char* command) {
+int component_command(const std::string& path, const std::vector<uint8_t>& bytes, const char* command,
+                      const std::string& invoke) {
   auto c = component::decode(bytes.data(), bytes.size());
   if (!c.ok()) {
     error(path + ": component" + where(c.error()) + ": " + c.error().message);
     return 1;
   }
   if (std::string(command) == "validate") return 0;
-  error(path + ": a component (" + std::to_string(c.value()->imports().size()) + " imports, " +
-        std::to_string(c.value()->exports().size()) +
-        " exports; `wisp inspect` lists them): running components is not supported yet");
-  return 1;
+  if (invoke.empty()) {
+    error(path + ": a component (" + std::to_string(c.value()->imports().size()) + " imports, " +
+          std::to_string(c.value()->exports().size()) +
+          " exports; `wisp inspect` lists them): running a command component (wasi:cli/run) is not "
+          "supported yet; --invoke 'f(args)' calls an export that needs no imports");
+    return 1;
+  }
+  // --invoke 'name(arg, ...)': the arguments in WAVE, as wasmtime takes them.
+  const size_t open = invoke.find('(');
+  std::string name = invoke.substr(0, open);
+  while (!name.empty() && name.back() == ' ') name.pop_back();
+  std::string args;
+  if (open != std::string::npos) {
+    const size_t close = invoke.rfind(')');
+    if (close == std::string::npos || close < open) {
+      error("--invoke: expected `" + name + "(arguments)`");
+      return 1;
+    }
+    args = invoke.substr(open + 1, close - open - 1);
+  }
+  Store store;
+  auto inst = component::ComponentInstance::create(store, c.value());
+  if (!inst.ok()) {
+    error(path + ": " + inst.error().message);
+    return 1;
+  }
+  const component::LiftedFunc* f = inst.value()->func(name);
+  if (!f) {
+    error(path + ": no exported function `" + name + "`");
+    return 1;
+  }
+  std::vector<component::ValType> params;
+  for (const component::Field& p : f->type->fields) params.push_back(p.type);
+  auto vals = component::parse_wave_list(args, params, *f->types);
+  if (!vals.ok()) {
+    error("--invoke: argument at character " + std::to_string(vals.error().offset) + ": " +
+          vals.error().message);
+    return 1;
+  }
+  auto r = inst.value()->call(*f, vals.value());
+  if (!r.ok()) {
+    if (r.error().kind == ErrorKind::Trap) {
+      fprintf(stderr, "wisp: trap: %s\n", r.error().message.c_str());
+      return 134;
+    }
+    error(r.error().message);
+    return 1;
+  }
+  for (const component::Value& v : r.value())
+    printf("%s\n", component::to_wave(v, *f->type->result, *f->types).c_str());
+  return 0;
 }
 
 int cmd_inspect(int argc, char** argv) {

@@ -153,6 +153,17 @@ void describe_extern(const TypeSpace& ts, const ExternType& et, const std::strin
 std::string describe(const Component& c) {
   TypeSpace ts(c.types.size());
   for (size_t i = 0; i < c.types.size(); ++i) ts[i].def = c.types[i];
+  // The func index space's types, where known: lifted functions and
+  // imports (exports add an index for the same function).
+  std::vector<const Type*> func_types;
+  for (const Definition& d : c.defs) {
+    if (d.kind == Definition::Canon && d.canon->kind == Canon::Lift) func_types.push_back(c.type(d.canon->type));
+    if (d.kind == Definition::Import && d.import->type.kind == ExternKind::Func)
+      func_types.push_back(c.type(d.import->type.idx));
+    if (d.kind == Definition::Alias && d.alias->sort == Sort::Func) func_types.push_back(nullptr);
+    if (d.kind == Definition::Export && d.export_->item.sort == Sort::Func)
+      func_types.push_back(d.export_->item.idx < func_types.size() ? func_types[d.export_->item.idx] : nullptr);
+  }
   std::string out;
   for (const Import* im : c.imports()) {
     out += "import " + im->name + ": ";
@@ -162,6 +173,8 @@ std::string describe(const Component& c) {
     out += "export " + ex->name + ": ";
     if (ex->type) {
       describe_extern(ts, *ex->type, "", out);
+    } else if (ex->item.sort == Sort::Func && ex->item.idx < func_types.size() && func_types[ex->item.idx]) {
+      out += type_body(ts, *func_types[ex->item.idx]) + "\n";
     } else {
       out += std::string(sort_name(ex->item.sort)) + " " + std::to_string(ex->item.idx) + "\n";
     }

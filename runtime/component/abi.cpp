@@ -1,0 +1,462 @@
+// The synchronous canonical ABI for calls into a component's exports
+// (instance.hpp): component values lowered into core values and linear
+// memory, core results lifted back, as CanonicalABI.md's definitions.py
+// does it (lower_flat, lift_flat, store, load; UTF-8 strings only so far).
+// Every rule a callee can break is a Trap error naming the function.
+#include <cmath>
+#include <cstring>
+
+#include "runtime/component/instance.hpp"
+#include "runtime/vm/instances.hpp"
+#include "runtime/wasm/reader.hpp"
+
+namespace wisp::component {
+
+namespace {
+
+using abi::Flat;
+using CoreVal = wisp::Value;
+
+const Type* def_of(const ValType& t, const abi::Types& ts) {
+  return !t.is_prim && t.idx < ts.size() ? ts[t.idx] : nullptr;
+}
+
+// A value's type: primitive (p) or definition (d).
+struct TypeOf {
+  bool prim;
+  Prim p;
+  const Type* d;
+};
+TypeOf type_of(const ValType& t, const abi::Types& ts) {
+  if (t.is_prim) return {true, t.prim, nullptr};
+  const Type* d = def_of(t, ts);
+  if (d && d->kind == Type::Prim) return {true, d->prim.prim, nullptr};
+  return {false, Prim::Bool, d};
+}
+
+// Cases of a variant-like type with their payload types (as abi_layout).
+std::vector<const ValType*> cases(const Type& t) {
+  std::vector<const ValType*> out;
+  switch (t.kind) {
+    case Type::Variant:
+      for (const Case& c : t.cases) out.push_back(c.type ? &*c.type : nullptr);
+      break;
+    case Type::Enum: out.assign(t.labels.size(), nullptr); break;
+    case Type::Option: out = {nullptr, &*t.a}; break;
+    case Type::Result: out = {t.a ? &*t.a : nullptr, t.b ? &*t.b : nullptr}; break;
+    default: break;
+  }
+  return out;
+}
+std::vector<const ValType*> fields(const Type& t) {
+  std::vector<const ValType*> out;
+  if (t.kind == Type::Record)
+    for (const Field& f : t.fields) out.push_back(&f.type);
+  if (t.kind == Type::Tuple)
+    for (const ValType& v : t.types) out.push_back(&v);
+  return out;
+}
+bool is_variant(const Type& t) {
+  return t.kind == Type::Variant || t.kind == Type::Enum || t.kind == Type::Option || t.kind == Type::Result;
+}
+Value::Kind kind_of(const Type& t) {
+  switch (t.kind) {
+    case Type::Record: return Value::Record;
+    case Type::Tuple: return Value::Tuple;
+    case Type::Variant: return Value::Variant;
+    case Type::Enum: return Value::Enum;
+    case Type::Option: return Value::Option;
+    case Type::Result: return Value::Result;
+    case Type::Flags: return Value::Flags;
+    default: return Value::List;
+  }
+}
+
+CoreVal core(Flat f, uint64_t bits) {
+  switch (f) {
+    case Flat::I32: return CoreVal::i32(uint32_t(bits));
+    case Flat::I64: return CoreVal::i64(bits);
+    case Flat::F32: return CoreVal::f32_bits(uint32_t(bits));
+    case Flat::F64: return CoreVal::f64_bits(bits);
+  }
+  return CoreVal::i32(0);
+}
+uint64_t bits_of(const CoreVal& v) { return v.type == wisp::ValType::I32 || v.type == wisp::ValType::F32 ? v.bits.u32 : v.bits.u64; }
+
+uint32_t align_to(uint32_t n, uint32_t a) { return (n + a - 1) / a * a; }
+
+class Abi {
+ public:
+  Abi(Store& store, const LiftedFunc& f) : store_(store), f_(f), ts_(*f.types) {}
+  bool failed() const { return failed_; }
+  Error error() const { return error_; }
+
+  bool trap(const std::string& rule) {
+    if (!failed_) {
+      failed_ = true;
+      error_ = make_error(ErrorKind::Trap, "component function `" + f_.name + "`: " + rule);
+    }
+    return false;
+  }
+
+  // [ptr, ptr+len) of the function's memory, or null (trapped).
+  uint8_t* bytes(uint64_t ptr, uint64_t len) {
+    if (!f_.memory) return trap("a value in memory needs the `memory` option"), nullptr;
+    const LinearMemory& m = f_.memory->mem;
+    if (ptr > m.size() || len > m.size() - ptr) return trap("pointer out of bounds of memory"), nullptr;
+    return m.base() + ptr;
+  }
+  bool aligned(uint32_t ptr, uint32_t align) {
+    return ptr % align == 0 || trap("pointer " + std::to_string(ptr) + " not aligned to " + std::to_string(align));
+  }
+  // Memory from the callee's realloc(0, 0, align, size).
+  bool alloc(uint32_t align, uint32_t size, uint32_t& out) {
+    if (!f_.realloc) return trap("a value in memory needs the `realloc` option");
+    CallResult r = store_.call(f_.realloc, {CoreVal::i32(0), CoreVal::i32(0), CoreVal::i32(align), CoreVal::i32(size)});
+    if (auto* t = std::get_if<Trap>(&r)) return trap("realloc trapped: " + t->message);
+    out = std::get<std::vector<CoreVal>>(r)[0].bits.u32;
+    return aligned(out, align) && bytes(out, size) != nullptr;
+  }
+
+  // ---- lowering ----
+  void lower_flat(const Value& v, const ValType& t, std::vector<CoreVal>& out) {
+    const TypeOf ty = type_of(t, ts_);
+    if (ty.prim) {
+      switch (ty.p) {
+        case Prim::S64: case Prim::U64: out.push_back(CoreVal::i64(v.bits)); return;
+        case Prim::F32: out.push_back(CoreVal::f32(float(v.real))); return;
+        case Prim::F64: out.push_back(CoreVal::f64(v.real)); return;
+        case Prim::String: {
+          uint32_t ptr = 0;
+          if (!alloc(1, uint32_t(v.text.size()), ptr)) return;
+          std::memcpy(bytes(ptr, v.text.size()), v.text.data(), v.text.size());
+          out.push_back(CoreVal::i32(ptr));
+          out.push_back(CoreVal::i32(uint32_t(v.text.size())));
+          return;
+        }
+        default: out.push_back(CoreVal::i32(uint32_t(v.bits))); return;
+      }
+    }
+    const Type& d = *ty.d;
+    switch (d.kind) {
+      case Type::List: {
+        uint32_t ptr = 0;
+        const uint32_t size = abi::elem_size(*d.a, ts_), align = abi::alignment(*d.a, ts_);
+        if (!alloc(align, uint32_t(v.items.size()) * size, ptr)) return;
+        for (size_t i = 0; i < v.items.size() && !failed_; ++i) store(v.items[i], *d.a, ptr + uint32_t(i) * size);
+        out.push_back(CoreVal::i32(ptr));
+        out.push_back(CoreVal::i32(uint32_t(v.items.size())));
+        return;
+      }
+      case Type::Record:
+      case Type::Tuple: {
+        const auto fs = fields(d);
+        for (size_t i = 0; i < fs.size(); ++i) lower_flat(v.items[i], *fs[i], out);
+        return;
+      }
+      case Type::Flags: out.push_back(CoreVal::i32(uint32_t(v.bits))); return;
+      default: break;
+    }
+    if (!is_variant(d)) {
+      trap("this type cannot be passed yet");
+      return;
+    }
+    // The discriminant, then the case's payload coerced into the joined
+    // flat types, the rest zero.
+    std::vector<Flat> joined;
+    abi::flatten(t, ts_, joined);
+    out.push_back(CoreVal::i32(v.index));
+    const auto cs = cases(d);
+    std::vector<CoreVal> payload;
+    if (v.index < cs.size() && cs[v.index] && !v.items.empty()) lower_flat(v.items[0], *cs[v.index], payload);
+    for (size_t i = 1; i < joined.size(); ++i) {
+      if (i - 1 >= payload.size()) {
+        out.push_back(core(joined[i], 0));
+        continue;
+      }
+      const CoreVal& p = payload[i - 1];
+      out.push_back(core(joined[i], bits_of(p)));  // f32 bits in an i32 or i64, i32 zero-extended
+    }
+  }
+
+  void store(const Value& v, const ValType& t, uint32_t ptr) {
+    if (failed_) return;
+    const uint32_t size = abi::elem_size(t, ts_);
+    if (!aligned(ptr, abi::alignment(t, ts_))) return;
+    uint8_t* p = bytes(ptr, size);
+    if (!p) return;
+    const TypeOf ty = type_of(t, ts_);
+    if (ty.prim) {
+      if (ty.p == Prim::F32) {
+        const float f = float(v.real);
+        std::memcpy(p, &f, 4);
+      } else if (ty.p == Prim::F64) {
+        std::memcpy(p, &v.real, 8);
+      } else if (ty.p == Prim::String) {
+        std::vector<CoreVal> pl;
+        lower_flat(v, t, pl);
+        if (failed_) return;
+        p = bytes(ptr, 8);  // memory may have grown
+        uint32_t w[2] = {pl[0].bits.u32, pl[1].bits.u32};
+        std::memcpy(p, w, 8);
+      } else {
+        std::memcpy(p, &v.bits, size);  // little-endian: the low bytes
+      }
+      return;
+    }
+    const Type& d = *ty.d;
+    switch (d.kind) {
+      case Type::List: {
+        std::vector<CoreVal> pl;
+        lower_flat(v, t, pl);
+        if (failed_) return;
+        uint32_t w[2] = {pl[0].bits.u32, pl[1].bits.u32};
+        std::memcpy(bytes(ptr, 8), w, 8);
+        return;
+      }
+      case Type::Record:
+      case Type::Tuple: {
+        uint32_t off = 0;
+        const auto fs = fields(d);
+        for (size_t i = 0; i < fs.size(); ++i) {
+          off = align_to(off, abi::alignment(*fs[i], ts_));
+          store(v.items[i], *fs[i], ptr + off);
+          off += abi::elem_size(*fs[i], ts_);
+        }
+        return;
+      }
+      case Type::Flags: std::memcpy(p, &v.bits, size); return;
+      default: break;
+    }
+    if (!is_variant(d)) {
+      trap("this type cannot be passed yet");
+      return;
+    }
+    const auto cs = cases(d);
+    const uint32_t disc = abi::discriminant_size(cs.size());
+    std::memcpy(p, &v.index, disc);
+    uint32_t max_align = 1;
+    for (const ValType* c : cs)
+      if (c) max_align = std::max(max_align, abi::alignment(*c, ts_));
+    if (v.index < cs.size() && cs[v.index] && !v.items.empty())
+      store(v.items[0], *cs[v.index], ptr + align_to(disc, max_align));
+  }
+
+  // ---- lifting ----
+  Value lift_flat(const ValType& t, const std::vector<CoreVal>& vals, size_t& i) {
+    Value v;
+    auto next = [&]() -> CoreVal {
+      if (i < vals.size()) return vals[i++];
+      trap("too few core results");
+      return CoreVal::i32(0);
+    };
+    const TypeOf ty = type_of(t, ts_);
+    if (ty.prim) {
+      v.kind = Value::Kind(unsigned(ty.p));
+      const CoreVal c = ty.p == Prim::String ? CoreVal::i32(0) : next();
+      switch (ty.p) {
+        case Prim::Bool: v.bits = c.bits.u32 != 0; break;
+        case Prim::S8: v.bits = uint64_t(int64_t(int8_t(c.bits.u32))); break;
+        case Prim::U8: v.bits = uint8_t(c.bits.u32); break;
+        case Prim::S16: v.bits = uint64_t(int64_t(int16_t(c.bits.u32))); break;
+        case Prim::U16: v.bits = uint16_t(c.bits.u32); break;
+        case Prim::S32: v.bits = uint64_t(int64_t(int32_t(c.bits.u32))); break;
+        case Prim::U32: v.bits = c.bits.u32; break;
+        case Prim::S64: case Prim::U64: v.bits = c.bits.u64; break;
+        case Prim::F32: v.real = c.bits.f32; break;
+        case Prim::F64: v.real = c.bits.f64; break;
+        case Prim::Char:
+          v.bits = c.bits.u32;
+          if (v.bits > 0x10FFFF || (v.bits >= 0xD800 && v.bits <= 0xDFFF)) trap("invalid char");
+          break;
+        case Prim::String: {
+          const uint32_t ptr = next().bits.u32, len = next().bits.u32;
+          v.text = lift_string(ptr, len);
+          break;
+        }
+        case Prim::ErrorContext: trap("error-context is not supported"); break;
+      }
+      return v;
+    }
+    const Type& d = *ty.d;
+    v.kind = kind_of(d);
+    switch (d.kind) {
+      case Type::List: {
+        const uint32_t ptr = next().bits.u32, n = next().bits.u32;
+        lift_list(*d.a, ptr, n, v);
+        return v;
+      }
+      case Type::Record:
+      case Type::Tuple:
+        for (const ValType* f : fields(d)) v.items.push_back(lift_flat(*f, vals, i));
+        return v;
+      case Type::Flags: v.bits = next().bits.u32; return v;
+      default: break;
+    }
+    if (!is_variant(d)) {
+      trap("this type cannot be returned yet");
+      return v;
+    }
+    std::vector<Flat> joined;
+    abi::flatten(t, ts_, joined);
+    const auto cs = cases(d);
+    v.index = next().bits.u32;
+    if (v.index >= cs.size()) {
+      trap("variant discriminant " + std::to_string(v.index) + " out of range");
+      return v;
+    }
+    const size_t payload_start = i;
+    if (cs[v.index]) {
+      std::vector<Flat> own;
+      abi::flatten(*cs[v.index], ts_, own);
+      std::vector<CoreVal> coerced;  // the joined values back in the case's own types
+      for (size_t k = 0; k < own.size() && payload_start + k < vals.size(); ++k)
+        coerced.push_back(core(own[k], bits_of(vals[payload_start + k])));
+      size_t j = 0;
+      v.items.push_back(lift_flat(*cs[v.index], coerced, j));
+    }
+    i = payload_start + (joined.size() - 1);
+    return v;
+  }
+
+  std::string lift_string(uint32_t ptr, uint32_t len) {
+    const uint8_t* p = bytes(ptr, len);
+    if (!p) return {};
+    if (!valid_utf8(p, len)) {
+      trap("string is not valid UTF-8");
+      return {};
+    }
+    return std::string(reinterpret_cast<const char*>(p), len);
+  }
+
+  void lift_list(const ValType& elem, uint32_t ptr, uint32_t n, Value& v) {
+    const uint32_t size = abi::elem_size(elem, ts_);
+    if (!aligned(ptr, abi::alignment(elem, ts_)) || !bytes(ptr, uint64_t(n) * size)) return;
+    for (uint32_t k = 0; k < n && !failed_; ++k) v.items.push_back(load(elem, ptr + k * size));
+  }
+
+  Value load(const ValType& t, uint32_t ptr) {
+    Value v;
+    const uint32_t size = abi::elem_size(t, ts_);
+    if (!aligned(ptr, abi::alignment(t, ts_))) return v;
+    const uint8_t* p = bytes(ptr, size);
+    if (!p) return v;
+    const TypeOf ty = type_of(t, ts_);
+    if (ty.prim) {
+      std::vector<CoreVal> flat;
+      if (ty.p == Prim::String) {
+        uint32_t w[2];
+        std::memcpy(w, p, 8);
+        flat = {CoreVal::i32(w[0]), CoreVal::i32(w[1])};
+      } else if (ty.p == Prim::S64 || ty.p == Prim::U64 || ty.p == Prim::F64) {
+        uint64_t x;
+        std::memcpy(&x, p, 8);
+        flat = {ty.p == Prim::F64 ? CoreVal::f64_bits(x) : CoreVal::i64(x)};
+      } else {
+        uint32_t x = 0;
+        std::memcpy(&x, p, size);
+        flat = {ty.p == Prim::F32 ? CoreVal::f32_bits(x) : CoreVal::i32(x)};
+      }
+      size_t i = 0;
+      return lift_flat(t, flat, i);
+    }
+    const Type& d = *ty.d;
+    v.kind = kind_of(d);
+    switch (d.kind) {
+      case Type::List: {
+        uint32_t w[2];
+        std::memcpy(w, p, 8);
+        lift_list(*d.a, w[0], w[1], v);
+        return v;
+      }
+      case Type::Record:
+      case Type::Tuple: {
+        uint32_t off = 0;
+        for (const ValType* f : fields(d)) {
+          off = align_to(off, abi::alignment(*f, ts_));
+          v.items.push_back(load(*f, ptr + off));
+          off += abi::elem_size(*f, ts_);
+        }
+        return v;
+      }
+      case Type::Flags: std::memcpy(&v.bits, p, size); return v;
+      default: break;
+    }
+    if (!is_variant(d)) {
+      trap("this type cannot be returned yet");
+      return v;
+    }
+    const auto cs = cases(d);
+    const uint32_t disc = abi::discriminant_size(cs.size());
+    std::memcpy(&v.index, p, disc);
+    if (v.index >= cs.size()) {
+      trap("variant discriminant " + std::to_string(v.index) + " out of range");
+      return v;
+    }
+    uint32_t max_align = 1;
+    for (const ValType* c : cs)
+      if (c) max_align = std::max(max_align, abi::alignment(*c, ts_));
+    if (cs[v.index]) v.items.push_back(load(*cs[v.index], ptr + align_to(disc, max_align)));
+    return v;
+  }
+
+ private:
+  Store& store_;
+  const LiftedFunc& f_;
+  const abi::Types& ts_;
+  bool failed_ = false;
+  Error error_;
+};
+
+}  // namespace
+
+Result<std::vector<Value>> ComponentInstance::call(const LiftedFunc& f, const std::vector<Value>& args) {
+  const Type& ft = *f.type;
+  if (args.size() != ft.fields.size())
+    return make_error(ErrorKind::Other, "`" + f.name + "` takes " + std::to_string(ft.fields.size()) +
+                                            " arguments, not " + std::to_string(args.size()));
+  Abi abi(store_, f);
+  const abi::CoreSignature sig = abi::flatten_func(ft, *f.types, false);
+  std::vector<CoreVal> core_args;
+  if (sig.params_in_memory) {
+    // The parameters as one record in memory from realloc.
+    uint32_t size = 0, align = 1;
+    for (const Field& p : ft.fields) {
+      size = align_to(size, abi::alignment(p.type, *f.types)) + abi::elem_size(p.type, *f.types);
+      align = std::max(align, abi::alignment(p.type, *f.types));
+    }
+    uint32_t ptr = 0;
+    if (abi.alloc(align, align_to(size, align), ptr)) {
+      uint32_t off = 0;
+      for (size_t i = 0; i < args.size(); ++i) {
+        off = align_to(off, abi::alignment(ft.fields[i].type, *f.types));
+        abi.store(args[i], ft.fields[i].type, ptr + off);
+        off += abi::elem_size(ft.fields[i].type, *f.types);
+      }
+    }
+    core_args.push_back(CoreVal::i32(ptr));
+  } else {
+    for (size_t i = 0; i < args.size(); ++i) abi.lower_flat(args[i], ft.fields[i].type, core_args);
+  }
+  if (abi.failed()) return abi.error();
+  CallResult r = store_.call(f.core, core_args);
+  if (auto* t = std::get_if<Trap>(&r)) return make_error(ErrorKind::Trap, t->message);
+  const std::vector<CoreVal>& out = std::get<std::vector<CoreVal>>(r);
+  std::vector<Value> results;
+  if (ft.result) {
+    if (sig.results_in_memory) {
+      results.push_back(abi.load(*ft.result, out.at(0).bits.u32));
+    } else {
+      size_t i = 0;
+      results.push_back(abi.lift_flat(*ft.result, out, i));
+    }
+  }
+  if (abi.failed()) return abi.error();
+  if (f.post_return) {
+    CallResult pr = store_.call(f.post_return, out);
+    if (auto* t = std::get_if<Trap>(&pr)) return make_error(ErrorKind::Trap, t->message);
+  }
+  return results;
+}
+
+}  // namespace wisp::component

@@ -1,0 +1,157 @@
+// Instantiating a component and calling its exports through the canonical
+// ABI: a core module (written in WAT) wrapped in a component built byte
+// by byte, then each call and what it must give.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "runtime/component/decoder.hpp"
+#include "runtime/component/instance.hpp"
+#include "runtime/text/wat.hpp"
+
+namespace wisp::component {
+namespace {
+
+using Bytes = std::vector<uint8_t>;
+
+Bytes leb(uint32_t n) {
+  Bytes b;
+  do {
+    uint8_t x = n & 0x7f;
+    n >>= 7;
+    b.push_back(uint8_t(x | (n ? 0x80 : 0)));
+  } while (n);
+  return b;
+}
+Bytes cat(std::initializer_list<Bytes> parts) {
+  Bytes out;
+  for (const Bytes& p : parts) out.insert(out.end(), p.begin(), p.end());
+  return out;
+}
+Bytes name(const std::string& s) { return cat({leb(uint32_t(s.size())), Bytes(s.begin(), s.end())}); }
+Bytes section(uint8_t id, const Bytes& body) { return cat({{id}, leb(uint32_t(body.size())), body}); }
+
+const char* kCore = R"((module
+  (memory (export "mem") 1)
+  (global $bump (mut i32) (i32.const 1024))
+  (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  ;; a bump allocator: realloc(old, old_size, align, size)
+  (func (export "realloc") (param i32 i32 i32 i32) (result i32) (local $p i32)
+    (local.set $p (i32.and (i32.add (global.get $bump) (i32.sub (local.get 2) (i32.const 1)))
+                           (i32.sub (i32.const 0) (local.get 2))))
+    (global.set $bump (i32.add (local.get $p) (local.get 3)))
+    (local.get $p))
+  ;; echo(s) -> s: the (ptr, len) pair written at 512, its address returned
+  (func (export "echo") (param i32 i32) (result i32)
+    (i32.store (i32.const 512) (local.get 0))
+    (i32.store (i32.const 516) (local.get 1))
+    (i32.const 512))
+  (func (export "bad") (param i32 i32) (result i32)
+    (i32.store (i32.const 512) (i32.const 70000))
+    (i32.store (i32.const 516) (i32.const 8))
+    (i32.const 512))
+  (func (export "len") (param i32 i32) (result i32) (local.get 1))
+  (func (export "div") (param i32 i32) (result i32) (i32.div_u (local.get 0) (local.get 1))))
+)";
+
+// (component
+//   (core module ...) (core instance (instantiate 0))
+//   (alias core export 0 "add" (core func)) ... "mem" (core memory)
+//   (type (func (param "a" s32) (param "b" s32) (result s32)))      ;; 0
+//   (type (func (param "s" string) (result string)))                ;; 1
+//   (type (func (param "s" string) (result u32)))                   ;; 2
+//   (func (canon lift (core func 0) (type 0)))                      ;; add
+//   (func (canon lift (core func 2) (memory 0) (realloc 1) (type 1)));; echo
+//   (func (canon lift (core func 3) (memory 0) (realloc 1) (type 1)));; bad
+//   (func (canon lift (core func 4) (memory 0) (realloc 1) (type 2)));; len
+//   (func (canon lift (core func 5) (type 0)))                      ;; div
+//   (export "add" (func 0)) ... )
+Bytes component() {
+  auto core = text::parse_wat(kCore, {});
+  EXPECT_TRUE(core.ok());
+  const Bytes& m = core.value();
+  auto core_func = [](uint32_t inst, const std::string& n) { return cat({{0x00, 0x00, 0x01}, leb(inst), name(n)}); };
+  const Bytes lift_opts = {0x02, 0x03, 0x00, 0x04, 0x01};  // (memory 0) (realloc 1)
+  Bytes c = {0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00};
+  c = cat({c, section(1, m), section(2, {0x01, 0x00, 0x00, 0x00}),
+           section(6, cat({{0x07}, core_func(0, "add"), core_func(0, "realloc"), core_func(0, "echo"),
+                           core_func(0, "bad"), core_func(0, "len"), core_func(0, "div"),
+                           {0x00, 0x02, 0x01, 0x00}, name("mem")})),
+           section(7, cat({{0x03, 0x40, 0x02}, name("a"), {0x7a}, name("b"), {0x7a, 0x00, 0x7a},
+                           {0x40, 0x01}, name("s"), {0x73, 0x00, 0x73},
+                           {0x40, 0x01}, name("s"), {0x73, 0x00, 0x79}})),
+           section(8, cat({{0x05}, {0x00, 0x00, 0x00, 0x00, 0x00},
+                           {0x00, 0x00, 0x02}, lift_opts, {0x01},
+                           {0x00, 0x00, 0x03}, lift_opts, {0x01},
+                           {0x00, 0x00, 0x04}, lift_opts, {0x02},
+                           {0x00, 0x00, 0x05, 0x00, 0x00}})),
+           section(11, cat({{0x05}, {0x00}, name("add"), {0x01, 0x00, 0x00},
+                            {0x00}, name("echo"), {0x01, 0x01, 0x00},
+                            {0x00}, name("bad"), {0x01, 0x02, 0x00},
+                            {0x00}, name("len"), {0x01, 0x03, 0x00},
+                            {0x00}, name("div"), {0x01, 0x04, 0x00}}))});
+  return c;
+}
+
+class ComponentCalls : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    bytes_ = component();
+    auto c = decode(bytes_.data(), bytes_.size());
+    ASSERT_TRUE(c.ok()) << c.error().message << " @" << c.error().offset;
+    auto inst = ComponentInstance::create(store_, c.value());
+    ASSERT_TRUE(inst.ok()) << inst.error().message;
+    inst_ = std::move(inst.value());
+  }
+  // Calls `fn` with WAVE arguments; the WAVE result, or the error.
+  std::string call(const char* fn, const char* args) {
+    const LiftedFunc* f = inst_->func(fn);
+    if (!f) return "no export";
+    std::vector<ValType> params;
+    for (const Field& p : f->type->fields) params.push_back(p.type);
+    auto vals = parse_wave_list(args, params, *f->types);
+    if (!vals.ok()) return "bad arguments: " + vals.error().message;
+    auto r = inst_->call(*f, vals.value());
+    if (!r.ok()) return "error: " + r.error().message;
+    return r.value().empty() ? "" : to_wave(r.value()[0], *f->type->result, *f->types);
+  }
+  Store store_;
+  Bytes bytes_;
+  std::unique_ptr<ComponentInstance> inst_;
+};
+
+TEST_F(ComponentCalls, NumbersGoInAndComeOutFlat) {
+  EXPECT_EQ(call("add", "2, 40"), "42");
+  EXPECT_EQ(call("add", "-5, 3"), "-2");
+  EXPECT_EQ(call("div", "7, 2"), "3");
+}
+
+TEST_F(ComponentCalls, StringsGoThroughMemory) {
+  EXPECT_EQ(call("echo", "\"h\xc3\xa9llo\""), "\"h\xc3\xa9llo\"");
+  EXPECT_EQ(call("echo", "\"\""), "\"\"");
+  EXPECT_EQ(call("len", "\"abc\""), "3");
+}
+
+TEST_F(ComponentCalls, BrokenRulesAndTrapsAreErrors) {
+  EXPECT_EQ(call("bad", "\"x\""), "error: component function `bad`: pointer out of bounds of memory");
+  EXPECT_EQ(call("div", "1, 0"), "error: integer divide by zero");
+  EXPECT_EQ(call("add", "1"), "bad arguments: expected `,`");
+  // The store is still usable.
+  EXPECT_EQ(call("add", "1, 1"), "2");
+}
+
+TEST(ComponentInstantiate, ImportsAreNotSupportedYet) {
+  // (component (type (func)) (import "f" (func (type 0))))
+  const Bytes b = {0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 0x07, 0x05, 0x01, 0x40, 0x00, 0x01, 0x00,
+                   0x0a, 0x06, 0x01, 0x00, 0x01, 'f', 0x01, 0x00};
+  auto c = decode(b.data(), b.size());
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  Store store;
+  auto inst = ComponentInstance::create(store, c.value());
+  ASSERT_FALSE(inst.ok());
+  EXPECT_EQ(inst.error().message, "import `f` is not provided (component imports are not supported yet)");
+}
+
+}  // namespace
+}  // namespace wisp::component
