@@ -81,6 +81,14 @@ seeds = {
                          + sec(2, b"\x01\x00\x00\x00") + sec(2, b"\x01\x01\x00"),
   "resource": sec(7, b"\x01\x3f\x7f\x00") + sec(8, b"\x01\x02\x00"),
 }
+# A callable one: a core `add` lifted as add(a: s32, b: s32) -> s32.
+core = (bytes([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]) + sec(1, b"\x01\x60\x02\x7f\x7f\x01\x7f")
+        + sec(3, b"\x01\x00") + sec(7, b"\x01" + name("add") + b"\x00\x00")
+        + sec(10, b"\x01\x07\x00\x20\x00\x20\x01\x6a\x0b"))
+seeds["lift-add"] = (sec(1, core) + sec(2, b"\x01\x00\x00\x00")
+                     + sec(6, b"\x01\x00\x00\x01\x00" + name("add"))
+                     + sec(7, b"\x01\x40\x02" + name("a") + b"\x7a" + name("b") + b"\x7a\x00\x7a")
+                     + sec(8, b"\x01\x00\x00\x00\x00\x00") + sec(11, b"\x01\x00" + name("add") + b"\x01\x00\x00"))
 for k, v in seeds.items():
     open(os.path.join(out, "components", k), "wb").write(v)
 for i, path in enumerate(sorted(glob.glob(os.path.join(out, "valid", "*")))[:200]):

@@ -50,12 +50,13 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
         const CoreInstance& in = *d.core_instance;
         std::map<std::string, Extern, std::less<>> exports;
         if (in.instantiate) {
+          if (in.module >= ci->modules_.size()) return link_error("unknown core module");
           const std::shared_ptr<Module>& m = ci->modules_[in.module];
           std::vector<Extern> imports;
           for (const wisp::Import& im : m->imports) {
             const Extern* found = nullptr;
             for (const auto& [name, inst] : in.args) {
-              if (name != im.module) continue;
+              if (name != im.module || inst >= ci->core_instances_.size()) continue;
               auto it = ci->core_instances_[inst].find(im.name);
               if (it != ci->core_instances_[inst].end()) found = &it->second;
             }
@@ -84,6 +85,7 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
         if (a.target == Alias::CoreExport) {
           const int space = core_space(a.sort);
           if (space < 0) break;  // core types and modules: nothing at run time
+          if (a.instance >= ci->core_instances_.size()) return link_error("unknown core instance");
           auto& exports = ci->core_instances_[a.instance];
           auto it = exports.find(a.name);
           if (it == exports.end())
@@ -108,9 +110,15 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           return link_error("canon lift: not a function type or core function");
         f->types = &ci->types_;
         f->opts = cn.opts;
-        if (cn.opts.memory) f->memory = core_extern(Sort::CoreMemory, *cn.opts.memory)->memory();
-        if (cn.opts.realloc) f->realloc = core_extern(Sort::CoreFunc, *cn.opts.realloc)->func();
-        if (cn.opts.post_return) f->post_return = core_extern(Sort::CoreFunc, *cn.opts.post_return)->func();
+        auto opt = [&](Sort s, const std::optional<uint32_t>& idx) -> const Extern* {
+          return idx ? core_extern(s, *idx) : nullptr;
+        };
+        if (const Extern* e = opt(Sort::CoreMemory, cn.opts.memory)) f->memory = e->memory();
+        if (const Extern* e = opt(Sort::CoreFunc, cn.opts.realloc)) f->realloc = e->func();
+        if (const Extern* e = opt(Sort::CoreFunc, cn.opts.post_return)) f->post_return = e->func();
+        if ((cn.opts.memory && !f->memory) || (cn.opts.realloc && !f->realloc) ||
+            (cn.opts.post_return && !f->post_return))
+          return link_error("canon lift: an option names an item wisp cannot provide yet");
         if (cn.opts.encoding != CanonOptions::Utf8) return link_error("only UTF-8 strings are supported yet");
         ci->funcs_.push_back(f.get());
         ci->lifted_.push_back(std::move(f));
@@ -125,6 +133,7 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
       case Definition::Export: {
         const Export& ex = *d.export_;
         if (ex.item.sort == Sort::Func) {
+          if (ex.item.idx >= ci->funcs_.size()) return link_error("export `" + ex.name + "`: unknown function");
           const LiftedFunc* f = ci->funcs_[ex.item.idx];
           ci->funcs_.push_back(f);
           // The first export of a function names it in messages.
