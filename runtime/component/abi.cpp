@@ -408,7 +408,100 @@ class Abi {
   Error error_;
 };
 
+// What a `canon lower` trampoline needs: the import, its core signature,
+// and the options as a LiftedFunc (an Abi's view of its side).
+struct LoweredImport {
+  LiftedFunc site;
+  const HostFunc* host = nullptr;
+  abi::CoreSignature sig;
+  FuncType core_type;
+};
+
+CoreVal from_slot(const Slot& s, Flat f) { return core(f, f == Flat::I32 || f == Flat::F32 ? s.u32 : s.u64); }
+
+// The host side of a lowered call: the core arguments lifted into
+// component values (from memory past 16 flat ones), the host function
+// called, its result lowered (into the return pointer past one flat value).
+TrapKind lowered_call(HostContext& ctx, Slot* args) {
+  auto* li = static_cast<LoweredImport*>(ctx.data);
+  const Type& ft = *li->site.type;
+  const abi::Types& ts = *li->site.types;
+  Abi abi(*ctx.store, li->site);
+  std::vector<CoreVal> in;
+  for (size_t k = 0; k < li->sig.params.size(); ++k) in.push_back(from_slot(args[k], li->sig.params[k]));
+  std::vector<Value> vals;
+  if (li->sig.params_in_memory) {
+    uint32_t off = 0;
+    for (const Field& p : ft.fields) {
+      off = align_to(off, abi::alignment(p.type, ts));
+      vals.push_back(abi.load(p.type, in[0].bits.u32 + off));
+      off += abi::elem_size(p.type, ts);
+    }
+  } else {
+    size_t i = 0;
+    for (const Field& p : ft.fields) vals.push_back(abi.lift_flat(p.type, in, i));
+  }
+  if (abi.failed()) {
+    ctx.message = abi.error().message;
+    return TrapKind::HostError;
+  }
+  auto r = (*li->host)(vals);
+  if (!r.ok()) {
+    ctx.message = "import `" + li->site.name + "`: " + r.error().message;
+    return TrapKind::HostError;
+  }
+  if (ft.result) {
+    if (r.value().empty()) {
+      ctx.message = "import `" + li->site.name + "` returned no value";
+      return TrapKind::HostError;
+    }
+    if (li->sig.results_in_memory) {
+      abi.store(r.value()[0], *ft.result, in.back().bits.u32);
+    } else {
+      std::vector<CoreVal> out;
+      abi.lower_flat(r.value()[0], *ft.result, out);
+      if (!out.empty()) args[0].u64 = bits_of(out[0]);
+    }
+    if (abi.failed()) {
+      ctx.message = abi.error().message;
+      return TrapKind::HostError;
+    }
+  }
+  return TrapKind::None;
+}
+
+wisp::ValType core_type_of(Flat f) {
+  switch (f) {
+    case Flat::I32: return wisp::ValType::I32;
+    case Flat::I64: return wisp::ValType::I64;
+    case Flat::F32: return wisp::ValType::F32;
+    case Flat::F64: return wisp::ValType::F64;
+  }
+  return wisp::ValType::I32;
+}
+
 }  // namespace
+
+FuncInst* ComponentInstance::lower(const ComponentFunc& f, const CanonOptions& opts, MemoryInst* memory,
+                                   FuncInst* realloc) {
+  auto* li = new LoweredImport;
+  lowered_.push_back(li);
+  li->site.name = f.import_name;
+  li->site.type = f.type;
+  li->site.types = f.types;
+  li->site.opts = opts;
+  li->site.memory = memory;
+  li->site.realloc = realloc;
+  li->host = f.host;
+  li->sig = abi::flatten_func(*f.type, *f.types, true);
+  for (Flat p : li->sig.params) li->core_type.params.push_back(core_type_of(p));
+  for (Flat r : li->sig.results) li->core_type.results.push_back(core_type_of(r));
+  return store_.host_func(li->core_type, &lowered_call, li, f.import_name);
+}
+
+ComponentInstance::~ComponentInstance() {
+  for (void* p : lowered_) delete static_cast<LoweredImport*>(p);
+}
 
 Result<std::vector<Value>> ComponentInstance::call(const LiftedFunc& f, const std::vector<Value>& args) {
   const Type& ft = *f.type;

@@ -26,7 +26,8 @@ int core_space(Sort s) {
 }  // namespace
 
 Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& store,
-                                                                     std::shared_ptr<const Component> c) {
+                                                                     std::shared_ptr<const Component> c,
+                                                                     const ComponentLinker* linker) {
   std::unique_ptr<ComponentInstance> ci(new ComponentInstance(store));
   ci->component_ = c;
   ci->types_ = c->types;
@@ -91,17 +92,38 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           if (it == exports.end())
             return link_error("core instance " + std::to_string(a.instance) + " has no export `" + a.name + "`");
           ci->core_[space].push_back(it->second);
-        } else if (a.sort == Sort::Func) {
-          return link_error("aliasing a component instance's function is not supported yet");
+        } else if (a.target == Alias::Export && a.sort == Sort::Func) {
+          if (a.instance >= ci->instances_.size()) return link_error("unknown instance");
+          auto it = ci->instances_[a.instance].find(a.name);
+          if (it == ci->instances_[a.instance].end())
+            return link_error("instance " + std::to_string(a.instance) + " has no function `" + a.name + "`");
+          ci->funcs_.push_back(it->second);
+        } else if (a.target == Alias::Export && a.sort != Sort::Type) {
+          return link_error("aliasing a " + std::string(sort_name(a.sort)) + " of an instance is not supported yet");
         }
         break;
       }
       case Definition::Canon: {
         const Canon& cn = *d.canon;
-        if (cn.kind != Canon::Lift) {
-          return link_error(cn.kind == Canon::Lower ? "canon lower (a component import) is not supported yet"
-                                                    : "resources are not supported yet");
+        auto opt = [&](Sort s, const std::optional<uint32_t>& idx) -> const Extern* {
+          return idx ? core_extern(s, *idx) : nullptr;
+        };
+        if (cn.kind == Canon::Lower) {
+          if (cn.func >= ci->funcs_.size()) return link_error("canon lower: unknown function");
+          const ComponentFunc& cf = ci->funcs_[cn.func];
+          if (!cf.host) {
+            return link_error(cf.lifted ? "canon lower of a lifted function is not supported yet"
+                                        : "import `" + cf.import_name + "` is not provided");
+          }
+          if (!cf.type || cf.type->kind != Type::Func) return link_error("canon lower: not a function type");
+          const Extern* mem = opt(Sort::CoreMemory, cn.opts.memory);
+          const Extern* re = opt(Sort::CoreFunc, cn.opts.realloc);
+          if (cn.opts.encoding != CanonOptions::Utf8) return link_error("only UTF-8 strings are supported yet");
+          FuncInst* lowered = ci->lower(cf, cn.opts, mem ? mem->memory() : nullptr, re ? re->func() : nullptr);
+          ci->core_[0].push_back(Extern{wisp::ExternKind::Func, lowered});
+          break;
         }
+        if (cn.kind != Canon::Lift) return link_error("resources are not supported yet");
         auto f = std::make_unique<LiftedFunc>();
         const Extern* core = core_extern(Sort::CoreFunc, cn.func);
         f->core = core ? core->func() : nullptr;
@@ -110,9 +132,6 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           return link_error("canon lift: not a function type or core function");
         f->types = &ci->types_;
         f->opts = cn.opts;
-        auto opt = [&](Sort s, const std::optional<uint32_t>& idx) -> const Extern* {
-          return idx ? core_extern(s, *idx) : nullptr;
-        };
         if (const Extern* e = opt(Sort::CoreMemory, cn.opts.memory)) f->memory = e->memory();
         if (const Extern* e = opt(Sort::CoreFunc, cn.opts.realloc)) f->realloc = e->func();
         if (const Extern* e = opt(Sort::CoreFunc, cn.opts.post_return)) f->post_return = e->func();
@@ -120,12 +139,54 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
             (cn.opts.post_return && !f->post_return))
           return link_error("canon lift: an option names an item wisp cannot provide yet");
         if (cn.opts.encoding != CanonOptions::Utf8) return link_error("only UTF-8 strings are supported yet");
-        ci->funcs_.push_back(f.get());
+        ci->funcs_.push_back(ComponentFunc{f.get(), nullptr, {}, f->type, f->types});
         ci->lifted_.push_back(std::move(f));
         break;
       }
-      case Definition::Import:
-        return link_error("import `" + d.import->name + "` is not provided (component imports are not supported yet)");
+      case Definition::Import: {
+        const Import& im = *d.import;
+        if (im.type.kind == ExternKind::Func) {
+          ComponentFunc f;
+          f.import_name = im.name;
+          f.host = linker ? linker->find(im.name) : nullptr;
+          f.type = c->type(im.type.idx);
+          f.types = &ci->types_;
+          if (!f.host) return link_error("import `" + im.name + "` is not provided");
+          ci->funcs_.push_back(f);
+        } else if (im.type.kind == ExternKind::Instance) {
+          // Its functions by name, each with the type space of the
+          // instance type it is declared in.
+          const Type* it = c->type(im.type.idx);
+          if (!it || it->kind != Type::Instance) return link_error("import `" + im.name + "`: not an instance type");
+          auto scope = std::make_unique<abi::Types>();
+          std::map<std::string, ComponentFunc, std::less<>> funcs;
+          for (const Decl& dl : it->decls) {
+            if (dl.kind == Decl::Type) {
+              scope->push_back(dl.type.get());
+            } else if (dl.kind == Decl::Alias && dl.alias->sort == Sort::Type) {
+              const Alias& al = *dl.alias;
+              const bool outer = al.target == Alias::Outer && al.outer_count == 1 && al.outer_idx < ci->types_.size();
+              scope->push_back(outer ? ci->types_[al.outer_idx] : nullptr);
+            } else if ((dl.kind == Decl::Export || dl.kind == Decl::Import) &&
+                       dl.extern_type.kind == ExternKind::Type) {
+              const uint32_t i = dl.extern_type.idx;
+              scope->push_back(!dl.extern_type.type_sub_resource && i < scope->size() ? (*scope)[i] : nullptr);
+            } else if (dl.kind == Decl::Export && dl.extern_type.kind == ExternKind::Func) {
+              ComponentFunc f;
+              f.import_name = im.name + "#" + dl.name;
+              f.host = linker ? linker->find(f.import_name) : nullptr;
+              f.type = dl.extern_type.idx < scope->size() ? (*scope)[dl.extern_type.idx] : nullptr;
+              f.types = scope.get();
+              funcs.emplace(dl.name, f);
+            }
+          }
+          ci->scopes_.push_back(std::move(scope));
+          ci->instances_.push_back(std::move(funcs));
+        } else if (im.type.kind != ExternKind::Type) {
+          return link_error("import `" + im.name + "`: only functions, instances and types can be imported yet");
+        }
+        break;
+      }
       case Definition::Instance:
         return link_error("component instances are not supported yet");
       case Definition::Start:
@@ -134,8 +195,10 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
         const Export& ex = *d.export_;
         if (ex.item.sort == Sort::Func) {
           if (ex.item.idx >= ci->funcs_.size()) return link_error("export `" + ex.name + "`: unknown function");
-          const LiftedFunc* f = ci->funcs_[ex.item.idx];
-          ci->funcs_.push_back(f);
+          const ComponentFunc cf = ci->funcs_[ex.item.idx];
+          if (!cf.lifted) return link_error("export `" + ex.name + "`: re-exporting an import is not supported yet");
+          const LiftedFunc* f = cf.lifted;
+          ci->funcs_.push_back(cf);
           // The first export of a function names it in messages.
           if (f->name.empty()) const_cast<LiftedFunc*>(f)->name = ex.name;
           ci->exports_.emplace_back(ex.name, f);

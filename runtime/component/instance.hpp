@@ -4,10 +4,15 @@
 // calls of its exported functions with component values, lowered into and
 // lifted out of the core functions by the canonical ABI (abi.cpp).
 //
-// Not yet: imports (so no `canon lower`, no WASI 0.2), resources, nested
-// component instances, start. A component that needs one of them fails to
+// Imports are functions the host provides (ComponentLinker), at the top
+// level or as exports of an imported instance, called by the component's
+// core code through `canon lower`.
+//
+// Not yet: resources and handles (so no WASI 0.2), nested component
+// instances, start. A component that needs one of them fails to
 // instantiate with a Link error that names it.
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -34,9 +39,40 @@ struct LiftedFunc {
   FuncInst* post_return = nullptr;
 };
 
+// A host function for a component import: component values in, out (one
+// result at most), or an error that traps the caller with its message.
+using HostFunc = std::function<Result<std::vector<Value>>(const std::vector<Value>& args)>;
+
+// Host functions by import name: "name" for a function import, and
+// "interface#name" for the function `name` of an imported instance
+// ("wasi:cli/stdout@0.2.0#get-stdout").
+class ComponentLinker {
+ public:
+  void define(std::string name, HostFunc f) { funcs_[std::move(name)] = std::move(f); }
+  const HostFunc* find(std::string_view name) const {
+    auto it = funcs_.find(name);
+    return it == funcs_.end() ? nullptr : &it->second;
+  }
+
+ private:
+  std::map<std::string, HostFunc, std::less<>> funcs_;
+};
+
+// One entry of a component's func index space: lifted from its core code,
+// or imported from the host.
+struct ComponentFunc {
+  const LiftedFunc* lifted = nullptr;
+  const HostFunc* host = nullptr;
+  std::string import_name;  // an import's full name
+  const Type* type = nullptr;
+  const abi::Types* types = nullptr;  // the scope type indices of `type` refer to
+};
+
 class ComponentInstance {
  public:
-  static Result<std::unique_ptr<ComponentInstance>> create(Store& store, std::shared_ptr<const Component> c);
+  static Result<std::unique_ptr<ComponentInstance>> create(Store& store, std::shared_ptr<const Component> c,
+                                                           const ComponentLinker* linker = nullptr);
+  ~ComponentInstance();
 
   // The exported function `name`, or null.
   const LiftedFunc* func(std::string_view name) const;
@@ -55,7 +91,13 @@ class ComponentInstance {
   std::vector<std::map<std::string, Extern, std::less<>>> core_instances_;  // their exports
   std::vector<Extern> core_[4];  // core funcs, tables, memories, globals, by index
   std::vector<std::unique_ptr<LiftedFunc>> lifted_;
-  std::vector<const LiftedFunc*> funcs_;  // the func index space
+  std::vector<ComponentFunc> funcs_;  // the func index space
+  // Imported instances: their functions by name.
+  std::vector<std::map<std::string, ComponentFunc, std::less<>>> instances_;
+  std::vector<std::unique_ptr<abi::Types>> scopes_;  // type spaces of imported instance types
+  std::vector<void*> lowered_;  // what each `canon lower` trampoline needs (abi.cpp)
+  // A core function that calls f through the canonical ABI (abi.cpp).
+  FuncInst* lower(const ComponentFunc& f, const CanonOptions& opts, MemoryInst* memory, FuncInst* realloc);
   std::vector<std::pair<std::string, const LiftedFunc*>> exports_;
 };
 

@@ -141,7 +141,7 @@ TEST_F(ComponentCalls, BrokenRulesAndTrapsAreErrors) {
   EXPECT_EQ(call("add", "1, 1"), "2");
 }
 
-TEST(ComponentInstantiate, ImportsAreNotSupportedYet) {
+TEST(ComponentInstantiate, AnImportTheLinkerLacksIsALinkError) {
   // (component (type (func)) (import "f" (func (type 0))))
   const Bytes b = {0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 0x07, 0x05, 0x01, 0x40, 0x00, 0x01, 0x00,
                    0x0a, 0x06, 0x01, 0x00, 0x01, 'f', 0x01, 0x00};
@@ -150,7 +150,102 @@ TEST(ComponentInstantiate, ImportsAreNotSupportedYet) {
   Store store;
   auto inst = ComponentInstance::create(store, c.value());
   ASSERT_FALSE(inst.ok());
-  EXPECT_EQ(inst.error().message, "import `f` is not provided (component imports are not supported yet)");
+  EXPECT_EQ(inst.error().kind, ErrorKind::Link);
+  EXPECT_EQ(inst.error().message, "import `f` is not provided");
+}
+
+// Host functions behind `canon lower`: numbers flat, a string argument and
+// result through the component's memory (its realloc, a return pointer).
+const char* kLibc = R"((module
+  (memory (export "mem") 1)
+  (global $bump (mut i32) (i32.const 1024))
+  (func (export "realloc") (param i32 i32 i32 i32) (result i32) (local $p i32)
+    (local.set $p (i32.and (i32.add (global.get $bump) (i32.sub (local.get 2) (i32.const 1)))
+                           (i32.sub (i32.const 0) (local.get 2))))
+    (global.set $bump (i32.add (local.get $p) (local.get 3)))
+    (local.get $p)))
+)";
+const char* kUser = R"((module
+  (import "host" "double" (func $d (param i32) (result i32)))
+  (import "host" "greet" (func $g (param i32 i32 i32)))
+  (import "libc" "mem" (memory 1))
+  (func (export "quad") (param i32) (result i32) (call $d (call $d (local.get 0))))
+  (func (export "hello") (param i32 i32) (result i32)
+    (call $g (local.get 0) (local.get 1) (i32.const 600)) (i32.const 600)))
+)";
+
+Bytes importing_component() {
+  auto libc = text::parse_wat(kLibc, {});
+  auto user = text::parse_wat(kUser, {});
+  EXPECT_TRUE(libc.ok() && user.ok());
+  auto core_alias = [](uint8_t sort, uint32_t inst, const std::string& n) {
+    return cat({{0x00, sort, 0x01}, leb(inst), name(n)});
+  };
+  const Bytes opts = {0x02, 0x03, 0x00, 0x04, 0x00};  // (memory 0) (realloc 0)
+  return cat({
+      {0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00},
+      // (type (func (param "x" u32) (result u32))) (type (func (param "name" string) (result string)))
+      section(7, cat({{0x02, 0x40, 0x01}, name("x"), {0x79, 0x00, 0x79}, {0x40, 0x01}, name("name"),
+                      {0x73, 0x00, 0x73}})),
+      // (import "double" (func (type 0))) (import "greet" (func (type 1)))
+      section(10, cat({{0x02, 0x00}, name("double"), {0x01, 0x00}, {0x00}, name("greet"), {0x01, 0x01}})),
+      section(1, libc.value()),
+      section(2, {0x01, 0x00, 0x00, 0x00}),  // core instance 0: libc
+      section(6, cat({{0x02}, core_alias(0x02, 0, "mem"), core_alias(0x00, 0, "realloc")})),
+      // core func 1 = lower double; core func 2 = lower greet (memory 0) (realloc 0)
+      section(8, cat({{0x02, 0x01, 0x00, 0x00, 0x00}, {0x01, 0x00, 0x01}, opts})),
+      // core instance 1: (export "double" (func 1)) (export "greet" (func 2))
+      section(2, cat({{0x01, 0x01, 0x02}, name("double"), {0x00, 0x01}, name("greet"), {0x00, 0x02}})),
+      section(1, user.value()),
+      // core instance 2: instantiate module 1 with "host" instance 1, "libc" instance 0
+      section(2, cat({{0x01, 0x00, 0x01, 0x02}, name("host"), {0x12, 0x01}, name("libc"), {0x12, 0x00}})),
+      section(6, cat({{0x02}, core_alias(0x00, 2, "quad"), core_alias(0x00, 2, "hello")})),
+      // func 2 = lift core func 3 (type 0); func 3 = lift core func 4 (memory 0) (realloc 0) (type 1)
+      section(8, cat({{0x02, 0x00, 0x00, 0x03, 0x00, 0x00}, {0x00, 0x00, 0x04}, opts, {0x01}})),
+      section(11, cat({{0x02, 0x00}, name("quad"), {0x01, 0x02, 0x00}, {0x00}, name("hello"), {0x01, 0x03, 0x00}})),
+  });
+}
+
+TEST(ComponentInstantiate, ImportsAreHostFunctionsCalledThroughTheAbi) {
+  const Bytes b = importing_component();
+  auto c = decode(b.data(), b.size());
+  ASSERT_TRUE(c.ok()) << c.error().message << " @" << c.error().offset;
+  ComponentLinker linker;
+  linker.define("double", [](const std::vector<Value>& args) -> Result<std::vector<Value>> {
+    Value v = args.at(0);
+    v.bits *= 2;
+    return std::vector<Value>{v};
+  });
+  linker.define("greet", [](const std::vector<Value>& args) -> Result<std::vector<Value>> {
+    if (args.at(0).text.empty()) return make_error(ErrorKind::Other, "no name");
+    Value v;
+    v.kind = Value::String;
+    v.text = "hello, " + args.at(0).text;
+    return std::vector<Value>{v};
+  });
+  Store store;
+  auto inst = ComponentInstance::create(store, c.value(), &linker);
+  ASSERT_TRUE(inst.ok()) << inst.error().message;
+  const LiftedFunc* quad = inst.value()->func("quad");
+  const LiftedFunc* hello = inst.value()->func("hello");
+  ASSERT_TRUE(quad && hello);
+  Value five;
+  five.kind = Value::U32;
+  five.bits = 5;
+  auto r = inst.value()->call(*quad, {five});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r.value().at(0).bits, 20u);
+  Value who;
+  who.kind = Value::String;
+  who.text = "wisp";
+  r = inst.value()->call(*hello, {who});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r.value().at(0).text, "hello, wisp");
+  // A host error traps the caller, with the import's name.
+  who.text = "";
+  r = inst.value()->call(*hello, {who});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("import `greet`: no name"), std::string::npos) << r.error().message;
 }
 
 }  // namespace
