@@ -68,6 +68,8 @@ Value::Kind kind_of(const Type& t) {
     case Type::Option: return Value::Option;
     case Type::Result: return Value::Result;
     case Type::Flags: return Value::Flags;
+    case Type::Own: return Value::Own;
+    case Type::Borrow: return Value::Borrow;
     default: return Value::List;
   }
 }
@@ -155,6 +157,17 @@ class Abi {
         return;
       }
       case Type::Flags: out.push_back(CoreVal::i32(uint32_t(v.bits))); return;
+      case Type::Own:
+      case Type::Borrow: {
+        // A host resource into the instance's table: owned from now on by
+        // the component, or lent for the call.
+        const Type* res = resource_of(d);
+        if (!res) return;
+        const uint32_t index = f_.owner->add_handle(res, uint32_t(v.bits), d.kind == Type::Own);
+        if (d.kind == Type::Borrow) lent_.push_back(index);
+        out.push_back(CoreVal::i32(index));
+        return;
+      }
       default: break;
     }
     if (!is_variant(d)) {
@@ -226,6 +239,13 @@ class Abi {
         return;
       }
       case Type::Flags: std::memcpy(p, &v.bits, size); return;
+      case Type::Own:
+      case Type::Borrow: {
+        std::vector<CoreVal> h;
+        lower_flat(v, t, h);
+        if (!failed_) std::memcpy(bytes(ptr, 4), &h[0].bits.u32, 4);
+        return;
+      }
       default: break;
     }
     if (!is_variant(d)) {
@@ -291,6 +311,30 @@ class Abi {
         for (const ValType* f : fields(d)) v.items.push_back(lift_flat(*f, vals, i));
         return v;
       case Type::Flags: v.bits = next().bits.u32; return v;
+      case Type::Own:
+      case Type::Borrow: {
+        // A handle of the instance's table out to the host: an own one
+        // leaves the table (its resource goes with it), a borrow stays.
+        const Type* res = resource_of(d);
+        const uint32_t index = next().bits.u32;
+        if (!res) return v;
+        ComponentInstance::Handle* h = f_.owner->handle(index, res);
+        if (!h) {
+          trap("unknown handle " + std::to_string(index) + " (or one of another resource type)");
+          return v;
+        }
+        v.bits = h->rep;
+        if (d.kind == Type::Own) {
+          if (!h->own) {
+            trap("handle " + std::to_string(index) + " is borrowed: it cannot be passed as own");
+          } else if (h->lends) {
+            trap("handle " + std::to_string(index) + " has borrows still out");
+          } else {
+            f_.owner->remove_handle(index);
+          }
+        }
+        return v;
+      }
       default: break;
     }
     if (!is_variant(d)) {
@@ -318,6 +362,16 @@ class Abi {
     i = payload_start + (joined.size() - 1);
     return v;
   }
+
+  // The resource an own or borrow type refers to (its identity).
+  const Type* resource_of(const Type& handle) {
+    const Type* r = handle.idx < ts_.size() ? ts_[handle.idx] : nullptr;
+    if (!r || r->kind != Type::Resource) return trap("a handle of an unknown resource type"), nullptr;
+    if (!f_.owner) return trap("no handle table here"), nullptr;
+    return r;
+  }
+  // Borrows lent to the callee for this call, dropped when it returns.
+  const std::vector<uint32_t>& lent() const { return lent_; }
 
   std::string lift_string(uint32_t ptr, uint32_t len) {
     const uint8_t* p = bytes(ptr, len);
@@ -380,6 +434,14 @@ class Abi {
         return v;
       }
       case Type::Flags: std::memcpy(&v.bits, p, size); return v;
+      case Type::Own:
+      case Type::Borrow: {
+        uint32_t index = 0;
+        std::memcpy(&index, p, 4);
+        const std::vector<CoreVal> h = {CoreVal::i32(index)};
+        size_t i = 0;
+        return lift_flat(t, h, i);
+      }
       default: break;
     }
     if (!is_variant(d)) {
@@ -406,6 +468,7 @@ class Abi {
   const abi::Types& ts_;
   bool failed_ = false;
   Error error_;
+  std::vector<uint32_t> lent_;
 };
 
 // What a `canon lower` trampoline needs: the import, its core signature,
@@ -484,8 +547,10 @@ wisp::ValType core_type_of(Flat f) {
 
 FuncInst* ComponentInstance::lower(const ComponentFunc& f, const CanonOptions& opts, MemoryInst* memory,
                                    FuncInst* realloc) {
-  auto* li = new LoweredImport;
-  lowered_.push_back(li);
+  auto owned = std::make_shared<LoweredImport>();
+  keep_.push_back(owned);
+  LoweredImport* li = owned.get();
+  li->site.owner = this;
   li->site.name = f.import_name;
   li->site.type = f.type;
   li->site.types = f.types;
@@ -499,8 +564,112 @@ FuncInst* ComponentInstance::lower(const ComponentFunc& f, const CanonOptions& o
   return store_.host_func(li->core_type, &lowered_call, li, f.import_name);
 }
 
-ComponentInstance::~ComponentInstance() {
-  for (void* p : lowered_) delete static_cast<LoweredImport*>(p);
+ComponentInstance::~ComponentInstance() = default;
+
+// ---- handles -------------------------------------------------------------------
+
+uint32_t ComponentInstance::add_handle(const Type* resource, uint32_t rep, bool own) {
+  uint32_t i;
+  if (!free_handles_.empty()) {
+    i = free_handles_.back();
+    free_handles_.pop_back();
+  } else {
+    i = uint32_t(handles_.size());
+    handles_.emplace_back();
+  }
+  handles_[i] = Handle{resource, rep, own, 0};
+  return i;
+}
+
+ComponentInstance::Handle* ComponentInstance::handle(uint32_t index, const Type* resource) {
+  if (index == 0 || index >= handles_.size() || !handles_[index].resource) return nullptr;
+  if (resource && handles_[index].resource != resource) return nullptr;
+  return &handles_[index];
+}
+
+void ComponentInstance::remove_handle(uint32_t index) {
+  if (index == 0 || index >= handles_.size() || !handles_[index].resource) return;
+  handles_[index] = Handle{};
+  free_handles_.push_back(index);
+}
+
+size_t ComponentInstance::live_handles() const {
+  size_t n = 0;
+  for (const Handle& h : handles_) n += h.resource != nullptr;
+  return n;
+}
+
+namespace {
+
+struct ResourceBuiltin {
+  ComponentInstance* ci = nullptr;
+  Canon::Kind kind{};
+  const Type* type = nullptr;
+  FuncInst* dtor = nullptr;
+  const HostFunc* host_drop = nullptr;
+  std::string name;
+  FuncType core_type;
+};
+
+TrapKind resource_call(HostContext& ctx, Slot* args) {
+  auto* rb = static_cast<ResourceBuiltin*>(ctx.data);
+  if (rb->kind == Canon::ResourceNew) {
+    args[0].u64 = rb->ci->add_handle(rb->type, args[0].u32, true);
+    return TrapKind::None;
+  }
+  const uint32_t index = args[0].u32;
+  ComponentInstance::Handle* h = rb->ci->handle(index, rb->type);
+  if (!h) {
+    ctx.message = rb->name + ": unknown handle " + std::to_string(index) + " (or one of another resource type)";
+    return TrapKind::HostError;
+  }
+  if (rb->kind == Canon::ResourceRep) {
+    args[0].u64 = h->rep;
+    return TrapKind::None;
+  }
+  // resource.drop: an own handle's resource is destroyed too.
+  if (h->own && h->lends) {
+    ctx.message = rb->name + ": handle " + std::to_string(index) + " has borrows still out";
+    return TrapKind::HostError;
+  }
+  const bool own = h->own;
+  const uint32_t rep = h->rep;
+  rb->ci->remove_handle(index);
+  if (!own) return TrapKind::None;
+  if (rb->dtor) {
+    CallResult r = ctx.store->call(rb->dtor, {CoreVal::i32(rep)});
+    if (auto* t = std::get_if<Trap>(&r)) {
+      ctx.message = rb->name + ": destructor trapped: " + t->message;
+      return TrapKind::HostError;
+    }
+  } else if (rb->host_drop) {
+    Value v;
+    v.kind = Value::U32;
+    v.bits = rep;
+    auto r = (*rb->host_drop)({v});
+    if (!r.ok()) {
+      ctx.message = rb->name + ": " + r.error().message;
+      return TrapKind::HostError;
+    }
+  }
+  return TrapKind::None;
+}
+
+}  // namespace
+
+FuncInst* ComponentInstance::resource_builtin(Canon::Kind kind, const Type* t, FuncInst* dtor,
+                                              const HostFunc* host_drop, std::string name) {
+  auto rb = std::make_shared<ResourceBuiltin>();
+  keep_.push_back(rb);
+  rb->ci = this;
+  rb->kind = kind;
+  rb->type = t;
+  rb->dtor = dtor;
+  rb->host_drop = host_drop;
+  rb->name = std::move(name);
+  rb->core_type.params = {wisp::ValType::I32};
+  if (kind != Canon::ResourceDrop) rb->core_type.results = {wisp::ValType::I32};
+  return store_.host_func(rb->core_type, &resource_call, rb.get(), rb->name);
 }
 
 Result<std::vector<Value>> ComponentInstance::call(const LiftedFunc& f, const std::vector<Value>& args) {
@@ -533,6 +702,7 @@ Result<std::vector<Value>> ComponentInstance::call(const LiftedFunc& f, const st
   }
   if (abi.failed()) return abi.error();
   CallResult r = store_.call(f.core, core_args);
+  for (uint32_t index : abi.lent()) remove_handle(index);  // borrows end with the call
   if (auto* t = std::get_if<Trap>(&r)) return make_error(ErrorKind::Trap, t->message);
   const std::vector<CoreVal>& out = std::get<std::vector<CoreVal>>(r);
   std::vector<Value> results;

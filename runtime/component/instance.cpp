@@ -36,8 +36,16 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
     if (space < 0 || idx >= ci->core_[space].size()) return nullptr;
     return &ci->core_[space][idx];
   };
+  // The type index space as definitions add to it; entries the decoder
+  // could not know (imported and aliased types) are filled in here.
+  uint32_t type_index = 0;
+  // Types exported by imported instances, by instance and name.
+  std::vector<std::map<std::string, const Type*, std::less<>>> instance_types;
   for (const Definition& d : c->defs) {
     switch (d.kind) {
+      case Definition::Type:
+        ++type_index;
+        break;
       case Definition::CoreModule: {
         auto m = decode_borrowed(d.module_bytes, d.module_size);
         if (!m.ok()) return m.error();
@@ -98,7 +106,19 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           if (it == ci->instances_[a.instance].end())
             return link_error("instance " + std::to_string(a.instance) + " has no function `" + a.name + "`");
           ci->funcs_.push_back(it->second);
-        } else if (a.target == Alias::Export && a.sort != Sort::Type) {
+        } else if (a.target == Alias::Export && a.sort == Sort::Type) {
+          const Type* t = nullptr;
+          if (a.instance < instance_types.size()) {
+            auto it = instance_types[a.instance].find(a.name);
+            if (it != instance_types[a.instance].end()) t = it->second;
+          }
+          if (type_index < ci->types_.size()) ci->types_[type_index] = t;
+          ++type_index;
+        } else if (a.target == Alias::Outer && a.sort == Sort::Type) {
+          if (type_index < ci->types_.size() && a.outer_count == 0 && a.outer_idx < ci->types_.size())
+            ci->types_[type_index] = ci->types_[a.outer_idx];
+          ++type_index;
+        } else if (a.target == Alias::Export) {
           return link_error("aliasing a " + std::string(sort_name(a.sort)) + " of an instance is not supported yet");
         }
         break;
@@ -123,7 +143,36 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           ci->core_[0].push_back(Extern{wisp::ExternKind::Func, lowered});
           break;
         }
-        if (cn.kind != Canon::Lift) return link_error("resources are not supported yet");
+        if (cn.kind == Canon::ResourceNew || cn.kind == Canon::ResourceRep || cn.kind == Canon::ResourceDrop) {
+          const Type* t = cn.type < ci->types_.size() ? ci->types_[cn.type] : nullptr;
+          if (!t || t->kind != Type::Resource) return link_error("canon resource: not a resource type");
+          auto named = ci->resource_names_.find(t);
+          const bool imported = named != ci->resource_names_.end();
+          if (imported && cn.kind != Canon::ResourceDrop)
+            return link_error("canon resource.new/rep of an imported resource");
+          FuncInst* dtor = nullptr;
+          const HostFunc* host_drop = nullptr;
+          std::string what = imported ? named->second : "resource type " + std::to_string(cn.type);
+          if (imported && linker) {
+            // The host's destructor: "interface#[resource-drop]name".
+            const size_t hash = named->second.find('#');
+            const std::string drop = hash == std::string::npos
+                                         ? "[resource-drop]" + named->second
+                                         : named->second.substr(0, hash + 1) + "[resource-drop]" +
+                                               named->second.substr(hash + 1);
+            host_drop = linker->find(drop);
+          }
+          if (!imported && t->dtor) {
+            const Extern* e = core_extern(Sort::CoreFunc, *t->dtor);
+            dtor = e ? e->func() : nullptr;
+          }
+          static const char* const kNames[] = {"", "", "resource.new", "resource.drop", "resource.rep"};
+          FuncInst* f = ci->resource_builtin(cn.kind, t, dtor, host_drop,
+                                             std::string(kNames[cn.kind]) + " of " + what);
+          ci->core_[0].push_back(Extern{wisp::ExternKind::Func, f});
+          break;
+        }
+        if (cn.kind != Canon::Lift) return link_error("async and thread built-ins are not supported");
         auto f = std::make_unique<LiftedFunc>();
         const Extern* core = core_extern(Sort::CoreFunc, cn.func);
         f->core = core ? core->func() : nullptr;
@@ -131,6 +180,7 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
         if (!f->core || !f->type || f->type->kind != Type::Func)
           return link_error("canon lift: not a function type or core function");
         f->types = &ci->types_;
+        f->owner = ci.get();
         f->opts = cn.opts;
         if (const Extern* e = opt(Sort::CoreMemory, cn.opts.memory)) f->memory = e->memory();
         if (const Extern* e = opt(Sort::CoreFunc, cn.opts.realloc)) f->realloc = e->func();
@@ -160,6 +210,7 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           if (!it || it->kind != Type::Instance) return link_error("import `" + im.name + "`: not an instance type");
           auto scope = std::make_unique<abi::Types>();
           std::map<std::string, ComponentFunc, std::less<>> funcs;
+          std::map<std::string, const Type*, std::less<>> types;
           for (const Decl& dl : it->decls) {
             if (dl.kind == Decl::Type) {
               scope->push_back(dl.type.get());
@@ -170,7 +221,11 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
             } else if ((dl.kind == Decl::Export || dl.kind == Decl::Import) &&
                        dl.extern_type.kind == ExternKind::Type) {
               const uint32_t i = dl.extern_type.idx;
-              scope->push_back(!dl.extern_type.type_sub_resource && i < scope->size() ? (*scope)[i] : nullptr);
+              const Type* t = dl.extern_type.type_sub_resource ? ci->imported_resource(im.name + "#" + dl.name)
+                              : i < scope->size()                ? (*scope)[i]
+                                                                 : nullptr;
+              scope->push_back(t);
+              if (dl.kind == Decl::Export) types.emplace(dl.name, t);
             } else if (dl.kind == Decl::Export && dl.extern_type.kind == ExternKind::Func) {
               ComponentFunc f;
               f.import_name = im.name + "#" + dl.name;
@@ -182,7 +237,15 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           }
           ci->scopes_.push_back(std::move(scope));
           ci->instances_.push_back(std::move(funcs));
-        } else if (im.type.kind != ExternKind::Type) {
+          instance_types.push_back(std::move(types));
+        } else if (im.type.kind == ExternKind::Type) {
+          if (type_index < ci->types_.size()) {
+            ci->types_[type_index] = im.type.type_sub_resource ? ci->imported_resource(im.name)
+                                     : im.type.idx < ci->types_.size() ? ci->types_[im.type.idx]
+                                                                       : nullptr;
+          }
+          ++type_index;
+        } else {
           return link_error("import `" + im.name + "`: only functions, instances and types can be imported yet");
         }
         break;
@@ -202,6 +265,10 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           // The first export of a function names it in messages.
           if (f->name.empty()) const_cast<LiftedFunc*>(f)->name = ex.name;
           ci->exports_.emplace_back(ex.name, f);
+        } else if (ex.item.sort == Sort::Type) {
+          if (type_index < ci->types_.size() && ex.item.idx < ci->types_.size())
+            ci->types_[type_index] = ci->types_[ex.item.idx];
+          ++type_index;
         } else if (ex.item.sort == Sort::Instance || ex.item.sort == Sort::Component) {
           return link_error("exporting a " + std::string(sort_name(ex.item.sort)) + " is not supported yet");
         }
@@ -209,11 +276,18 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
       }
       case Definition::CoreType:
       case Definition::Component:
-      case Definition::Type:
         break;
     }
   }
   return ci;
+}
+
+const Type* ComponentInstance::imported_resource(const std::string& full_name) {
+  auto t = std::make_unique<Type>();
+  t->kind = Type::Resource;
+  resource_names_[t.get()] = full_name;
+  imported_resources_.push_back(std::move(t));
+  return imported_resources_.back().get();
 }
 
 const LiftedFunc* ComponentInstance::func(std::string_view name) const {

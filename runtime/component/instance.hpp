@@ -28,8 +28,11 @@ namespace wisp::component {
 
 // A `canon lift`: the core function, the component function type, and the
 // options the ABI needs (memory, realloc, post-return).
+class ComponentInstance;
+
 struct LiftedFunc {
   std::string name;  // its export name, for messages
+  ComponentInstance* owner = nullptr;  // whose handle table its handles index
   FuncInst* core = nullptr;
   const Type* type = nullptr;
   const abi::Types* types = nullptr;  // the component's types
@@ -82,6 +85,20 @@ class ComponentInstance {
   // with the function's name and the rule.
   Result<std::vector<Value>> call(const LiftedFunc& f, const std::vector<Value>& args);
 
+  // The handle table (CanonicalABI.md, "Handles"): one per instance,
+  // index 0 never used. A resource type is identified by its Type.
+  struct Handle {
+    const Type* resource = nullptr;  // null: a free slot
+    uint32_t rep = 0;
+    bool own = false;
+    uint32_t lends = 0;  // borrows of an own handle still out
+  };
+  uint32_t add_handle(const Type* resource, uint32_t rep, bool own);
+  // The live handle `index` of `resource`, or null.
+  Handle* handle(uint32_t index, const Type* resource);
+  void remove_handle(uint32_t index);
+  size_t live_handles() const;
+
  private:
   explicit ComponentInstance(Store& s) : store_(s) {}
   Store& store_;
@@ -95,7 +112,20 @@ class ComponentInstance {
   // Imported instances: their functions by name.
   std::vector<std::map<std::string, ComponentFunc, std::less<>>> instances_;
   std::vector<std::unique_ptr<abi::Types>> scopes_;  // type spaces of imported instance types
-  std::vector<void*> lowered_;  // what each `canon lower` trampoline needs (abi.cpp)
+  // What each trampoline (`canon lower`, resource built-ins) needs (abi.cpp).
+  std::vector<std::shared_ptr<void>> keep_;
+  std::vector<Handle> handles_{1};
+  std::vector<uint32_t> free_handles_;
+  // Imported resource types (sub resource): a Type each, their identity,
+  // and their full names ("interface#name"), for the host's destructor.
+  std::vector<std::unique_ptr<Type>> imported_resources_;
+  std::map<const Type*, std::string> resource_names_;
+  const Type* imported_resource(const std::string& full_name);
+  // canon resource.new / .rep / .drop of resource type t (abi.cpp); the
+  // destructor a drop runs: the component's own (dtor) or the host's
+  // `[resource-drop]` function.
+  FuncInst* resource_builtin(Canon::Kind kind, const Type* t, FuncInst* dtor, const HostFunc* host_drop,
+                             std::string name);
   // A core function that calls f through the canonical ABI (abi.cpp).
   FuncInst* lower(const ComponentFunc& f, const CanonOptions& opts, MemoryInst* memory, FuncInst* realloc);
   std::vector<std::pair<std::string, const LiftedFunc*>> exports_;

@@ -20,8 +20,9 @@ struct Value {
   enum Kind : uint8_t {
     Bool, S8, U8, S16, U16, S32, U32, S64, U64, F32, F64, Char, String,
     List, Record, Tuple, Variant, Enum, Option, Result, Flags,
+    Own, Borrow,  // a resource handle on the host's side: bits is the resource's representation
   } kind = Bool;
-  uint64_t bits = 0;       // bool, integers (sign-extended for signed), char's code point, flags
+  uint64_t bits = 0;       // bool, integers (sign-extended for signed), char's code point, flags, a handle's rep
   double real = 0;         // f32, f64
   std::string text;        // string
   std::vector<Value> items;  // list and tuple elements, record fields in type order, a case's payload (0 or 1)

@@ -248,5 +248,87 @@ TEST(ComponentInstantiate, ImportsAreHostFunctionsCalledThroughTheAbi) {
   EXPECT_NE(r.error().message.find("import `greet`: no name"), std::string::npos) << r.error().message;
 }
 
+
+// resources.wat (its binary, made by `jco parse`): handles of the
+// component's own resource and of one the host provides.
+class ComponentResources : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    FILE* f = fopen(WISP_COMPONENT_TESTS_DIR "/resources.component.wasm", "rb");
+    ASSERT_NE(f, nullptr);
+    for (int ch; (ch = fgetc(f)) != EOF;) bytes_.push_back(uint8_t(ch));
+    fclose(f);
+    auto c = decode(bytes_.data(), bytes_.size());
+    ASSERT_TRUE(c.ok()) << c.error().message << " @" << c.error().offset;
+    // The host's streams: rep 42, write adds x to the rep; drops recorded.
+    linker_.define("host:io/streams#open", [](const std::vector<Value>&) -> Result<std::vector<Value>> {
+      Value v;
+      v.kind = Value::Own;
+      v.bits = 42;
+      return std::vector<Value>{v};
+    });
+    linker_.define("host:io/streams#[method]stream.write",
+                   [](const std::vector<Value>& a) -> Result<std::vector<Value>> {
+                     Value v;
+                     v.kind = Value::U32;
+                     v.bits = a.at(0).bits + a.at(1).bits;
+                     return std::vector<Value>{v};
+                   });
+    linker_.define("host:io/streams#[resource-drop]stream",
+                   [this](const std::vector<Value>& a) -> Result<std::vector<Value>> {
+                     dropped_.push_back(uint32_t(a.at(0).bits));
+                     return std::vector<Value>{};
+                   });
+    auto inst = ComponentInstance::create(store_, c.value(), &linker_);
+    ASSERT_TRUE(inst.ok()) << inst.error().message;
+    inst_ = std::move(inst.value());
+  }
+  Result<std::vector<Value>> call(const char* name, std::vector<Value> args = {}) {
+    const LiftedFunc* f = inst_->func(name);
+    if (!f) return make_error(ErrorKind::Other, "no export");
+    return inst_->call(*f, args);
+  }
+  static Value u32(uint32_t x) {
+    Value v;
+    v.kind = Value::U32;
+    v.bits = x;
+    return v;
+  }
+  Store store_;
+  Bytes bytes_;
+  ComponentLinker linker_;
+  std::vector<uint32_t> dropped_;
+  std::unique_ptr<ComponentInstance> inst_;
+};
+
+TEST_F(ComponentResources, OwnHandlesLeaveTheTableBorrowsAreLentForTheCall) {
+  auto made = call("make", {u32(7)});
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  EXPECT_EQ(made.value().at(0).kind, Value::Own);
+  EXPECT_EQ(made.value().at(0).bits, 7u);
+  EXPECT_EQ(inst_->live_handles(), 0u);  // passed out as own: gone from the table
+  Value borrowed = made.value().at(0);
+  borrowed.kind = Value::Borrow;
+  auto peeked = call("peek", {borrowed});
+  ASSERT_TRUE(peeked.ok()) << peeked.error().message;
+  EXPECT_EQ(peeked.value().at(0).bits, 7u);
+  EXPECT_EQ(inst_->live_handles(), 0u);  // the lent borrow ended with the call
+}
+
+TEST_F(ComponentResources, TheComponentsOwnResourceNewRepDrop) {
+  auto r = call("check");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r.value().at(0).bits, 9u);
+  EXPECT_EQ(inst_->live_handles(), 0u);
+}
+
+TEST_F(ComponentResources, AHostResourceThroughMethodsAndItsDestructor) {
+  auto r = call("pipe");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r.value().at(0).bits, 82u);  // rep 42 + 40
+  EXPECT_EQ(dropped_, std::vector<uint32_t>{42});
+  EXPECT_EQ(inst_->live_handles(), 0u);
+}
+
 }  // namespace
 }  // namespace wisp::component

@@ -27,4 +27,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 [ "$("$wisp" run --invoke 'add(2, 40)' "$work/exports.component.wasm")" = "42" ]
 [ "$("$wisp" run --invoke 'echo("h\u{e9}llo")' "$work/exports.component.wasm")" = '"héllo"' ]
 "$wisp" inspect "$work/exports.component.wasm" | grep -q "^export echo: func(s: string) -> string$"
+# resources.component.wasm (read by instance_test.cpp) is resources.wat.
+"$jco" parse "$here/resources.wat" -o "$work/resources.component.wasm"
+cmp "$work/resources.component.wasm" "$here/resources.component.wasm"
 echo "jco components: ok"
