@@ -35,31 +35,42 @@ int component_command(const std::string& path, const std::vector<uint8_t>& bytes
     return 1;
   }
   if (std::string(command) == "validate") return 0;
-  if (invoke.empty()) {
-    error(path + ": a component (" + std::to_string(c.value()->imports().size()) + " imports, " +
-          std::to_string(c.value()->exports().size()) +
-          " exports; `wisp inspect` lists them): running a command component (wasi:cli/run) is not "
-          "supported yet; --invoke 'f(args)' calls an export that needs no imports");
-    return 1;
+  // Without --invoke: a command's wasi:cli/run.run.
+  std::string call = invoke;
+  bool as_command = false;
+  if (call.empty()) {
+    as_command = true;
+    call = "wasi:cli/run@0.2#run()";  // resolved below
   }
   // --invoke 'name(arg, ...)': the arguments in WAVE, as wasmtime takes them.
-  const size_t open = invoke.find('(');
-  std::string name = invoke.substr(0, open);
+  const std::string& invoke_text = call;
+  const size_t open = invoke_text.find('(');
+  std::string name = invoke_text.substr(0, open);
   while (!name.empty() && name.back() == ' ') name.pop_back();
   std::string args;
   if (open != std::string::npos) {
-    const size_t close = invoke.rfind(')');
+    const size_t close = invoke_text.rfind(')');
     if (close == std::string::npos || close < open) {
       error("--invoke: expected `" + name + "(arguments)`");
       return 1;
     }
-    args = invoke.substr(open + 1, close - open - 1);
+    args = invoke_text.substr(open + 1, close - open - 1);
   }
   Store store;
+  // No host interfaces are provided yet (WASI 0.2 is issue 14's next
+  // step): a component that imports one fails here, naming it.
   auto inst = component::ComponentInstance::create(store, c.value());
   if (!inst.ok()) {
-    error(path + ": " + inst.error().message);
+    error(path + ": " + inst.error().message + (as_command ? " (WASI 0.2 is not provided yet)" : ""));
     return 1;
+  }
+  if (as_command) {
+    const std::string run = inst.value()->exported_instance("wasi:cli/run@0.2");
+    if (run.empty()) {
+      error(path + ": a component without wasi:cli/run; --invoke 'f(args)' calls one of its functions");
+      return 1;
+    }
+    name = run + "#run";
   }
   const component::LiftedFunc* f = inst.value()->func(name);
   if (!f) {
@@ -83,6 +94,7 @@ int component_command(const std::string& path, const std::vector<uint8_t>& bytes
     error(r.error().message);
     return 1;
   }
+  if (as_command) return r.value().empty() || r.value()[0].index == 0 ? 0 : 1;  // result<_, _>: err is 1
   for (const component::Value& v : r.value())
     printf("%s\n", component::to_wave(v, *f->type->result, *f->types).c_str());
   return 0;

@@ -250,8 +250,22 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
         }
         break;
       }
-      case Definition::Instance:
-        return link_error("component instances are not supported yet");
+      case Definition::Instance: {
+        const Instance& in = *d.instance;
+        if (in.instantiate) return link_error("instantiating a nested component is not supported yet");
+        // A bag of inline exports: functions and types.
+        std::map<std::string, ComponentFunc, std::less<>> funcs;
+        std::map<std::string, const Type*, std::less<>> types;
+        for (const auto& [name, si] : in.exports) {
+          if (si.sort == Sort::Func && si.idx < ci->funcs_.size()) funcs.emplace(name, ci->funcs_[si.idx]);
+          else if (si.sort == Sort::Type && si.idx < ci->types_.size()) types.emplace(name, ci->types_[si.idx]);
+          else if (si.sort != Sort::Type)
+            return link_error("instance export `" + name + "`: a " + sort_name(si.sort) + " is not supported yet");
+        }
+        ci->instances_.push_back(std::move(funcs));
+        instance_types.push_back(std::move(types));
+        break;
+      }
       case Definition::Start:
         return link_error("start functions are not supported yet");
       case Definition::Export: {
@@ -269,7 +283,13 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           if (type_index < ci->types_.size() && ex.item.idx < ci->types_.size())
             ci->types_[type_index] = ci->types_[ex.item.idx];
           ++type_index;
-        } else if (ex.item.sort == Sort::Instance || ex.item.sort == Sort::Component) {
+        } else if (ex.item.sort == Sort::Instance) {
+          if (ex.item.idx >= ci->instances_.size()) return link_error("export `" + ex.name + "`: unknown instance");
+          ci->exported_instances_.emplace_back(ex.name, ex.item.idx);
+          // An export adds an index for the same instance.
+          ci->instances_.push_back(ci->instances_[ex.item.idx]);
+          instance_types.push_back(instance_types[ex.item.idx]);
+        } else if (ex.item.sort == Sort::Component) {
           return link_error("exporting a " + std::string(sort_name(ex.item.sort)) + " is not supported yet");
         }
         break;
@@ -293,7 +313,21 @@ const Type* ComponentInstance::imported_resource(const std::string& full_name) {
 const LiftedFunc* ComponentInstance::func(std::string_view name) const {
   for (const auto& [n, f] : exports_)
     if (n == name) return f;
+  // "instance#func": a function of an exported instance.
+  const size_t hash = name.find('#');
+  if (hash == std::string_view::npos) return nullptr;
+  for (const auto& [n, idx] : exported_instances_) {
+    if (n != name.substr(0, hash)) continue;
+    auto it = instances_[idx].find(name.substr(hash + 1));
+    if (it != instances_[idx].end()) return it->second.lifted;
+  }
   return nullptr;
+}
+
+std::string ComponentInstance::exported_instance(std::string_view prefix) const {
+  for (const auto& [n, idx] : exported_instances_)
+    if (n.rfind(prefix, 0) == 0) return n;
+  return {};
 }
 
 }  // namespace wisp::component

@@ -77,8 +77,12 @@ class ComponentInstance {
                                                            const ComponentLinker* linker = nullptr);
   ~ComponentInstance();
 
-  // The exported function `name`, or null.
+  // The exported function `name` ("f", or "interface#f" for a function of
+  // an exported instance), or null.
   const LiftedFunc* func(std::string_view name) const;
+  // The name of the first exported instance whose name starts with prefix
+  // ("wasi:cli/run@0.2"), or empty.
+  std::string exported_instance(std::string_view prefix) const;
   const std::vector<std::pair<std::string, const LiftedFunc*>>& funcs() const { return exports_; }
   // Calls f: a Trap error when the core code trapped or the call broke an
   // ABI rule (a pointer out of bounds, bad UTF-8, a bad discriminant),
@@ -129,6 +133,7 @@ class ComponentInstance {
   // A core function that calls f through the canonical ABI (abi.cpp).
   FuncInst* lower(const ComponentFunc& f, const CanonOptions& opts, MemoryInst* memory, FuncInst* realloc);
   std::vector<std::pair<std::string, const LiftedFunc*>> exports_;
+  std::vector<std::pair<std::string, uint32_t>> exported_instances_;
 };
 
 }  // namespace wisp::component

@@ -253,8 +253,9 @@ TEST_F(CliBadInput, ComponentsAreRecognisedValidatedAndListed) {
   Outcome r = run_wisp({"inspect", path});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "component\nimport f: func(x: u32) -> string\nexport g: func(x: u32) -> string\n");
-  // Running one is not supported yet: said in one line, not "unknown binary version".
-  expect_one_error_line(run_wisp({"run", path}), "running a command component (wasi:cli/run) is not supported yet");
+  // It imports something the host does not provide: said in one line, not
+  // "unknown binary version".
+  expect_one_error_line(run_wisp({"run", path}), "import `f` is not provided (WASI 0.2 is not provided yet)");
   // It imports a function: it cannot be instantiated yet either.
   expect_one_error_line(run_wisp({"run", "--invoke", "g(1)", path}), "import `f` is not provided");
 }

@@ -14,12 +14,13 @@ out=$("$wisp" inspect "$comp")
 grep -q "^import wasi:cli/stdout@0\.2\.[0-9]*: instance {" <<< "$out"
 grep -q "get-stdout: func() -> own<output-stream>" <<< "$out"
 grep -q "^export wasi:cli/run@0\.2\.[0-9]*: " <<< "$out"
-# Running it is not supported yet: one clear line and exit status 1.
+# Running it needs WASI 0.2, not provided yet: one clear line naming the
+# first import missing, exit status 1.
 set +e
 err=$("$wisp" run "$comp" 2>&1 >/dev/null)
 code=$?
 set -e
-[ "$code" = 1 ] && grep -q "running a command component (wasi:cli/run) is not supported yet" <<< "$err"
+[ "$code" = 1 ] && grep -q "import \`wasi:.*@0\.2\.[0-9]*#.*\` is not provided (WASI 0.2 is not provided yet)" <<< "$err"
 # A component with exports that need no imports (exports.wat, made binary
 # by jco's wasm-tools): called through the canonical ABI.
 here=$(cd "$(dirname "$0")" && pwd)
