@@ -28,8 +28,10 @@ int cmd_inspect(int argc, char** argv);
 // then report it valid, or call the export `invoke` names
 // (`f("text", 42)`, WAVE arguments) and print its result.
 bool is_component_file(const std::vector<uint8_t>& bytes);
+// A command's WASI 0.2 gets args (argv[0] included) and env ("NAME=VALUE").
 int component_command(const std::string& path, const std::vector<uint8_t>& bytes, const char* command,
-                      const std::string& invoke = {});
+                      const std::string& invoke = {}, const std::vector<std::string>& args = {},
+                      const std::vector<std::string>& env = {});
 
 // A limit: decimal or 0x hex digits only. strtoull alone would take "-1"
 // (and " -1") as 2^64-1, turning a limit into no limit.

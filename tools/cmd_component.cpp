@@ -7,6 +7,7 @@
 #include "runtime/component/decoder.hpp"
 #include "runtime/component/describe.hpp"
 #include "runtime/component/instance.hpp"
+#include "wasi/preview2/host.hpp"
 #include "tools/cli.hpp"
 
 namespace wisp::cli {
@@ -28,7 +29,8 @@ bool is_component_file(const std::vector<uint8_t>& bytes) {
 }
 
 int component_command(const std::string& path, const std::vector<uint8_t>& bytes, const char* command,
-                      const std::string& invoke) {
+                      const std::string& invoke, const std::vector<std::string>& program_args,
+                      const std::vector<std::string>& env) {
   auto c = component::decode(bytes.data(), bytes.size());
   if (!c.ok()) {
     error(path + ": component" + where(c.error()) + ": " + c.error().message);
@@ -57,11 +59,17 @@ int component_command(const std::string& path, const std::vector<uint8_t>& bytes
     args = invoke_text.substr(open + 1, close - open - 1);
   }
   Store store;
-  // No host interfaces are provided yet (WASI 0.2 is issue 14's next
-  // step): a component that imports one fails here, naming it.
-  auto inst = component::ComponentInstance::create(store, c.value());
+  // The part of WASI 0.2 wisp has (wasi/preview2/host.hpp): a component
+  // that imports more fails here, naming the first function missing.
+  wasi::p2::Context wasi;
+  wasi.args = program_args;
+  wasi.env = env;
+  component::ComponentLinker linker;
+  wasi::p2::define(linker, wasi);
+  auto inst = component::ComponentInstance::create(store, c.value(), &linker);
   if (!inst.ok()) {
-    error(path + ": " + inst.error().message + (as_command ? " (WASI 0.2 is not provided yet)" : ""));
+    error(path + ": " + inst.error().message +
+          (inst.error().kind == ErrorKind::Link ? " (wisp's WASI 0.2 is partial: wasi/preview2/host.hpp)" : ""));
     return 1;
   }
   if (as_command) {
@@ -86,6 +94,7 @@ int component_command(const std::string& path, const std::vector<uint8_t>& bytes
     return 1;
   }
   auto r = inst.value()->call(*f, vals.value());
+  if (!r.ok() && wasi.exited) return wasi.exit_code;  // wasi:cli/exit
   if (!r.ok()) {
     if (r.error().kind == ErrorKind::Trap) {
       fprintf(stderr, "wisp: trap: %s\n", r.error().message.c_str());

@@ -28,7 +28,14 @@ int core_space(Sort s) {
 Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& store,
                                                                      std::shared_ptr<const Component> c,
                                                                      const ComponentLinker* linker) {
+  return create(store, std::move(c), linker, nullptr);
+}
+
+Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& store,
+                                                                     std::shared_ptr<const Component> c,
+                                                                     const ComponentLinker* linker, const Args* args) {
   std::unique_ptr<ComponentInstance> ci(new ComponentInstance(store));
+  std::vector<std::shared_ptr<const Component>> components;  // the component index space
   ci->component_ = c;
   ci->types_ = c->types;
   auto core_extern = [&](Sort s, uint32_t idx) -> const Extern* {
@@ -195,7 +202,12 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
       }
       case Definition::Import: {
         const Import& im = *d.import;
-        if (im.type.kind == ExternKind::Func) {
+        if (im.type.kind == ExternKind::Func && args && args->funcs.count(im.name)) {
+          ci->funcs_.push_back(args->funcs.find(im.name)->second);  // from the enclosing component
+        } else if (im.type.kind == ExternKind::Instance && args && args->instances.count(im.name)) {
+          ci->instances_.push_back(args->instances.find(im.name)->second);
+          instance_types.emplace_back();
+        } else if (im.type.kind == ExternKind::Func) {
           ComponentFunc f;
           f.import_name = im.name;
           f.host = linker ? linker->find(im.name) : nullptr;
@@ -252,7 +264,28 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
       }
       case Definition::Instance: {
         const Instance& in = *d.instance;
-        if (in.instantiate) return link_error("instantiating a nested component is not supported yet");
+        if (in.instantiate) {
+          // A nested component, its imports from the `with` arguments.
+          if (in.component >= components.size()) return link_error("unknown component");
+          Args nested;
+          for (const auto& [name, si] : in.args) {
+            if (si.sort == Sort::Func && si.idx < ci->funcs_.size()) nested.funcs.emplace(name, ci->funcs_[si.idx]);
+            else if (si.sort == Sort::Instance && si.idx < ci->instances_.size())
+              nested.instances.emplace(name, ci->instances_[si.idx]);
+            else if (si.sort != Sort::Type)
+              return link_error("instantiate argument `" + name + "`: a " + sort_name(si.sort) +
+                                " is not supported yet");
+          }
+          auto child = create(store, components[in.component], linker, &nested);
+          if (!child.ok()) return child.error();
+          std::map<std::string, ComponentFunc, std::less<>> funcs;
+          for (const auto& [name, f] : child.value()->exports_)
+            funcs.emplace(name, ComponentFunc{f, nullptr, {}, f->type, f->types});
+          ci->instances_.push_back(std::move(funcs));
+          instance_types.emplace_back();
+          ci->children_.push_back(std::move(child.value()));
+          break;
+        }
         // A bag of inline exports: functions and types.
         std::map<std::string, ComponentFunc, std::less<>> funcs;
         std::map<std::string, const Type*, std::less<>> types;
@@ -294,8 +327,10 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
         }
         break;
       }
-      case Definition::CoreType:
       case Definition::Component:
+        components.push_back(d.component);
+        break;
+      case Definition::CoreType:
         break;
     }
   }

@@ -52,8 +52,20 @@ using HostFunc = std::function<Result<std::vector<Value>>(const std::vector<Valu
 class ComponentLinker {
  public:
   void define(std::string name, HostFunc f) { funcs_[std::move(name)] = std::move(f); }
+  // Exact, else with a 0.x.y version taken as 0.x ("@0.2.12#f" finds
+  // "@0.2#f"): any 0.2.x import binds to the host's 0.2.
   const HostFunc* find(std::string_view name) const {
     auto it = funcs_.find(name);
+    if (it != funcs_.end()) return &it->second;
+    const size_t at = name.find('@');
+    if (at == std::string_view::npos) return nullptr;
+    const size_t dot1 = name.find('.', at);
+    const size_t dot2 = dot1 == std::string_view::npos ? dot1 : name.find('.', dot1 + 1);
+    const size_t end = name.find('#', at);
+    if (dot2 == std::string_view::npos || (end != std::string_view::npos && dot2 > end)) return nullptr;
+    std::string shorter(name.substr(0, dot2));
+    if (end != std::string_view::npos) shorter += name.substr(end);
+    it = funcs_.find(shorter);
     return it == funcs_.end() ? nullptr : &it->second;
   }
 
@@ -75,6 +87,12 @@ class ComponentInstance {
  public:
   static Result<std::unique_ptr<ComponentInstance>> create(Store& store, std::shared_ptr<const Component> c,
                                                            const ComponentLinker* linker = nullptr);
+  // What an enclosing component passes a nested one it instantiates
+  // (`with` arguments): functions, and instances as their functions.
+  struct Args {
+    std::map<std::string, ComponentFunc, std::less<>> funcs;
+    std::map<std::string, std::map<std::string, ComponentFunc, std::less<>>, std::less<>> instances;
+  };
   ~ComponentInstance();
 
   // The exported function `name` ("f", or "interface#f" for a function of
@@ -134,6 +152,9 @@ class ComponentInstance {
   FuncInst* lower(const ComponentFunc& f, const CanonOptions& opts, MemoryInst* memory, FuncInst* realloc);
   std::vector<std::pair<std::string, const LiftedFunc*>> exports_;
   std::vector<std::pair<std::string, uint32_t>> exported_instances_;
+  std::vector<std::unique_ptr<ComponentInstance>> children_;  // nested component instances
+  static Result<std::unique_ptr<ComponentInstance>> create(Store& store, std::shared_ptr<const Component> c,
+                                                           const ComponentLinker* linker, const Args* args);
 };
 
 }  // namespace wisp::component
