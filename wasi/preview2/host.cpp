@@ -5,6 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace wisp::wasi::p2 {
@@ -98,6 +99,23 @@ void define(component::ComponentLinker& l, Context& ctx) {
   l.define("wasi:io/streams@0.2#[method]output-stream.blocking-write-and-flush", write);
   l.define("wasi:io/streams@0.2#[method]output-stream.blocking-flush",
            [](const Values&) -> Ret { return Values{ok()}; });
+  // Input streams: rep 0 is stdin. read returns what one read(2) gives
+  // (blocking-read the same: read(2) blocks); end of input is err(closed).
+  auto read = [](const Values& a) -> Ret {
+    const int fd = int(a.at(0).bits);
+    const uint64_t want = std::min<uint64_t>(a.at(1).bits, 1 << 20);
+    if (fd != 0) return Values{closed()};
+    std::string buf(size_t(want), '\0');
+    ssize_t n;
+    do n = ::read(fd, buf.data(), buf.size());
+    while (n < 0 && errno == EINTR);
+    if (n <= 0 && want > 0) return Values{closed()};
+    Value list = u(Value::List, 0);
+    for (ssize_t i = 0; i < n; ++i) list.items.push_back(u(Value::U8, uint8_t(buf[size_t(i)])));
+    return Values{ok({list})};
+  };
+  l.define("wasi:io/streams@0.2#[method]input-stream.read", read);
+  l.define("wasi:io/streams@0.2#[method]input-stream.blocking-read", read);
   l.define("wasi:clocks/wall-clock@0.2#now", [](const Values&) -> Ret {
     timespec ts{};
     clock_gettime(CLOCK_REALTIME, &ts);

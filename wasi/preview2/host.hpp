@@ -7,12 +7,13 @@
 //   wasi:cli/exit                    exit
 //   wasi:cli/terminal-stdin/-stdout/-stderr   (none: not a terminal)
 //   wasi:io/streams                  output-stream: check-write, write,
-//                                    blocking-write-and-flush, blocking-flush
+//                                    blocking-write-and-flush, blocking-flush;
+//                                    input-stream (stdin): read, blocking-read
 //   wasi:clocks/wall-clock           now
 //   wasi:filesystem/preopens         get-directories (none yet)
 //   wasi:filesystem/types            filesystem-error-code (none)
 //
-// Not yet: input streams, pollables, the filesystem, random, monotonic
+// Not yet: pollables, the filesystem, random, monotonic
 // clock, sockets. A component importing one of those lowers a function
 // this does not define, and instantiation names it.
 #pragma once

@@ -9,5 +9,12 @@ int main(int argc, char** argv) {
   const char* g = getenv("GREETING");
   printf("GREETING=%s\n", g ? g : "(unset)");
   fprintf(stderr, "to stderr\n");
+  char buf[64];
+  size_t n, total = 0;
+  while ((n = fread(buf, 1, sizeof buf, stdin)) > 0) {
+    fwrite(buf, 1, n, stdout);
+    total += n;
+  }
+  printf("[%zu bytes of stdin]\n", total);
   return argc > 2 ? 3 : 0;
 }

@@ -17,13 +17,15 @@ grep -q "^export wasi:cli/run@0\.2\.[0-9]*: " <<< "$out"
 # It runs (wasi:cli/run through wisp's WASI 0.2) and prints what the core
 # module prints under WASI preview 1.
 [ "$("$wisp" run "$comp")" = "$("$wisp" run "$core")" ]
-# Arguments, environment, stdout, stderr and the exit status (3 under
+# Arguments, environment, stdin, stdout, stderr and the exit status (3 under
 # preview 1; wasi:cli/exit carries only ok or err: 1).
 "$jco" new "$args_env" --wasi-command -o "$work/args_env.component.wasm"
 set +e
-"$wisp" run --env GREETING=hi "$args_env" one two > "$work/core.out" 2> "$work/core.err"
+input=$(printf 'first line\nsecond line, longer than one 64-byte read of the program: %070d\n' 0)
+"$wisp" run --env GREETING=hi "$args_env" one two <<< "$input" > "$work/core.out" 2> "$work/core.err"
 core_code=$?
-"$wisp" run --env GREETING=hi "$work/args_env.component.wasm" one two > "$work/comp.out" 2> "$work/comp.err"
+"$wisp" run --env GREETING=hi "$work/args_env.component.wasm" one two <<< "$input" > "$work/comp.out" \
+  2> "$work/comp.err"
 comp_code=$?
 set -e
 [ "$core_code" = 3 ] && [ "$comp_code" = 1 ]
