@@ -42,6 +42,18 @@ Value closed() {
   return v;
 }
 
+// getentropy(3) gives at most 256 bytes a call.
+int getentropy_all(void* out, size_t n) {
+  auto* p = static_cast<uint8_t*>(out);
+  while (n) {
+    const size_t k = std::min<size_t>(n, 256);
+    if (getentropy(p, k) != 0) return -1;
+    p += k;
+    n -= k;
+  }
+  return 0;
+}
+
 bool write_all(int fd, const std::vector<Value>& bytes) {
   std::string buf;
   buf.reserve(bytes.size());
@@ -122,6 +134,43 @@ void define(component::ComponentLinker& l, Context& ctx) {
     Value dt = u(Value::Record, 0);
     dt.items = {u(Value::U64, uint64_t(ts.tv_sec)), u(Value::U32, uint64_t(ts.tv_nsec))};
     return Values{dt};
+  });
+  l.define("wasi:clocks/wall-clock@0.2#resolution", [](const Values&) -> Ret {
+    Value dt = u(Value::Record, 0);
+    dt.items = {u(Value::U64, 0), u(Value::U32, 1)};
+    return Values{dt};
+  });
+  l.define("wasi:clocks/monotonic-clock@0.2#now", [](const Values&) -> Ret {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return Values{u(Value::U64, uint64_t(ts.tv_sec) * 1000000000u + uint64_t(ts.tv_nsec))};
+  });
+  l.define("wasi:clocks/monotonic-clock@0.2#resolution", [](const Values&) -> Ret { return Values{u(Value::U64, 1)}; });
+  // Random: the kernel's (getrandom via /dev/urandom semantics), for the
+  // secure and the insecure interface alike.
+  auto bytes = [](const Values& a) -> Ret {
+    const uint64_t n = std::min<uint64_t>(a.at(0).bits, 1 << 20);
+    std::string buf(size_t(n), '\0');
+    if (n && getentropy_all(buf.data(), buf.size()) != 0) return make_error(ErrorKind::Other, "no entropy");
+    Value list = u(Value::List, 0);
+    for (char c : buf) list.items.push_back(u(Value::U8, uint8_t(c)));
+    return Values{list};
+  };
+  auto u64 = [](const Values&) -> Ret {
+    uint64_t x = 0;
+    if (getentropy_all(&x, sizeof x) != 0) return make_error(ErrorKind::Other, "no entropy");
+    return Values{u(Value::U64, x)};
+  };
+  l.define("wasi:random/random@0.2#get-random-bytes", bytes);
+  l.define("wasi:random/random@0.2#get-random-u64", u64);
+  l.define("wasi:random/insecure@0.2#get-insecure-random-bytes", bytes);
+  l.define("wasi:random/insecure@0.2#get-insecure-random-u64", u64);
+  l.define("wasi:random/insecure-seed@0.2#insecure-seed", [](const Values&) -> Ret {
+    uint64_t x[2] = {};
+    if (getentropy_all(x, sizeof x) != 0) return make_error(ErrorKind::Other, "no entropy");
+    Value t = u(Value::Tuple, 0);
+    t.items = {u(Value::U64, x[0]), u(Value::U64, x[1])};
+    return Values{t};
   });
   l.define("wasi:filesystem/preopens@0.2#get-directories",
            [](const Values&) -> Ret { return Values{u(Value::List, 0)}; });

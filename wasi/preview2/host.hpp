@@ -9,13 +9,14 @@
 //   wasi:io/streams                  output-stream: check-write, write,
 //                                    blocking-write-and-flush, blocking-flush;
 //                                    input-stream (stdin): read, blocking-read
-//   wasi:clocks/wall-clock           now
+//   wasi:clocks/wall-clock, monotonic-clock   now, resolution
+//   wasi:random/random, insecure, insecure-seed   the kernel's entropy
 //   wasi:filesystem/preopens         get-directories (none yet)
 //   wasi:filesystem/types            filesystem-error-code (none)
 //
-// Not yet: pollables, the filesystem, random, monotonic
-// clock, sockets. A component importing one of those lowers a function
-// this does not define, and instantiation names it.
+// Not yet: pollables (so no subscribe-duration), the filesystem, sockets.
+// A component importing one of those lowers a function this does not
+// define, and instantiation names it.
 #pragma once
 #include <string>
 #include <vector>
