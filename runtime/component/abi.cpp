@@ -34,31 +34,9 @@ TypeOf type_of(const ValType& t, const abi::Types& ts) {
   return {false, Prim::Bool, d};
 }
 
-// Cases of a variant-like type with their payload types (as abi_layout).
-std::vector<const ValType*> cases(const Type& t) {
-  std::vector<const ValType*> out;
-  switch (t.kind) {
-    case Type::Variant:
-      for (const Case& c : t.cases) out.push_back(c.type ? &*c.type : nullptr);
-      break;
-    case Type::Enum: out.assign(t.labels.size(), nullptr); break;
-    case Type::Option: out = {nullptr, &*t.a}; break;
-    case Type::Result: out = {t.a ? &*t.a : nullptr, t.b ? &*t.b : nullptr}; break;
-    default: break;
-  }
-  return out;
-}
-std::vector<const ValType*> fields(const Type& t) {
-  std::vector<const ValType*> out;
-  if (t.kind == Type::Record)
-    for (const Field& f : t.fields) out.push_back(&f.type);
-  if (t.kind == Type::Tuple)
-    for (const ValType& v : t.types) out.push_back(&v);
-  return out;
-}
-bool is_variant(const Type& t) {
-  return t.kind == Type::Variant || t.kind == Type::Enum || t.kind == Type::Option || t.kind == Type::Result;
-}
+using abi::is_variant;
+std::vector<const ValType*> cases(const Type& t) { return abi::cases_of(t); }
+std::vector<const ValType*> fields(const Type& t) { return abi::fields_of(t); }
 Value::Kind kind_of(const Type& t) {
   switch (t.kind) {
     case Type::Record: return Value::Record;

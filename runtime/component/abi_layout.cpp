@@ -25,6 +25,25 @@ uint32_t prim_align(Prim p) {
 
 uint32_t prim_size(Prim p) { return p == Prim::String ? 8 : prim_align(p); }
 
+uint32_t align_to(uint32_t n, uint32_t a) { return (n + a - 1) / a * a; }
+
+uint32_t flags_size(size_t n) { return n <= 8 ? 1 : n <= 16 ? 2 : 4; }
+
+uint32_t max_case_alignment(const std::vector<const ValType*>& cases, const Types& ts) {
+  uint32_t a = 1;
+  for (const ValType* c : cases)
+    if (c) a = std::max(a, alignment(*c, ts));
+  return a;
+}
+
+Flat join(Flat a, Flat b) {
+  if (a == b) return a;
+  if ((a == Flat::I32 && b == Flat::F32) || (a == Flat::F32 && b == Flat::I32)) return Flat::I32;
+  return Flat::I64;
+}
+
+}  // namespace
+
 bool is_variant(const Type& t) {
   return t.kind == Type::Variant || t.kind == Type::Enum || t.kind == Type::Option || t.kind == Type::Result;
 }
@@ -54,25 +73,6 @@ std::vector<const ValType*> fields_of(const Type& t) {
     for (const ValType& v : t.types) out.push_back(&v);
   return out;
 }
-
-uint32_t align_to(uint32_t n, uint32_t a) { return (n + a - 1) / a * a; }
-
-uint32_t flags_size(size_t n) { return n <= 8 ? 1 : n <= 16 ? 2 : 4; }
-
-uint32_t max_case_alignment(const std::vector<const ValType*>& cases, const Types& ts) {
-  uint32_t a = 1;
-  for (const ValType* c : cases)
-    if (c) a = std::max(a, alignment(*c, ts));
-  return a;
-}
-
-Flat join(Flat a, Flat b) {
-  if (a == b) return a;
-  if ((a == Flat::I32 && b == Flat::F32) || (a == Flat::F32 && b == Flat::I32)) return Flat::I32;
-  return Flat::I64;
-}
-
-}  // namespace
 
 uint32_t discriminant_size(size_t n) { return n <= 256 ? 1 : n <= 65536 ? 2 : 4; }
 

@@ -38,4 +38,11 @@ CoreSignature flatten_func(const Type& func, const Types& types, bool lower);
 // The number of bytes of a variant's discriminant (1, 2 or 4) for n cases.
 uint32_t discriminant_size(size_t n);
 
+// As despecialize() sees them: a variant-like type's (variant, enum,
+// option, result) cases with their payload types (null: none), and a
+// record-like type's (record, tuple) fields.
+std::vector<const ValType*> cases_of(const Type& t);
+std::vector<const ValType*> fields_of(const Type& t);
+bool is_variant(const Type& t);
+
 }  // namespace wisp::component::abi

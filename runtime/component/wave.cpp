@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "runtime/component/value.hpp"
+#include "runtime/wasm/reader.hpp"
 
 namespace wisp::component {
 
@@ -163,23 +164,6 @@ class Parser {
     pos_ += size_t(n);
     return true;
   }
-  static void put_utf8(uint32_t cp, std::string& out) {
-    if (cp < 0x80) {
-      out += char(cp);
-    } else if (cp < 0x800) {
-      out += char(0xC0 | (cp >> 6));
-      out += char(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += char(0xE0 | (cp >> 12));
-      out += char(0x80 | ((cp >> 6) & 0x3F));
-      out += char(0x80 | (cp & 0x3F));
-    } else {
-      out += char(0xF0 | (cp >> 18));
-      out += char(0x80 | ((cp >> 12) & 0x3F));
-      out += char(0x80 | ((cp >> 6) & 0x3F));
-      out += char(0x80 | (cp & 0x3F));
-    }
-  }
   bool prim(Prim p, Value& out);
   bool payload_of(const ValType* t, Value& out, int depth) {
     if (!t) {
@@ -251,7 +235,7 @@ bool Parser::prim(Prim p, Value& out) {
       while (pos_ < s_.size() && s_[pos_] != '"') {
         uint32_t cp = 0;
         if (!literal_char(cp)) return false;
-        put_utf8(cp, out.text);
+        append_utf8(cp, out.text);
       }
       if (pos_ >= s_.size()) return fail("unterminated string");
       ++pos_;
@@ -433,21 +417,7 @@ void escaped(uint32_t cp, char quote, std::string& out) {
     out += buf;
     return;
   }
-  if (cp < 0x80) {
-    out += char(cp);
-  } else if (cp < 0x800) {
-    out += char(0xC0 | (cp >> 6));
-    out += char(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += char(0xE0 | (cp >> 12));
-    out += char(0x80 | ((cp >> 6) & 0x3F));
-    out += char(0x80 | (cp & 0x3F));
-  } else {
-    out += char(0xF0 | (cp >> 18));
-    out += char(0x80 | ((cp >> 12) & 0x3F));
-    out += char(0x80 | ((cp >> 6) & 0x3F));
-    out += char(0x80 | (cp & 0x3F));
-  }
+  append_utf8(cp, out);
 }
 
 std::string real_text(double v, bool f32) {

@@ -14,6 +14,8 @@
 namespace wisp {
 
 bool valid_utf8(const uint8_t* p, size_t n);
+// Appends code point cp (a Unicode scalar value) to out as UTF-8.
+void append_utf8(uint32_t cp, std::string& out);
 
 class Reader {
  public:
