@@ -95,4 +95,6 @@ for i, path in enumerate(sorted(glob.glob(os.path.join(out, "valid", "*")))[:200
     m = open(path, "rb").read()
     open(os.path.join(out, "components", f"core-{i}"), "wb").write(sec(1, m))
 PY
+# The component tests' own binary (imports, resources, handles).
+cp runtime/component/tests/resources.component.wasm "$OUT/components/"
 for d in "$OUT"/*/; do echo "  $(basename "$d"): $(ls "$d" | wc -l) files"; done

@@ -52,25 +52,31 @@ using HostFunc = std::function<Result<std::vector<Value>>(const std::vector<Valu
 class ComponentLinker {
  public:
   void define(std::string name, HostFunc f) { funcs_[std::move(name)] = std::move(f); }
+  // What every function import not defined gets (tests and fuzzing: a
+  // function that takes anything), if set.
+  void define_fallback(HostFunc f) { fallback_ = std::move(f); }
   // Exact, else with a 0.x.y version taken as 0.x ("@0.2.12#f" finds
   // "@0.2#f"): any 0.2.x import binds to the host's 0.2.
   const HostFunc* find(std::string_view name) const {
     auto it = funcs_.find(name);
     if (it != funcs_.end()) return &it->second;
     const size_t at = name.find('@');
-    if (at == std::string_view::npos) return nullptr;
+    if (at == std::string_view::npos) return fallback_ ? &fallback_ : nullptr;
     const size_t dot1 = name.find('.', at);
     const size_t dot2 = dot1 == std::string_view::npos ? dot1 : name.find('.', dot1 + 1);
     const size_t end = name.find('#', at);
-    if (dot2 == std::string_view::npos || (end != std::string_view::npos && dot2 > end)) return nullptr;
+    if (dot2 == std::string_view::npos || (end != std::string_view::npos && dot2 > end))
+      return fallback_ ? &fallback_ : nullptr;
     std::string shorter(name.substr(0, dot2));
     if (end != std::string_view::npos) shorter += name.substr(end);
     it = funcs_.find(shorter);
-    return it == funcs_.end() ? nullptr : &it->second;
+    if (it != funcs_.end()) return &it->second;
+    return fallback_ ? &fallback_ : nullptr;
   }
 
  private:
   std::map<std::string, HostFunc, std::less<>> funcs_;
+  HostFunc fallback_;
 };
 
 // One entry of a component's func index space: lifted from its core code,
