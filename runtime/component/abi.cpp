@@ -452,6 +452,7 @@ class Abi {
 // What a `canon lower` trampoline needs: the import, its core signature,
 // and the options as a LiftedFunc (an Abi's view of its side).
 struct LoweredImport {
+  Store* store = nullptr;  // (HostContext::store is null when no wasm code is the caller)
   LiftedFunc site;
   const HostFunc* host = nullptr;
   abi::CoreSignature sig;
@@ -467,7 +468,7 @@ TrapKind lowered_call(HostContext& ctx, Slot* args) {
   auto* li = static_cast<LoweredImport*>(ctx.data);
   const Type& ft = *li->site.type;
   const abi::Types& ts = *li->site.types;
-  Abi abi(*ctx.store, li->site);
+  Abi abi(*li->store, li->site);
   std::vector<CoreVal> in;
   for (size_t k = 0; k < li->sig.params.size(); ++k) in.push_back(from_slot(args[k], li->sig.params[k]));
   std::vector<Value> vals;
@@ -528,6 +529,7 @@ FuncInst* ComponentInstance::lower(const ComponentFunc& f, const CanonOptions& o
   auto owned = std::make_shared<LoweredImport>();
   keep_.push_back(owned);
   LoweredImport* li = owned.get();
+  li->store = &store_;
   li->site.owner = this;
   li->site.name = f.import_name;
   li->site.type = f.type;
@@ -581,6 +583,7 @@ namespace {
 
 struct ResourceBuiltin {
   ComponentInstance* ci = nullptr;
+  Store* store = nullptr;
   Canon::Kind kind{};
   const Type* type = nullptr;
   FuncInst* dtor = nullptr;
@@ -615,7 +618,7 @@ TrapKind resource_call(HostContext& ctx, Slot* args) {
   rb->ci->remove_handle(index);
   if (!own) return TrapKind::None;
   if (rb->dtor) {
-    CallResult r = ctx.store->call(rb->dtor, {CoreVal::i32(rep)});
+    CallResult r = rb->store->call(rb->dtor, {CoreVal::i32(rep)});
     if (auto* t = std::get_if<Trap>(&r)) {
       ctx.message = rb->name + ": destructor trapped: " + t->message;
       return TrapKind::HostError;
@@ -640,6 +643,7 @@ FuncInst* ComponentInstance::resource_builtin(Canon::Kind kind, const Type* t, F
   auto rb = std::make_shared<ResourceBuiltin>();
   keep_.push_back(rb);
   rb->ci = this;
+  rb->store = &store_;
   rb->kind = kind;
   rb->type = t;
   rb->dtor = dtor;
