@@ -17,26 +17,10 @@ namespace {
 using abi::Flat;
 using CoreVal = wisp::Value;
 
-const Type* def_of(const ValType& t, const abi::Types& ts) {
-  return !t.is_prim && t.idx < ts.size() ? ts[t.idx] : nullptr;
-}
-
-// A value's type: primitive (p) or definition (d).
-struct TypeOf {
-  bool prim;
-  Prim p;
-  const Type* d;
-};
-TypeOf type_of(const ValType& t, const abi::Types& ts) {
-  if (t.is_prim) return {true, t.prim, nullptr};
-  const Type* d = def_of(t, ts);
-  if (d && d->kind == Type::Prim) return {true, d->prim.prim, nullptr};
-  return {false, Prim::Bool, d};
-}
-
+using abi::cases_of;
+using abi::fields_of;
 using abi::is_variant;
-std::vector<const ValType*> cases(const Type& t) { return abi::cases_of(t); }
-std::vector<const ValType*> fields(const Type& t) { return abi::fields_of(t); }
+
 Value::Kind kind_of(const Type& t) {
   switch (t.kind) {
     case Type::Record: return Value::Record;
@@ -100,9 +84,9 @@ class Abi {
 
   // ---- lowering ----
   void lower_flat(const Value& v, const ValType& t, std::vector<CoreVal>& out) {
-    const TypeOf ty = type_of(t, ts_);
-    if (ty.prim) {
-      switch (ty.p) {
+    const abi::Resolved ty = abi::resolve(t, ts_);
+    if (ty.is_prim) {
+      switch (ty.prim) {
         case Prim::S64: case Prim::U64: out.push_back(CoreVal::i64(v.bits)); return;
         case Prim::F32: out.push_back(CoreVal::f32(float(v.real))); return;
         case Prim::F64: out.push_back(CoreVal::f64(v.real)); return;
@@ -117,7 +101,7 @@ class Abi {
         default: out.push_back(CoreVal::i32(uint32_t(v.bits))); return;
       }
     }
-    const Type& d = *ty.d;
+    const Type& d = *ty.def;
     switch (d.kind) {
       case Type::List: {
         uint32_t ptr = 0;
@@ -130,7 +114,7 @@ class Abi {
       }
       case Type::Record:
       case Type::Tuple: {
-        const auto fs = fields(d);
+        const auto fs = fields_of(d);
         for (size_t i = 0; i < fs.size(); ++i) lower_flat(v.items[i], *fs[i], out);
         return;
       }
@@ -157,7 +141,7 @@ class Abi {
     std::vector<Flat> joined;
     abi::flatten(t, ts_, joined);
     out.push_back(CoreVal::i32(v.index));
-    const auto cs = cases(d);
+    const auto cs = cases_of(d);
     std::vector<CoreVal> payload;
     if (v.index < cs.size() && cs[v.index] && !v.items.empty()) lower_flat(v.items[0], *cs[v.index], payload);
     for (size_t i = 1; i < joined.size(); ++i) {
@@ -176,14 +160,14 @@ class Abi {
     if (!aligned(ptr, abi::alignment(t, ts_))) return;
     uint8_t* p = bytes(ptr, size);
     if (!p) return;
-    const TypeOf ty = type_of(t, ts_);
-    if (ty.prim) {
-      if (ty.p == Prim::F32) {
+    const abi::Resolved ty = abi::resolve(t, ts_);
+    if (ty.is_prim) {
+      if (ty.prim == Prim::F32) {
         const float f = float(v.real);
         std::memcpy(p, &f, 4);
-      } else if (ty.p == Prim::F64) {
+      } else if (ty.prim == Prim::F64) {
         std::memcpy(p, &v.real, 8);
-      } else if (ty.p == Prim::String) {
+      } else if (ty.prim == Prim::String) {
         std::vector<CoreVal> pl;
         lower_flat(v, t, pl);
         if (failed_) return;
@@ -195,7 +179,7 @@ class Abi {
       }
       return;
     }
-    const Type& d = *ty.d;
+    const Type& d = *ty.def;
     switch (d.kind) {
       case Type::List: {
         std::vector<CoreVal> pl;
@@ -208,7 +192,7 @@ class Abi {
       case Type::Record:
       case Type::Tuple: {
         uint32_t off = 0;
-        const auto fs = fields(d);
+        const auto fs = fields_of(d);
         for (size_t i = 0; i < fs.size(); ++i) {
           off = align_to(off, abi::alignment(*fs[i], ts_));
           store(v.items[i], *fs[i], ptr + off);
@@ -230,7 +214,7 @@ class Abi {
       trap("this type cannot be passed yet");
       return;
     }
-    const auto cs = cases(d);
+    const auto cs = cases_of(d);
     const uint32_t disc = abi::discriminant_size(cs.size());
     std::memcpy(p, &v.index, disc);
     uint32_t max_align = 1;
@@ -248,11 +232,11 @@ class Abi {
       trap("too few core results");
       return CoreVal::i32(0);
     };
-    const TypeOf ty = type_of(t, ts_);
-    if (ty.prim) {
-      v.kind = Value::Kind(unsigned(ty.p));
-      const CoreVal c = ty.p == Prim::String ? CoreVal::i32(0) : next();
-      switch (ty.p) {
+    const abi::Resolved ty = abi::resolve(t, ts_);
+    if (ty.is_prim) {
+      v.kind = Value::Kind(unsigned(ty.prim));
+      const CoreVal c = ty.prim == Prim::String ? CoreVal::i32(0) : next();
+      switch (ty.prim) {
         case Prim::Bool: v.bits = c.bits.u32 != 0; break;
         case Prim::S8: v.bits = uint64_t(int64_t(int8_t(c.bits.u32))); break;
         case Prim::U8: v.bits = uint8_t(c.bits.u32); break;
@@ -276,7 +260,7 @@ class Abi {
       }
       return v;
     }
-    const Type& d = *ty.d;
+    const Type& d = *ty.def;
     v.kind = kind_of(d);
     switch (d.kind) {
       case Type::List: {
@@ -286,7 +270,7 @@ class Abi {
       }
       case Type::Record:
       case Type::Tuple:
-        for (const ValType* f : fields(d)) v.items.push_back(lift_flat(*f, vals, i));
+        for (const ValType* f : fields_of(d)) v.items.push_back(lift_flat(*f, vals, i));
         return v;
       case Type::Flags: v.bits = next().bits.u32; return v;
       case Type::Own:
@@ -321,7 +305,7 @@ class Abi {
     }
     std::vector<Flat> joined;
     abi::flatten(t, ts_, joined);
-    const auto cs = cases(d);
+    const auto cs = cases_of(d);
     v.index = next().bits.u32;
     if (v.index >= cs.size()) {
       trap("variant discriminant " + std::to_string(v.index) + " out of range");
@@ -373,26 +357,26 @@ class Abi {
     if (!aligned(ptr, abi::alignment(t, ts_))) return v;
     const uint8_t* p = bytes(ptr, size);
     if (!p) return v;
-    const TypeOf ty = type_of(t, ts_);
-    if (ty.prim) {
+    const abi::Resolved ty = abi::resolve(t, ts_);
+    if (ty.is_prim) {
       std::vector<CoreVal> flat;
-      if (ty.p == Prim::String) {
+      if (ty.prim == Prim::String) {
         uint32_t w[2];
         std::memcpy(w, p, 8);
         flat = {CoreVal::i32(w[0]), CoreVal::i32(w[1])};
-      } else if (ty.p == Prim::S64 || ty.p == Prim::U64 || ty.p == Prim::F64) {
+      } else if (ty.prim == Prim::S64 || ty.prim == Prim::U64 || ty.prim == Prim::F64) {
         uint64_t x;
         std::memcpy(&x, p, 8);
-        flat = {ty.p == Prim::F64 ? CoreVal::f64_bits(x) : CoreVal::i64(x)};
+        flat = {ty.prim == Prim::F64 ? CoreVal::f64_bits(x) : CoreVal::i64(x)};
       } else {
         uint32_t x = 0;
         std::memcpy(&x, p, size);
-        flat = {ty.p == Prim::F32 ? CoreVal::f32_bits(x) : CoreVal::i32(x)};
+        flat = {ty.prim == Prim::F32 ? CoreVal::f32_bits(x) : CoreVal::i32(x)};
       }
       size_t i = 0;
       return lift_flat(t, flat, i);
     }
-    const Type& d = *ty.d;
+    const Type& d = *ty.def;
     v.kind = kind_of(d);
     switch (d.kind) {
       case Type::List: {
@@ -404,7 +388,7 @@ class Abi {
       case Type::Record:
       case Type::Tuple: {
         uint32_t off = 0;
-        for (const ValType* f : fields(d)) {
+        for (const ValType* f : fields_of(d)) {
           off = align_to(off, abi::alignment(*f, ts_));
           v.items.push_back(load(*f, ptr + off));
           off += abi::elem_size(*f, ts_);
@@ -426,7 +410,7 @@ class Abi {
       trap("this type cannot be returned yet");
       return v;
     }
-    const auto cs = cases(d);
+    const auto cs = cases_of(d);
     const uint32_t disc = abi::discriminant_size(cs.size());
     std::memcpy(&v.index, p, disc);
     if (v.index >= cs.size()) {

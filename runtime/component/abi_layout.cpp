@@ -74,6 +74,13 @@ std::vector<const ValType*> fields_of(const Type& t) {
   return out;
 }
 
+Resolved resolve(const ValType& t, const Types& ts) {
+  if (t.is_prim) return {true, t.prim, nullptr};
+  const Type* d = t.idx < ts.size() ? ts[t.idx] : nullptr;
+  if (d && d->kind == Type::Prim) return {true, d->prim.prim, nullptr};
+  return {false, Prim::Bool, d};
+}
+
 uint32_t discriminant_size(size_t n) { return n <= 256 ? 1 : n <= 65536 ? 2 : 4; }
 
 uint32_t alignment(const ValType& v, const Types& ts) {

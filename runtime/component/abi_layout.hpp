@@ -19,6 +19,15 @@ using Types = std::vector<const Type*>;
 // Core value types of flattened values.
 enum class Flat : uint8_t { I32, I64, F32, F64 };
 
+// The type a ValType stands for: a primitive (directly, or a defined
+// primitive), or its definition (null when not known here).
+struct Resolved {
+  bool is_prim = false;
+  Prim prim = Prim::Bool;
+  const Type* def = nullptr;
+};
+Resolved resolve(const ValType& t, const Types& types);
+
 uint32_t alignment(const ValType& t, const Types& types);
 uint32_t elem_size(const ValType& t, const Types& types);
 // Appends t's flattening to out.

@@ -21,18 +21,8 @@ bool is_keyword(std::string_view s) {
   return false;
 }
 
-// The type a ValType stands for: a primitive, or the definition.
-struct Resolved {
-  bool is_prim = false;
-  Prim prim = Prim::Bool;
-  const Type* def = nullptr;
-};
-Resolved resolve(const ValType& t, const abi::Types& ts) {
-  if (t.is_prim) return {true, t.prim, nullptr};
-  const Type* d = t.idx < ts.size() ? ts[t.idx] : nullptr;
-  if (d && d->kind == Type::Prim) return {true, d->prim.prim, nullptr};
-  return {false, Prim::Bool, d};
-}
+using abi::Resolved;
+using abi::resolve;
 
 class Parser {
  public:
