@@ -101,6 +101,10 @@ class Abi {
         default: out.push_back(CoreVal::i32(uint32_t(v.bits))); return;
       }
     }
+    if (!ty.def) {
+      trap("a value of a type not known here");
+      return;
+    }
     const Type& d = *ty.def;
     switch (d.kind) {
       case Type::List: {
@@ -177,6 +181,10 @@ class Abi {
       } else {
         std::memcpy(p, &v.bits, size);  // little-endian: the low bytes
       }
+      return;
+    }
+    if (!ty.def) {
+      trap("a value of a type not known here");
       return;
     }
     const Type& d = *ty.def;
@@ -258,6 +266,10 @@ class Abi {
         }
         case Prim::ErrorContext: trap("error-context is not supported"); break;
       }
+      return v;
+    }
+    if (!ty.def) {
+      trap("a value of a type not known here");
       return v;
     }
     const Type& d = *ty.def;
@@ -375,6 +387,10 @@ class Abi {
       }
       size_t i = 0;
       return lift_flat(t, flat, i);
+    }
+    if (!ty.def) {
+      trap("a value of a type not known here");
+      return v;
     }
     const Type& d = *ty.def;
     v.kind = kind_of(d);
