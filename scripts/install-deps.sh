@@ -39,3 +39,28 @@ elif command -v npm > /dev/null; then
 else
   echo "install-deps: no npm: the jco component test will not be configured" >&2
 fi
+
+# A newer wasi-libc for the C programs the component tests adapt with jco
+# (Debian's, from 2022, breaks inside adapted components once malloc grows
+# memory): the wasm32-wasip1 sysroot inside npm's @yowasp/clang (its
+# llvm-resources.tar), C headers and libraries only, in
+# $WISP_P2_SYSROOT (default ~/.cache/wisp/wasi-sysroot).
+P2_SYSROOT=${WISP_P2_SYSROOT:-$HOME/.cache/wisp/wasi-sysroot}
+YOWASP_CLANG_VERSION=22.0.0-git20542-10
+if [ "$(cat "$P2_SYSROOT/.version" 2> /dev/null)" = "$YOWASP_CLANG_VERSION" ]; then
+  :
+elif command -v npm > /dev/null; then
+  tmp=$(mktemp -d)
+  if (cd "$tmp" && npm pack --silent "@yowasp/clang@$YOWASP_CLANG_VERSION" > /dev/null &&
+      tar xzf yowasp-clang-*.tgz package/gen/llvm-resources.tar && mkdir sysroot &&
+      tar xf package/gen/llvm-resources.tar -C sysroot include/wasm32-wasip1 lib/wasm32-wasip1 \
+          lib/wasm32-unknown-wasip1/libclang_rt.builtins.a); then
+    rm -rf "$P2_SYSROOT"
+    mkdir -p "$(dirname "$P2_SYSROOT")"
+    mv "$tmp/sysroot" "$P2_SYSROOT"
+    echo "$YOWASP_CLANG_VERSION" > "$P2_SYSROOT/.version"
+  else
+    echo "install-deps: fetching @yowasp/clang's sysroot failed: the jco component tests will not be configured" >&2
+  fi
+  rm -rf "$tmp"
+fi

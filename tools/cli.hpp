@@ -7,8 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "runtime/vm/store.hpp"
 #include "runtime/vm/tiers.hpp"
 #include "runtime/wasm/result.hpp"
+#include "wasi/wasi.hpp"
 
 namespace wisp::cli {
 
@@ -28,10 +30,12 @@ int cmd_inspect(int argc, char** argv);
 // then report it valid, or call the export `invoke` names
 // (`f("text", 42)`, WAVE arguments) and print its result.
 bool is_component_file(const std::vector<uint8_t>& bytes);
-// A command's WASI 0.2 gets args (argv[0] included) and env ("NAME=VALUE").
+// A command's WASI 0.2 gets what wasi grants: args (argv[0] included), env,
+// directories; its core code runs in a store configured as store says (the
+// tier, fuel, limits of `wisp run`'s flags).
 int component_command(const std::string& path, const std::vector<uint8_t>& bytes, const char* command,
-                      const std::string& invoke = {}, const std::vector<std::string>& args = {},
-                      const std::vector<std::string>& env = {});
+                      const std::string& invoke = {}, const wasi::WasiConfig& wasi = {},
+                      const StoreConfig& store = {});
 
 // A limit: decimal or 0x hex digits only. strtoull alone would take "-1"
 // (and " -1") as 2^64-1, turning a limit into no limit.

@@ -1,5 +1,6 @@
 // Components on the command line: `wisp inspect`, and what `run` and
 // `validate` do when the file is a component rather than a core module.
+#include <csignal>
 #include <cstdio>
 #include <string>
 
@@ -29,8 +30,8 @@ bool is_component_file(const std::vector<uint8_t>& bytes) {
 }
 
 int component_command(const std::string& path, const std::vector<uint8_t>& bytes, const char* command,
-                      const std::string& invoke, const std::vector<std::string>& program_args,
-                      const std::vector<std::string>& env) {
+                      const std::string& invoke, const wasi::WasiConfig& wasi_config,
+                      const StoreConfig& store_config) {
   auto c = component::decode(bytes.data(), bytes.size());
   if (!c.ok()) {
     error(path + ": component" + where(c.error()) + ": " + c.error().message);
@@ -58,18 +59,25 @@ int component_command(const std::string& path, const std::vector<uint8_t>& bytes
     }
     args = invoke_text.substr(open + 1, close - open - 1);
   }
-  Store store;
-  // The part of WASI 0.2 wisp has (wasi/preview2/host.hpp): a component
-  // that imports more fails here, naming the first function missing.
-  wasi::p2::Context wasi;
-  wasi.args = program_args;
-  wasi.env = env;
+  // WASI 0.2 (wasi/preview2/host.hpp) over what the flags grant: a
+  // component that imports more fails here, naming the first function
+  // missing.
+  auto ctx = wasi::p2::Context::create(wasi_config);
+  if (!ctx.ok()) {
+    error(ctx.error().message);
+    return 1;
+  }
+  wasi::p2::Context& wasi = *ctx.value();
+  signal(SIGPIPE, SIG_IGN);  // a closed pipe is a stream error, as under preview 1
+  wasi::restore_stdio_on_signals(*wasi.caps);
+  LinearMemory::configure_reservation_cache(0, 0);  // one run: nothing to reuse
+  Store store(store_config);
   component::ComponentLinker linker;
   wasi::p2::define(linker, wasi);
   auto inst = component::ComponentInstance::create(store, c.value(), &linker);
   if (!inst.ok()) {
     error(path + ": " + inst.error().message +
-          (inst.error().kind == ErrorKind::Link ? " (wisp's WASI 0.2 is partial: wasi/preview2/host.hpp)" : ""));
+          (inst.error().kind == ErrorKind::Link ? " (not in wisp's WASI 0.2: wasi/preview2/host.hpp)" : ""));
     return 1;
   }
   if (as_command) {

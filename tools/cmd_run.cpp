@@ -278,7 +278,7 @@ int cmd_run(int argc, char** argv) {
     error(bytes.error().message);
     return 1;
   }
-  if (is_component_file(bytes.value())) return component_command(o.file, bytes.value(), "run", o.invoke, o.wasi.args, o.wasi.env);
+  if (is_component_file(bytes.value())) return component_command(o.file, bytes.value(), "run", o.invoke, o.wasi, o.store);
   auto mod = load_module(std::move(bytes.value()));
   if (!mod.ok()) {
     const Error& e = mod.error();

@@ -109,6 +109,13 @@ class Abi {
     switch (d.kind) {
       case Type::List: {
         uint32_t ptr = 0;
+        if (abi::is_byte_list(d, ts_)) {
+          if (!alloc(1, uint32_t(v.text.size()), ptr)) return;
+          std::memcpy(bytes(ptr, v.text.size()), v.text.data(), v.text.size());
+          out.push_back(CoreVal::i32(ptr));
+          out.push_back(CoreVal::i32(uint32_t(v.text.size())));
+          return;
+        }
         const uint32_t size = abi::elem_size(*d.a, ts_), align = abi::alignment(*d.a, ts_);
         if (!alloc(align, uint32_t(v.items.size()) * size, ptr)) return;
         for (size_t i = 0; i < v.items.size() && !failed_; ++i) store(v.items[i], *d.a, ptr + uint32_t(i) * size);
@@ -360,6 +367,11 @@ class Abi {
   void lift_list(const ValType& elem, uint32_t ptr, uint32_t n, Value& v) {
     const uint32_t size = abi::elem_size(elem, ts_);
     if (!aligned(ptr, abi::alignment(elem, ts_)) || !bytes(ptr, uint64_t(n) * size)) return;
+    const abi::Resolved e = abi::resolve(elem, ts_);
+    if (e.is_prim && e.prim == Prim::U8) {  // list<u8>: one block into text
+      v.text.assign(reinterpret_cast<const char*>(bytes(ptr, n)), n);
+      return;
+    }
     for (uint32_t k = 0; k < n && !failed_; ++k) v.items.push_back(load(elem, ptr + k * size));
   }
 

@@ -207,4 +207,10 @@ CoreSignature flatten_func(const Type& func, const Types& ts, bool lower) {
   return sig;
 }
 
+bool is_byte_list(const Type& t, const Types& types) {
+  if (t.kind != Type::List || !t.a) return false;
+  const Resolved e = resolve(*t.a, types);
+  return e.is_prim && e.prim == Prim::U8;
+}
+
 }  // namespace wisp::component::abi

@@ -53,5 +53,8 @@ uint32_t discriminant_size(size_t n);
 std::vector<const ValType*> cases_of(const Type& t);
 std::vector<const ValType*> fields_of(const Type& t);
 bool is_variant(const Type& t);
+// Whether t is `list<u8>`, whose component value keeps its bytes in
+// Value::text (value.hpp).
+bool is_byte_list(const Type& t, const Types& types);
 
 }  // namespace wisp::component::abi

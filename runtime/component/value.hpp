@@ -24,7 +24,7 @@ struct Value {
   } kind = Bool;
   uint64_t bits = 0;       // bool, integers (sign-extended for signed), char's code point, flags, a handle's rep
   double real = 0;         // f32, f64
-  std::string text;        // string
+  std::string text;        // string; a list<u8>'s bytes (items stay empty: bytes move as one block)
   std::vector<Value> items;  // list and tuple elements, record fields in type order, a case's payload (0 or 1)
   uint32_t index = 0;      // variant, enum case; option 0 none / 1 some; result 0 ok / 1 err
 };

@@ -267,6 +267,10 @@ bool Parser::value(const ValType& t, Value& out, int depth) {
       if (!expect('[') || !sequence(']', {}, &*d->a, out, depth)) return false;
       if (d->kind == Type::FixedList && out.items.size() != d->length)
         return fail("expected " + std::to_string(d->length) + " elements");
+      if (abi::is_byte_list(*d, ts_)) {  // list<u8>: its bytes in text
+        for (const Value& b : out.items) out.text += char(b.bits);
+        out.items.clear();
+      }
       return true;
     case Type::Tuple: {
       out.kind = Value::Tuple;
@@ -476,6 +480,13 @@ void print(const Value& v, const ValType& t, const abi::Types& ts, std::string& 
   };
   switch (d->kind) {
     case Type::List:
+      if (abi::is_byte_list(*d, ts)) {
+        out += "[";
+        for (size_t i = 0; i < v.text.size(); ++i) out += (i ? ", " : "") + std::to_string(uint8_t(v.text[i]));
+        out += "]";
+        return;
+      }
+      [[fallthrough]];
     case Type::FixedList: items("[", "]", [&](size_t) { return *d->a; }); return;
     case Type::Tuple: items("(", ")", [&](size_t i) { return d->types[i]; }); return;
     case Type::Record:

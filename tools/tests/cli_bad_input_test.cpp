@@ -255,7 +255,7 @@ TEST_F(CliBadInput, ComponentsAreRecognisedValidatedAndListed) {
   EXPECT_EQ(r.out, "component\nimport f: func(x: u32) -> string\nexport g: func(x: u32) -> string\n");
   // It imports something the host does not provide: said in one line, not
   // "unknown binary version".
-  expect_one_error_line(run_wisp({"run", path}), "import `f` is not provided (wisp's WASI 0.2 is partial");
+  expect_one_error_line(run_wisp({"run", path}), "import `f` is not provided (not in wisp's WASI 0.2");
   // It imports a function: it cannot be instantiated yet either.
   expect_one_error_line(run_wisp({"run", "--invoke", "g(1)", path}), "import `f` is not provided");
 }

@@ -1,39 +1,93 @@
 #!/usr/bin/env bash
-# Components made by jco: a WASI command adapted from a C program
-# (hello_c.wasm, built by bench/CMakeLists.txt), read by wisp (the
-# decoder's test on it, `wisp validate`, `wisp inspect`) and run; and
-# exports.wat parsed to binary, whose exports `wisp run --invoke` calls.
-#   jco_command_test.sh JCO WISP RUNTIME_TESTS HELLO_C_WASM WORKDIR ARGS_ENV_WASM
+# Components made by jco from C programs (programs.cmake builds the core
+# modules), each run three ways with the same grants: by wisp as the core
+# module (WASI preview 1), by wisp as the component (WASI 0.2), and by
+# `jco run` (node, @bytecodealliance/preview2-shim). Their stdout, stderr
+# and exit status must agree (an exit status other than 0 is 1 for a
+# component: wasi:cli/exit carries only ok or err).
+#   jco_command_test.sh JCO WISP RUNTIME_TESTS PROGRAM_DIR WORKDIR
 set -euo pipefail
-jco=$1 wisp=$2 tests=$3 core=$4 work=$5 args_env=$6
-comp=$work/hello.component.wasm
-"$jco" new "$core" --wasi-command -o "$comp"
-WISP_TEST_COMPONENT=$comp "$tests" --gtest_filter=ComponentDecoder.AWasiCommandFromJco
-"$wisp" validate "$comp"
-out=$("$wisp" inspect "$comp")
+jco=$1 wisp=$2 tests=$3 progs=$4 work=$5
+here=$(cd "$(dirname "$0")" && pwd)
+rm -rf "$work" && mkdir -p "$work"
+jco_pkg=$(dirname "$(dirname "$(readlink -f "$jco")")")
+shim=$jco_pkg/node_modules/@bytecodealliance/preview2-shim
+[ -d "$shim" ] || shim=$(dirname "$jco_pkg")/preview2-shim
+
+adapt() { "$jco" new "$progs/$1.wasm" --wasi-command -o "$work/$1.component.wasm"; }
+
+# run3 NAME STDIN_FILE [DATA_DIR] -- ARGS...: the three runs, into
+# $work/NAME.{core,comp,jco}.{out,err,code}. A data directory is copied
+# fresh for each run and granted as "data".
+run3() {
+  local name=$1 input=$2 data=$3
+  shift 4
+  local how
+  for how in core comp jco; do
+    local dir=$work/$name.$how.data
+    rm -rf "$dir"
+    [ -z "$data" ] || cp -r "$data" "$dir"
+    local grant=() preopens='{}'
+    if [ -n "$data" ]; then
+      grant=(--dir "$dir::data")
+      preopens="{\"data\": \"$dir\"}"
+    fi
+    set +e
+    case $how in
+      core) "$wisp" run --env GREETING=hi "${grant[@]}" "$progs/$name.wasm" "$@" ;;
+      comp) "$wisp" run --env GREETING=hi "${grant[@]}" "$work/$name.component.wasm" "$@" ;;
+      jco) WISP_PREVIEW2_SHIM=$shim WISP_JCO_PREOPENS=$preopens WISP_JCO_ENV='{"GREETING": "hi"}' \
+             "$jco" run --jco-import "$here/jco_setup.mjs" "$work/$name.component.wasm" "$@" ;;
+    esac < "$input" > "$work/$name.$how.out" 2> "$work/$name.$how.err"
+    echo $? > "$work/$name.$how.code"
+    set -e
+  done
+  local code
+  code=$(cat "$work/$name.core.code")
+  [ "$code" = 0 ] || code=1
+  for how in comp jco; do
+    if ! cmp -s "$work/$name.core.out" "$work/$name.$how.out" ||
+       ! cmp -s "$work/$name.core.err" "$work/$name.$how.err" ||
+       [ "$(cat "$work/$name.$how.code")" != "$code" ]; then
+      echo "$name: $how differs from the core module under preview 1:" >&2
+      diff "$work/$name.core.out" "$work/$name.$how.out" >&2 || true
+      diff "$work/$name.core.err" "$work/$name.$how.err" >&2 || true
+      echo "exit: core $(cat "$work/$name.core.code"), $how $(cat "$work/$name.$how.code")" >&2
+      return 1
+    fi
+  done
+  echo "$name: the same under wisp (core, component) and jco run"
+}
+
+# hello: read by the decoder's test, `wisp validate`, `wisp inspect`, run.
+adapt hello
+WISP_TEST_COMPONENT=$work/hello.component.wasm "$tests" --gtest_filter=ComponentDecoder.AWasiCommandFromJco \
+  > /dev/null
+"$wisp" validate "$work/hello.component.wasm"
+out=$("$wisp" inspect "$work/hello.component.wasm")
 grep -q "^import wasi:cli/stdout@0\.2\.[0-9]*: instance {" <<< "$out"
 grep -q "get-stdout: func() -> own<output-stream>" <<< "$out"
 grep -q "^export wasi:cli/run@0\.2\.[0-9]*: " <<< "$out"
-# It runs (wasi:cli/run through wisp's WASI 0.2) and prints what the core
-# module prints under WASI preview 1.
-[ "$("$wisp" run "$comp")" = "$("$wisp" run "$core")" ]
-# Arguments, environment, stdin, stdout, stderr and the exit status (3 under
-# preview 1; wasi:cli/exit carries only ok or err: 1).
-"$jco" new "$args_env" --wasi-command -o "$work/args_env.component.wasm"
-set +e
-input=$(printf 'first line\nsecond line, longer than one 64-byte read of the program: %070d\n' 0)
-"$wisp" run --env GREETING=hi "$args_env" one two <<< "$input" > "$work/core.out" 2> "$work/core.err"
-core_code=$?
-"$wisp" run --env GREETING=hi "$work/args_env.component.wasm" one two <<< "$input" > "$work/comp.out" \
-  2> "$work/comp.err"
-comp_code=$?
-set -e
-[ "$core_code" = 3 ] && [ "$comp_code" = 1 ]
-cmp "$work/core.out" "$work/comp.out"
-cmp "$work/core.err" "$work/comp.err"
+run3 hello /dev/null "" --
+
+# Arguments, environment, stdin, stdout, stderr and the exit status.
+adapt args_env
+printf 'first line\nsecond line, longer than one 64-byte read of the program: %070d\n' 0 > "$work/stdin.txt"
+run3 args_env "$work/stdin.txt" "" -- one two
+[ "$(cat "$work/args_env.core.code")" = 3 ]
+
+# Files and directories beneath a granted directory, what is refused, a
+# sleep (a pollable), a CPU-heavy loop; the directories end the same too.
+adapt fs_tour
+mkdir -p "$work/data"
+printf 'hello\nworld\n' > "$work/data/in.txt"
+run3 fs_tour /dev/null "$work/data" --
+for how in comp jco; do
+  diff -r "$work/fs_tour.core.data" "$work/fs_tour.$how.data"
+done
+
 # A component with exports that need no imports (exports.wat, made binary
 # by jco's wasm-tools): called through the canonical ABI.
-here=$(cd "$(dirname "$0")" && pwd)
 "$jco" parse "$here/exports.wat" -o "$work/exports.component.wasm"
 [ "$("$wisp" run --invoke 'add(2, 40)' "$work/exports.component.wasm")" = "42" ]
 [ "$("$wisp" run --invoke 'echo("h\u{e9}llo")' "$work/exports.component.wasm")" = '"héllo"' ]
