@@ -24,17 +24,22 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # npm packages for the component tests (issue 14): jco adapts core modules
-# into components. Installed once into a cache outside the clone
+# into components and runs them under node; componentize-js makes a
+# JavaScript component. Installed once into a cache outside the clone
 # ($WISP_NPM_PREFIX, default ~/.cache/wisp/npm), where CMake looks for it.
 NPM_PREFIX=${WISP_NPM_PREFIX:-$HOME/.cache/wisp/npm}
 JCO_VERSION=1.35.0
+COMPONENTIZE_JS_VERSION=0.22.0
 if [ -x "$NPM_PREFIX/node_modules/.bin/jco" ] &&
-   grep -q "\"version\": \"$JCO_VERSION\"" "$NPM_PREFIX/node_modules/@bytecodealliance/jco/package.json"; then
+   grep -q "\"version\": \"$JCO_VERSION\"" "$NPM_PREFIX/node_modules/@bytecodealliance/jco/package.json" &&
+   grep -q "\"version\": \"$COMPONENTIZE_JS_VERSION\"" \
+     "$NPM_PREFIX/node_modules/@bytecodealliance/componentize-js/package.json" 2> /dev/null; then
   :
 elif command -v npm > /dev/null; then
   mkdir -p "$NPM_PREFIX"
   npm install --prefix "$NPM_PREFIX" --no-audit --no-fund --loglevel=error \
-      "@bytecodealliance/jco@$JCO_VERSION" > /dev/null ||
+      "@bytecodealliance/jco@$JCO_VERSION" "@bytecodealliance/componentize-js@$COMPONENTIZE_JS_VERSION" \
+      > /dev/null ||
     echo "install-deps: npm install of jco failed: the jco component test will not be configured" >&2
 else
   echo "install-deps: no npm: the jco component test will not be configured" >&2

@@ -86,6 +86,24 @@ for how in comp jco; do
   diff -r "$work/fs_tour.core.data" "$work/fs_tour.$how.data"
 done
 
+# A JavaScript component (componentize-js; wasi:http left out with -d:
+# that is issue 15's) prints the same under wisp and jco run.
+mkdir -p "$work/js/wit"
+cp "$here/js_command/world.wit" "$work/js/wit/"
+cp -r "$jco_pkg/lib/wit/builtin/0.2.12" "$work/js/wit/deps"
+node "$(dirname "$jco_pkg")/componentize-js/src/cli.js" "$here/js_command/app.js" --wit "$work/js/wit" \
+  -n js-command -d http fetch-event -o "$work/js_command.component.wasm" > /dev/null
+for how in comp jco; do
+  case $how in
+    comp) "$wisp" run "$work/js_command.component.wasm" ;;
+    jco) WISP_PREVIEW2_SHIM=$shim "$jco" run --jco-import "$here/jco_setup.mjs" "$work/js_command.component.wasm" ;;
+  esac > "$work/js.$how.out" 2> "$work/js.$how.err"
+done
+grep -q "^Hello from JavaScript in a component$" "$work/js.comp.out"
+cmp "$work/js.comp.out" "$work/js.jco.out"
+cmp "$work/js.comp.err" "$work/js.jco.err"
+echo "js_command: the same under wisp and jco run"
+
 # A component with exports that need no imports (exports.wat, made binary
 # by jco's wasm-tools): called through the canonical ABI.
 "$jco" parse "$here/exports.wat" -o "$work/exports.component.wasm"
