@@ -672,7 +672,7 @@ Result<std::vector<Value>> ComponentInstance::call(const LiftedFunc& f, const st
     return make_error(ErrorKind::Other, "`" + f.name + "` takes " + std::to_string(ft.fields.size()) +
                                             " arguments, not " + std::to_string(args.size()));
   Abi abi(store_, f);
-  const abi::CoreSignature sig = abi::flatten_func(ft, *f.types, false);
+  const abi::CoreSignature& sig = f.sig;
   std::vector<CoreVal> core_args;
   if (sig.params_in_memory) {
     // The parameters as one record in memory from realloc.

@@ -213,4 +213,24 @@ bool is_byte_list(const Type& t, const Types& types) {
   return e.is_prim && e.prim == Prim::U8;
 }
 
+std::string check_core_type(const CoreSignature& sig, const FuncType& core) {
+  static const wisp::ValType of[] = {wisp::ValType::I32, wisp::ValType::I64, wisp::ValType::F32, wisp::ValType::F64};
+  auto same = [](const std::vector<Flat>& flat, const std::vector<wisp::ValType>& vt) {
+    if (flat.size() != vt.size()) return false;
+    for (size_t i = 0; i < flat.size(); ++i)
+      if (vt[i] != of[size_t(flat[i])]) return false;
+    return true;
+  };
+  if (same(sig.params, core.params) && same(sig.results, core.results)) return {};
+  auto text = [](const auto& list, auto name) {
+    std::string t = "(";
+    for (size_t i = 0; i < list.size(); ++i) t += (i ? ", " : "") + name(list[i]);
+    return t + ")";
+  };
+  auto vt_name = [](wisp::ValType t) { return wisp::to_string(t); };
+  auto flat_name = [](Flat f) { return wisp::to_string(of[size_t(f)]); };
+  return "has type " + text(core.params, vt_name) + " -> " + text(core.results, vt_name) + ", not " +
+         text(sig.params, flat_name) + " -> " + text(sig.results, flat_name);
+}
+
 }  // namespace wisp::component::abi

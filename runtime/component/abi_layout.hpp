@@ -6,9 +6,11 @@
 // variant, map as a list of pairs).
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "runtime/component/component.hpp"
+#include "runtime/wasm/types.hpp"
 
 namespace wisp::component::abi {
 
@@ -43,6 +45,9 @@ struct CoreSignature {
 };
 inline constexpr size_t kMaxFlatParams = 16, kMaxFlatResults = 1;
 CoreSignature flatten_func(const Type& func, const Types& types, bool lower);
+// Empty if a core function type is sig's, else what differs ("has type
+// (i32) -> (), not (i32, i32) -> (i32)").
+std::string check_core_type(const CoreSignature& sig, const FuncType& core);
 
 // The number of bytes of a variant's discriminant (1, 2 or 4) for n cases.
 uint32_t discriminant_size(size_t n);

@@ -196,6 +196,22 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
             (cn.opts.post_return && !f->post_return))
           return link_error("canon lift: an option names an item wisp cannot provide yet");
         if (cn.opts.encoding != CanonOptions::Utf8) return link_error("only UTF-8 strings are supported yet");
+        // The core function must have the flattened type; realloc and
+        // post-return theirs (CanonicalABI.md, canon lift's validation).
+        f->sig = abi::flatten_func(*f->type, ci->types_, false);
+        if (std::string why = abi::check_core_type(f->sig, f->core->type()); !why.empty())
+          return link_error("canon lift: the core function " + why);
+        if (f->realloc) {
+          const abi::CoreSignature r{{abi::Flat::I32, abi::Flat::I32, abi::Flat::I32, abi::Flat::I32},
+                                     {abi::Flat::I32}};
+          if (std::string why = abi::check_core_type(r, f->realloc->type()); !why.empty())
+            return link_error("canon lift: realloc " + why);
+        }
+        if (f->post_return) {
+          const abi::CoreSignature pr{f->sig.results, {}};
+          if (std::string why = abi::check_core_type(pr, f->post_return->type()); !why.empty())
+            return link_error("canon lift: post-return " + why);
+        }
         ci->funcs_.push_back(ComponentFunc{f.get(), nullptr, {}, f->type, f->types});
         ci->lifted_.push_back(std::move(f));
         break;

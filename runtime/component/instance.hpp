@@ -40,6 +40,7 @@ struct LiftedFunc {
   MemoryInst* memory = nullptr;
   FuncInst* realloc = nullptr;
   FuncInst* post_return = nullptr;
+  abi::CoreSignature sig;  // the flattened type, which `core`'s type matches
 };
 
 // A host function for a component import: component values in, out (one

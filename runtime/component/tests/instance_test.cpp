@@ -141,6 +141,25 @@ TEST_F(ComponentCalls, BrokenRulesAndTrapsAreErrors) {
   EXPECT_EQ(call("add", "1, 1"), "2");
 }
 
+TEST(ComponentInstantiate, ALiftOfACoreFunctionOfAnotherTypeIsALinkError) {
+  // (func (canon lift (core func $realloc) (type (func (param "a" s32) (param "b" s32) (result s32)))))
+  auto core = text::parse_wat(kCore, {});
+  ASSERT_TRUE(core.ok());
+  const Bytes b = cat({{0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00}, section(1, core.value()),
+                       section(2, {0x01, 0x00, 0x00, 0x00}),
+                       section(6, cat({{0x01, 0x00, 0x00, 0x01, 0x00}, name("realloc")})),
+                       section(7, cat({{0x01, 0x40, 0x02}, name("a"), {0x7a}, name("b"), {0x7a, 0x00, 0x7a}})),
+                       section(8, {0x01, 0x00, 0x00, 0x00, 0x00, 0x00})});
+  auto c = decode(b.data(), b.size());
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  Store store;
+  auto inst = ComponentInstance::create(store, c.value());
+  ASSERT_FALSE(inst.ok());
+  EXPECT_EQ(inst.error().kind, ErrorKind::Link);
+  EXPECT_EQ(inst.error().message,
+            "canon lift: the core function has type (i32, i32, i32, i32) -> (i32), not (i32, i32) -> (i32)");
+}
+
 TEST(ComponentInstantiate, AnImportTheLinkerLacksIsALinkError) {
   // (component (type (func)) (import "f" (func (type 0))))
   const Bytes b = {0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 0x07, 0x05, 0x01, 0x40, 0x00, 0x01, 0x00,

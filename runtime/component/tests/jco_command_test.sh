@@ -113,4 +113,7 @@ echo "js_command: the same under wisp and jco run"
 # resources.component.wasm (read by instance_test.cpp) is resources.wat.
 "$jco" parse "$here/resources.wat" -o "$work/resources.component.wasm"
 cmp "$work/resources.component.wasm" "$here/resources.component.wasm"
+# bench/component/abi.component.wasm (bench_component.cpp) is abi.wat.
+"$jco" parse "$here/../../../bench/component/abi.wat" -o "$work/abi.component.wasm"
+cmp "$work/abi.component.wasm" "$here/../../../bench/component/abi.component.wasm"
 echo "jco components: ok"
