@@ -48,6 +48,9 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
   uint32_t type_index = 0;
   // Types exported by imported instances, by instance and name.
   std::vector<std::map<std::string, const Type*, std::less<>>> instance_types;
+  // Instances exported by nested component instances, by instance and name.
+  std::vector<std::map<std::string, Args::Funcs, std::less<>>> instance_instances;
+  if (args) ci->resource_names_ = args->resource_names;
   for (const Definition& d : c->defs) {
     switch (d.kind) {
       case Definition::Type:
@@ -113,6 +116,15 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           if (it == ci->instances_[a.instance].end())
             return link_error("instance " + std::to_string(a.instance) + " has no function `" + a.name + "`");
           ci->funcs_.push_back(it->second);
+        } else if (a.target == Alias::Export && a.sort == Sort::Instance) {
+          // An instance a nested component instance exports.
+          if (a.instance >= instance_instances.size()) return link_error("unknown instance");
+          auto it = instance_instances[a.instance].find(a.name);
+          if (it == instance_instances[a.instance].end())
+            return link_error("instance " + std::to_string(a.instance) + " has no instance `" + a.name + "`");
+          ci->instances_.push_back(it->second);
+          instance_types.emplace_back();
+          instance_instances.emplace_back();
         } else if (a.target == Alias::Export && a.sort == Sort::Type) {
           const Type* t = nullptr;
           if (a.instance < instance_types.size()) {
@@ -222,7 +234,9 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           ci->funcs_.push_back(args->funcs.find(im.name)->second);  // from the enclosing component
         } else if (im.type.kind == ExternKind::Instance && args && args->instances.count(im.name)) {
           ci->instances_.push_back(args->instances.find(im.name)->second);
-          instance_types.emplace_back();
+          auto t = args->instance_types.find(im.name);
+          instance_types.push_back(t == args->instance_types.end() ? Args::Types{} : t->second);
+          instance_instances.emplace_back();
         } else if (im.type.kind == ExternKind::Func) {
           ComponentFunc f;
           f.import_name = im.name;
@@ -266,6 +280,7 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           ci->scopes_.push_back(std::move(scope));
           ci->instances_.push_back(std::move(funcs));
           instance_types.push_back(std::move(types));
+          instance_instances.emplace_back();
         } else if (im.type.kind == ExternKind::Type) {
           if (type_index < ci->types_.size()) {
             ci->types_[type_index] = im.type.type_sub_resource ? ci->imported_resource(im.name)
@@ -286,19 +301,26 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           Args nested;
           for (const auto& [name, si] : in.args) {
             if (si.sort == Sort::Func && si.idx < ci->funcs_.size()) nested.funcs.emplace(name, ci->funcs_[si.idx]);
-            else if (si.sort == Sort::Instance && si.idx < ci->instances_.size())
+            else if (si.sort == Sort::Instance && si.idx < ci->instances_.size()) {
               nested.instances.emplace(name, ci->instances_[si.idx]);
+              nested.instance_types.emplace(name, instance_types[si.idx]);
+            }
             else if (si.sort != Sort::Type)
               return link_error("instantiate argument `" + name + "`: a " + sort_name(si.sort) +
                                 " is not supported yet");
           }
+          nested.resource_names = ci->resource_names_;
           auto child = create(store, components[in.component], linker, &nested);
           if (!child.ok()) return child.error();
           std::map<std::string, ComponentFunc, std::less<>> funcs;
           for (const auto& [name, f] : child.value()->exports_)
             funcs.emplace(name, ComponentFunc{f, nullptr, {}, f->type, f->types});
+          std::map<std::string, Args::Funcs, std::less<>> sub;  // its exported instances
+          for (const auto& [name, idx] : child.value()->exported_instances_)
+            sub.emplace(name, child.value()->instances_[idx]);
           ci->instances_.push_back(std::move(funcs));
           instance_types.emplace_back();
+          instance_instances.push_back(std::move(sub));
           ci->children_.push_back(std::move(child.value()));
           break;
         }
@@ -313,6 +335,7 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
         }
         ci->instances_.push_back(std::move(funcs));
         instance_types.push_back(std::move(types));
+        instance_instances.emplace_back();
         break;
       }
       case Definition::Start:
@@ -338,6 +361,7 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           // An export adds an index for the same instance.
           ci->instances_.push_back(ci->instances_[ex.item.idx]);
           instance_types.push_back(instance_types[ex.item.idx]);
+          instance_instances.push_back(instance_instances[ex.item.idx]);
         } else if (ex.item.sort == Sort::Component) {
           return link_error("exporting a " + std::string(sort_name(ex.item.sort)) + " is not supported yet");
         }

@@ -97,8 +97,14 @@ class ComponentInstance {
   // What an enclosing component passes a nested one it instantiates
   // (`with` arguments): functions, and instances as their functions.
   struct Args {
+    using Funcs = std::map<std::string, ComponentFunc, std::less<>>;
+    using Types = std::map<std::string, const Type*, std::less<>>;
     std::map<std::string, ComponentFunc, std::less<>> funcs;
-    std::map<std::string, std::map<std::string, ComponentFunc, std::less<>>, std::less<>> instances;
+    std::map<std::string, Funcs, std::less<>> instances;
+    std::map<std::string, Types, std::less<>> instance_types;  // the types (resources) they export
+    // The imported (host) resources the enclosing component knows, by
+    // identity: a drop of one calls the host's destructor.
+    std::map<const Type*, std::string> resource_names;
   };
   ~ComponentInstance();
 

@@ -16,12 +16,12 @@ shim=$jco_pkg/node_modules/@bytecodealliance/preview2-shim
 
 adapt() { "$jco" new "$progs/$1.wasm" --wasi-command -o "$work/$1.component.wasm"; }
 
-# run3 NAME STDIN_FILE [DATA_DIR] -- ARGS...: the three runs, into
-# $work/NAME.{core,comp,jco}.{out,err,code}. A data directory is copied
-# fresh for each run and granted as "data".
+# run3 NAME CORE STDIN_FILE [DATA_DIR] -- ARGS...: the three runs (CORE.wasm,
+# NAME.component.wasm), into $work/NAME.{core,comp,jco}.{out,err,code}. A
+# data directory is copied fresh for each run and granted as "data".
 run3() {
-  local name=$1 input=$2 data=$3
-  shift 4
+  local name=$1 core=$2 input=$3 data=$4
+  shift 5
   local how
   for how in core comp jco; do
     local dir=$work/$name.$how.data
@@ -34,7 +34,7 @@ run3() {
     fi
     set +e
     case $how in
-      core) "$wisp" run --env GREETING=hi "${grant[@]}" "$progs/$name.wasm" "$@" ;;
+      core) "$wisp" run --env GREETING=hi "${grant[@]}" "$progs/$core.wasm" "$@" ;;
       comp) "$wisp" run --env GREETING=hi "${grant[@]}" "$work/$name.component.wasm" "$@" ;;
       jco) WISP_PREVIEW2_SHIM=$shim WISP_JCO_PREOPENS=$preopens WISP_JCO_ENV='{"GREETING": "hi"}' \
              "$jco" run --jco-import "$here/jco_setup.mjs" "$work/$name.component.wasm" "$@" ;;
@@ -68,12 +68,12 @@ out=$("$wisp" inspect "$work/hello.component.wasm")
 grep -q "^import wasi:cli/stdout@0\.2\.[0-9]*: instance {" <<< "$out"
 grep -q "get-stdout: func() -> own<output-stream>" <<< "$out"
 grep -q "^export wasi:cli/run@0\.2\.[0-9]*: " <<< "$out"
-run3 hello /dev/null "" --
+run3 hello hello /dev/null "" --
 
 # Arguments, environment, stdin, stdout, stderr and the exit status.
 adapt args_env
 printf 'first line\nsecond line, longer than one 64-byte read of the program: %070d\n' 0 > "$work/stdin.txt"
-run3 args_env "$work/stdin.txt" "" -- one two
+run3 args_env args_env "$work/stdin.txt" "" -- one two
 [ "$(cat "$work/args_env.core.code")" = 3 ]
 
 # Files and directories beneath a granted directory, what is refused, a
@@ -81,10 +81,20 @@ run3 args_env "$work/stdin.txt" "" -- one two
 adapt fs_tour
 mkdir -p "$work/data"
 printf 'hello\nworld\n' > "$work/data/in.txt"
-run3 fs_tour /dev/null "$work/data" --
+run3 fs_tour fs_tour /dev/null "$work/data" --
 for how in comp jco; do
   diff -r "$work/fs_tour.core.data" "$work/fs_tour.$how.data"
 done
+
+# Nested components, as composition tools make them (nest.py): the same
+# programs held inside an outer component that passes its imports through
+# and re-exports wasi:cli/run; resources (streams, descriptors) cross it.
+for p in args_env fs_tour; do
+  python3 "$here/nest.py" "$work/$p.component.wasm" "$work/${p}_nested.component.wasm"
+  "$wisp" inspect "$work/${p}_nested.component.wasm" | grep -q "^export wasi:cli/run@0\.2\.[0-9]*: instance"
+done
+run3 args_env_nested args_env "$work/stdin.txt" "" -- one two
+run3 fs_tour_nested fs_tour /dev/null "$work/data" --
 
 # A JavaScript component (componentize-js; wasi:http left out with -d:
 # that is issue 15's) prints the same under wisp and jco run.
