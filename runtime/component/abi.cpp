@@ -1,7 +1,8 @@
 // The synchronous canonical ABI for calls into a component's exports
 // (instance.hpp): component values lowered into core values and linear
 // memory, core results lifted back, as CanonicalABI.md's definitions.py
-// does it (lower_flat, lift_flat, store, load; UTF-8 strings only so far).
+// does it (lower_flat, lift_flat, store, load; strings in UTF-8, UTF-16 or
+// latin1+utf16 as the function's string-encoding option says).
 // Every rule a callee can break is a Trap error naming the function.
 #include <cmath>
 #include <cstring>
@@ -91,11 +92,10 @@ class Abi {
         case Prim::F32: out.push_back(CoreVal::f32(float(v.real))); return;
         case Prim::F64: out.push_back(CoreVal::f64(v.real)); return;
         case Prim::String: {
-          uint32_t ptr = 0;
-          if (!alloc(1, uint32_t(v.text.size()), ptr)) return;
-          std::memcpy(bytes(ptr, v.text.size()), v.text.data(), v.text.size());
+          uint32_t ptr = 0, units = 0;
+          if (!store_string(v.text, ptr, units)) return;
           out.push_back(CoreVal::i32(ptr));
-          out.push_back(CoreVal::i32(uint32_t(v.text.size())));
+          out.push_back(CoreVal::i32(units));
           return;
         }
         default: out.push_back(CoreVal::i32(uint32_t(v.bits))); return;
@@ -354,15 +354,110 @@ class Abi {
   // Borrows lent to the callee for this call, dropped when it returns.
   const std::vector<uint32_t>& lent() const { return lent_; }
 
-  std::string lift_string(uint32_t ptr, uint32_t len) {
-    const uint8_t* p = bytes(ptr, len);
-    if (!p) return {};
-    if (!valid_utf8(p, len)) {
-      trap("string is not valid UTF-8");
-      return {};
+  // A string out of memory in the function's encoding (CanonicalABI.md,
+  // load_string): UTF-8 bytes; UTF-16 code units; or, for latin1+utf16,
+  // Latin-1 bytes unless the top bit of the length tags UTF-16 units.
+  std::string lift_string(uint32_t ptr, uint32_t tagged) {
+    const CanonOptions::Encoding enc = f_.opts.encoding;
+    bool utf16 = enc == CanonOptions::Utf16;
+    uint32_t units = tagged;
+    if (enc == CanonOptions::Latin1Utf16 && (tagged & kUtf16Tag)) {
+      utf16 = true;
+      units = tagged ^ kUtf16Tag;
     }
-    return std::string(reinterpret_cast<const char*>(p), len);
+    const uint64_t size = utf16 ? uint64_t(units) * 2 : units;
+    if (size > kMaxStringBytes) return trap("string longer than 2^31-1 bytes"), std::string();
+    if (enc != CanonOptions::Utf8 && !aligned(ptr, 2)) return {};
+    const uint8_t* p = bytes(ptr, size);
+    if (!p) return {};
+    std::string out;
+    if (enc == CanonOptions::Utf8) {
+      if (!valid_utf8(p, units)) return trap("string is not valid UTF-8"), std::string();
+      return std::string(reinterpret_cast<const char*>(p), units);
+    }
+    if (!utf16) {  // Latin-1: each byte its code point
+      for (uint32_t i = 0; i < units; ++i) append_utf8(p[i], out);
+      return out;
+    }
+    for (uint32_t i = 0; i < units; ++i) {
+      uint32_t c = p[2 * i] | uint32_t(p[2 * i + 1]) << 8;
+      if (c >= 0xD800 && c < 0xDC00 && i + 1 < units) {
+        const uint32_t lo = p[2 * i + 2] | uint32_t(p[2 * i + 3]) << 8;
+        if (lo >= 0xDC00 && lo < 0xE000) {
+          c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+          ++i;
+        }
+      }
+      if (c >= 0xD800 && c < 0xE000) return trap("string is not valid UTF-16 (an unpaired surrogate)"), std::string();
+      append_utf8(c, out);
+    }
+    return out;
   }
+
+  // A host (UTF-8) string into memory from realloc in the function's
+  // encoding (CanonicalABI.md, store_string): the pointer and the (tagged)
+  // length in code units. Over-allocates for the worst case and shrinks.
+  bool store_string(const std::string& s, uint32_t& ptr, uint32_t& units) {
+    if (s.size() > kMaxStringBytes) return trap("string longer than 2^31-1 bytes");
+    const uint32_t n = uint32_t(s.size());
+    const CanonOptions::Encoding enc = f_.opts.encoding;
+    if (enc == CanonOptions::Utf8) {
+      if (!alloc(1, n, ptr)) return false;
+      std::memcpy(bytes(ptr, n), s.data(), n);
+      units = n;
+      return true;
+    }
+    std::vector<uint32_t> cps;  // the code points (s is valid UTF-8: host strings are)
+    for (size_t i = 0; i < s.size();) {
+      const unsigned char c = static_cast<unsigned char>(s[i]);
+      const int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+      uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+      for (int k = 1; k < len && i + size_t(k) < s.size(); ++k) cp = cp << 6 | (s[i + size_t(k)] & 0x3F);
+      cps.push_back(cp);
+      i += size_t(len);
+    }
+    bool latin1 = enc == CanonOptions::Latin1Utf16;
+    if (latin1)
+      for (uint32_t cp : cps) latin1 = latin1 && cp < 0x100;
+    if (latin1) {
+      if (!alloc(2, n, ptr)) return false;
+      uint8_t* p = bytes(ptr, cps.size());
+      for (size_t i = 0; i < cps.size(); ++i) p[i] = uint8_t(cps[i]);
+      units = uint32_t(cps.size());
+      return shrink(ptr, n, units);
+    }
+    std::vector<uint16_t> u16;
+    for (uint32_t cp : cps) {
+      if (cp < 0x10000) {
+        u16.push_back(uint16_t(cp));
+      } else {
+        u16.push_back(uint16_t(0xD800 + ((cp - 0x10000) >> 10)));
+        u16.push_back(uint16_t(0xDC00 + ((cp - 0x10000) & 0x3FF)));
+      }
+    }
+    if (uint64_t(n) * 2 > kMaxStringBytes) return trap("string longer than 2^31-1 bytes");
+    if (!alloc(2, 2 * n, ptr)) return false;
+    uint8_t* p = bytes(ptr, 2 * u16.size());
+    for (size_t i = 0; i < u16.size(); ++i) {
+      p[2 * i] = uint8_t(u16[i]);
+      p[2 * i + 1] = uint8_t(u16[i] >> 8);
+    }
+    units = uint32_t(u16.size());
+    if (!shrink(ptr, 2 * n, 2 * units)) return false;
+    if (enc == CanonOptions::Latin1Utf16) units |= kUtf16Tag;
+    return true;
+  }
+  // realloc(ptr, old, 2, size) when the worst case was not needed.
+  bool shrink(uint32_t& ptr, uint32_t old_size, uint32_t size) {
+    if (size == old_size) return true;
+    CallResult r = store_.call(f_.realloc, {CoreVal::i32(ptr), CoreVal::i32(old_size), CoreVal::i32(2),
+                                            CoreVal::i32(size)});
+    if (auto* t = std::get_if<Trap>(&r)) return trap("realloc trapped: " + t->message);
+    ptr = std::get<std::vector<CoreVal>>(r)[0].bits.u32;
+    return aligned(ptr, 2) && bytes(ptr, size) != nullptr;
+  }
+  static constexpr uint32_t kUtf16Tag = 1u << 31;
+  static constexpr uint64_t kMaxStringBytes = (1u << 31) - 1;
 
   void lift_list(const ValType& elem, uint32_t ptr, uint32_t n, Value& v) {
     const uint32_t size = abi::elem_size(elem, ts_);
@@ -671,6 +766,17 @@ Result<std::vector<Value>> ComponentInstance::call(const LiftedFunc& f, const st
   if (args.size() != ft.fields.size())
     return make_error(ErrorKind::Other, "`" + f.name + "` takes " + std::to_string(ft.fields.size()) +
                                             " arguments, not " + std::to_string(args.size()));
+  // No reentrance: a host function the component called may not call back
+  // into it while its export runs.
+  ComponentInstance* owner = f.owner ? f.owner : this;
+  if (owner->on_stack_)
+    return make_error(ErrorKind::Trap, "component function `" + f.name +
+                                           "`: its instance is already running an export (reentrance)");
+  owner->on_stack_ = true;
+  struct Leave {
+    ComponentInstance* ci;
+    ~Leave() { ci->on_stack_ = false; }
+  } leave{owner};
   Abi abi(store_, f);
   const abi::CoreSignature& sig = f.sig;
   std::vector<CoreVal> core_args;

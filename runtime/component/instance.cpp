@@ -157,7 +157,6 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           if (!cf.type || cf.type->kind != Type::Func) return link_error("canon lower: not a function type");
           const Extern* mem = opt(Sort::CoreMemory, cn.opts.memory);
           const Extern* re = opt(Sort::CoreFunc, cn.opts.realloc);
-          if (cn.opts.encoding != CanonOptions::Utf8) return link_error("only UTF-8 strings are supported yet");
           FuncInst* lowered = ci->lower(cf, cn.opts, mem ? mem->memory() : nullptr, re ? re->func() : nullptr);
           ci->core_[0].push_back(Extern{wisp::ExternKind::Func, lowered});
           break;
@@ -207,7 +206,6 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
         if ((cn.opts.memory && !f->memory) || (cn.opts.realloc && !f->realloc) ||
             (cn.opts.post_return && !f->post_return))
           return link_error("canon lift: an option names an item wisp cannot provide yet");
-        if (cn.opts.encoding != CanonOptions::Utf8) return link_error("only UTF-8 strings are supported yet");
         // The core function must have the flattened type; realloc and
         // post-return theirs (CanonicalABI.md, canon lift's validation).
         f->sig = abi::flatten_func(*f->type, ci->types_, false);

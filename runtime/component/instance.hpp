@@ -116,8 +116,9 @@ class ComponentInstance {
   std::string exported_instance(std::string_view prefix) const;
   const std::vector<std::pair<std::string, const LiftedFunc*>>& funcs() const { return exports_; }
   // Calls f: a Trap error when the core code trapped or the call broke an
-  // ABI rule (a pointer out of bounds, bad UTF-8, a bad discriminant),
-  // with the function's name and the rule.
+  // ABI rule (a pointer out of bounds, bad UTF-8, a bad discriminant, a
+  // call into an instance whose export is already running: no
+  // reentrance), with the function's name and the rule.
   Result<std::vector<Value>> call(const LiftedFunc& f, const std::vector<Value>& args);
 
   // The handle table (CanonicalABI.md, "Handles"): one per instance,
@@ -166,6 +167,7 @@ class ComponentInstance {
   std::vector<std::pair<std::string, const LiftedFunc*>> exports_;
   std::vector<std::pair<std::string, uint32_t>> exported_instances_;
   std::vector<std::unique_ptr<ComponentInstance>> children_;  // nested component instances
+  bool on_stack_ = false;  // one of its exports is running (CanonicalABI.md's may_enter is false)
   static Result<std::unique_ptr<ComponentInstance>> create(Store& store, std::shared_ptr<const Component> c,
                                                            const ComponentLinker* linker, const Args* args);
 };

@@ -36,8 +36,11 @@ const char* kCore = R"((module
   (memory (export "mem") 1)
   (global $bump (mut i32) (i32.const 1024))
   (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
-  ;; a bump allocator: realloc(old, old_size, align, size)
+  ;; a bump allocator: realloc(old, old_size, align, size); shrinking keeps
+  ;; the block where it is
   (func (export "realloc") (param i32 i32 i32 i32) (result i32) (local $p i32)
+    (if (i32.and (i32.ne (local.get 0) (i32.const 0)) (i32.le_u (local.get 3) (local.get 1)))
+      (then (return (local.get 0))))
     (local.set $p (i32.and (i32.add (global.get $bump) (i32.sub (local.get 2) (i32.const 1)))
                            (i32.sub (i32.const 0) (local.get 2))))
     (global.set $bump (i32.add (local.get $p) (local.get 3)))
@@ -52,6 +55,12 @@ const char* kCore = R"((module
     (i32.store (i32.const 516) (i32.const 8))
     (i32.const 512))
   (func (export "len") (param i32 i32) (result i32) (local.get 1))
+  ;; lone(s) -> a one-unit string holding an unpaired UTF-16 surrogate
+  (func (export "lone") (param i32 i32) (result i32)
+    (i32.store16 (i32.const 800) (i32.const 0xD800))
+    (i32.store (i32.const 512) (i32.const 800))
+    (i32.store (i32.const 516) (i32.const 1))
+    (i32.const 512))
   (func (export "div") (param i32 i32) (result i32) (i32.div_u (local.get 0) (local.get 1))))
 )";
 
@@ -139,6 +148,59 @@ TEST_F(ComponentCalls, BrokenRulesAndTrapsAreErrors) {
   EXPECT_EQ(call("add", "1"), "bad arguments: expected `,`");
   // The store is still usable.
   EXPECT_EQ(call("add", "1, 1"), "2");
+}
+
+// echo, len and lone lifted with (string-encoding=E): 0x00 utf8, 0x01
+// utf16, 0x02 latin1+utf16. The core side returns what it was given, so a
+// string makes the round trip through the encoding; len shows the (tagged)
+// length in code units the host wrote.
+std::string encoded_call(uint8_t encoding, const char* fn, const char* arg) {
+  auto core = text::parse_wat(kCore, {});
+  EXPECT_TRUE(core.ok());
+  auto core_func = [](const std::string& n) { return cat({{0x00, 0x00, 0x01, 0x00}, name(n)}); };
+  const Bytes opts = {0x03, 0x03, 0x00, 0x04, 0x00, encoding};  // (memory 0) (realloc 0) (string-encoding)
+  const Bytes b = cat(
+      {{0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00}, section(1, core.value()),
+       section(2, {0x01, 0x00, 0x00, 0x00}),
+       section(6, cat({{0x05}, core_func("realloc"), core_func("echo"), core_func("len"), core_func("lone"),
+                       {0x00, 0x02, 0x01, 0x00}, name("mem")})),
+       section(7, cat({{0x02, 0x40, 0x01}, name("s"), {0x73, 0x00, 0x73}, {0x40, 0x01}, name("s"), {0x73, 0x00, 0x79}})),
+       section(8, cat({{0x03}, {0x00, 0x00, 0x01}, opts, {0x00}, {0x00, 0x00, 0x02}, opts, {0x01},
+                       {0x00, 0x00, 0x03}, opts, {0x00}})),
+       section(11, cat({{0x03}, {0x00}, name("echo"), {0x01, 0x00, 0x00}, {0x00}, name("len"), {0x01, 0x01, 0x00},
+                        {0x00}, name("lone"), {0x01, 0x02, 0x00}}))});
+  auto c = decode(b.data(), b.size());
+  if (!c.ok()) return "decode: " + c.error().message;
+  Store store;
+  auto inst = ComponentInstance::create(store, c.value());
+  if (!inst.ok()) return "link: " + inst.error().message;
+  const LiftedFunc* f = inst.value()->func(fn);
+  auto vals = parse_wave_list(arg, {f->type->fields[0].type}, *f->types);
+  if (!vals.ok()) return "bad arguments";
+  auto r = inst.value()->call(*f, vals.value());
+  if (!r.ok()) return "error: " + r.error().message;
+  return to_wave(r.value()[0], *f->type->result, *f->types);
+}
+
+TEST(ComponentStrings, Utf16RoundTripsAndCountsCodeUnits) {
+  EXPECT_EQ(encoded_call(0x01, "echo", "\"h\u{e9}llo \u{1f600}\""), "\"h\u{e9}llo \u{1f600}\"");
+  EXPECT_EQ(encoded_call(0x01, "len", "\"h\u{e9}llo\""), "5");
+  EXPECT_EQ(encoded_call(0x01, "len", "\"\u{1f600}\""), "2");  // a surrogate pair
+  EXPECT_EQ(encoded_call(0x01, "echo", "\"\""), "\"\"");
+  EXPECT_EQ(encoded_call(0x01, "lone", "\"x\""),
+            "error: component function `lone`: string is not valid UTF-16 (an unpaired surrogate)");
+}
+
+TEST(ComponentStrings, Latin1WhenItFitsElseTaggedUtf16) {
+  EXPECT_EQ(encoded_call(0x02, "echo", "\"caf\u{e9}\""), "\"caf\u{e9}\"");
+  EXPECT_EQ(encoded_call(0x02, "len", "\"caf\u{e9}\""), "4");  // Latin-1: one byte each
+  EXPECT_EQ(encoded_call(0x02, "echo", "\"\u{2713} ok\""), "\"\u{2713} ok\"");
+  EXPECT_EQ(encoded_call(0x02, "len", "\"\u{2713} ok\""), std::to_string((1u << 31) | 4));  // UTF-16, tagged
+}
+
+TEST(ComponentStrings, Utf8IsCheckedWhenLifted) {
+  EXPECT_EQ(encoded_call(0x00, "echo", "\"h\u{e9}\""), "\"h\u{e9}\"");
+  EXPECT_EQ(encoded_call(0x00, "len", "\"h\u{e9}\""), "3");
 }
 
 TEST(ComponentInstantiate, ALiftOfACoreFunctionOfAnotherTypeIsALinkError) {
@@ -265,6 +327,40 @@ TEST(ComponentInstantiate, ImportsAreHostFunctionsCalledThroughTheAbi) {
   r = inst.value()->call(*hello, {who});
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("import `greet`: no name"), std::string::npos) << r.error().message;
+}
+
+TEST(ComponentInstantiate, AHostFunctionMayNotReenterTheComponentThatCalledIt) {
+  const Bytes b = importing_component();
+  auto c = decode(b.data(), b.size());
+  ASSERT_TRUE(c.ok());
+  ComponentLinker linker;
+  ComponentInstance* self = nullptr;
+  std::string inner;
+  // double calls back into the component's own quad.
+  linker.define("double", [&](const std::vector<Value>& args) -> Result<std::vector<Value>> {
+    auto r = self->call(*self->func("quad"), args);
+    if (!r.ok()) inner = r.error().message;
+    return r.ok() ? r : Result<std::vector<Value>>(r.error());
+  });
+  linker.define("greet", [](const std::vector<Value>& args) -> Result<std::vector<Value>> { return args; });
+  Store store;
+  auto inst = ComponentInstance::create(store, c.value(), &linker);
+  ASSERT_TRUE(inst.ok()) << inst.error().message;
+  self = inst.value().get();
+  Value five;
+  five.kind = Value::U32;
+  five.bits = 5;
+  auto r = self->call(*self->func("quad"), {five});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(inner, "component function `quad`: its instance is already running an export (reentrance)");
+  EXPECT_NE(r.error().message.find("import `double`"), std::string::npos) << r.error().message;
+  // Once the outer call is over, the instance can be entered again: the
+  // outer call runs, and the inner one is refused again.
+  inner.clear();
+  r = self->call(*self->func("quad"), {five});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("import `double`"), std::string::npos) << r.error().message;
+  EXPECT_EQ(inner, "component function `quad`: its instance is already running an export (reentrance)");
 }
 
 
