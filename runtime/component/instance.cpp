@@ -397,6 +397,12 @@ const LiftedFunc* ComponentInstance::func(std::string_view name) const {
   return nullptr;
 }
 
+Result<std::vector<Value>> ComponentInstance::call(std::string_view name, const std::vector<Value>& args) {
+  const LiftedFunc* f = func(name);
+  if (!f) return make_error(ErrorKind::Other, "no exported function `" + std::string(name) + "`");
+  return call(*f, args);
+}
+
 std::string ComponentInstance::exported_instance(std::string_view prefix) const {
   for (const auto& [n, idx] : exported_instances_)
     if (n.rfind(prefix, 0) == 0) return n;

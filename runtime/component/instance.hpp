@@ -120,6 +120,8 @@ class ComponentInstance {
   // call into an instance whose export is already running: no
   // reentrance), with the function's name and the rule.
   Result<std::vector<Value>> call(const LiftedFunc& f, const std::vector<Value>& args);
+  // The exported function `name` (as func() finds it), or an error if none.
+  Result<std::vector<Value>> call(std::string_view name, const std::vector<Value>& args);
 
   // The handle table (CanonicalABI.md, "Handles"): one per instance,
   // index 0 never used. A resource type is identified by its Type.

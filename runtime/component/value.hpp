@@ -29,6 +29,62 @@ struct Value {
   uint32_t index = 0;      // variant, enum case; option 0 none / 1 some; result 0 ok / 1 err
 };
 
+// Building values: one short constructor per shape (what host functions
+// return and embedders pass).
+namespace val {
+inline Value scalar(Value::Kind k, uint64_t bits) {
+  Value v;
+  v.kind = k;
+  v.bits = bits;
+  return v;
+}
+inline Value boolean(bool b) { return scalar(Value::Bool, b); }
+inline Value s32(int32_t x) { return scalar(Value::S32, uint64_t(int64_t(x))); }
+inline Value u32(uint32_t x) { return scalar(Value::U32, x); }
+inline Value s64(int64_t x) { return scalar(Value::S64, uint64_t(x)); }
+inline Value u64(uint64_t x) { return scalar(Value::U64, x); }
+inline Value f64(double x) {
+  Value v = scalar(Value::F64, 0);
+  v.real = x;
+  return v;
+}
+inline Value own(uint32_t rep) { return scalar(Value::Own, rep); }
+inline Value borrow(uint32_t rep) { return scalar(Value::Borrow, rep); }
+inline Value flags(uint32_t bits) { return scalar(Value::Flags, bits); }
+inline Value string(std::string s) {
+  Value v;
+  v.kind = Value::String;
+  v.text = std::move(s);
+  return v;
+}
+// list<u8>: the bytes in text.
+inline Value bytes(std::string b) {
+  Value v;
+  v.kind = Value::List;
+  v.text = std::move(b);
+  return v;
+}
+inline Value with_items(Value::Kind k, uint32_t index, std::vector<Value> items) {
+  Value v;
+  v.kind = k;
+  v.index = index;
+  v.items = std::move(items);
+  return v;
+}
+inline Value list(std::vector<Value> items) { return with_items(Value::List, 0, std::move(items)); }
+inline Value record(std::vector<Value> fields) { return with_items(Value::Record, 0, std::move(fields)); }
+inline Value tuple(std::vector<Value> items) { return with_items(Value::Tuple, 0, std::move(items)); }
+inline Value variant(uint32_t index) { return with_items(Value::Variant, index, {}); }
+inline Value variant(uint32_t index, Value payload) { return with_items(Value::Variant, index, {std::move(payload)}); }
+inline Value enumeration(uint32_t index) { return with_items(Value::Enum, index, {}); }
+inline Value none() { return with_items(Value::Option, 0, {}); }
+inline Value some(Value v) { return with_items(Value::Option, 1, {std::move(v)}); }
+inline Value ok() { return with_items(Value::Result, 0, {}); }
+inline Value ok(Value v) { return with_items(Value::Result, 0, {std::move(v)}); }
+inline Value err() { return with_items(Value::Result, 1, {}); }
+inline Value err(Value v) { return with_items(Value::Result, 1, {std::move(v)}); }
+}  // namespace val
+
 // Parses WAVE text as a value of type t (types: the scope's types).
 // Errors are values with the character offset.
 Result<Value> parse_wave(std::string_view text, const ValType& t, const abi::Types& types);
