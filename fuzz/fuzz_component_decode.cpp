@@ -53,6 +53,24 @@ std::string zero_of(const wisp::component::ValType& t, const wisp::component::ab
   }
 }
 
+// A value of any shape, from a small PRNG: what a host gives a component
+// that declared an import with another type than the host implements.
+wisp::component::Value wild(uint64_t& seed, int depth = 0) {
+  using wisp::component::Value;
+  auto next = [&seed] {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    return uint32_t(seed >> 33);
+  };
+  Value v;
+  v.kind = Value::Kind(next() % (unsigned(Value::Borrow) + 1));
+  v.bits = next() % 4 == 0 ? next() : next() % 3;
+  v.index = next() % 4;
+  if (next() % 3 == 0) v.text = next() % 2 ? "x\xff" : "h\xc3\xa9";
+  const uint32_t n = depth < 3 ? next() % 4 : 0;
+  for (uint32_t i = 0; i < n; ++i) v.items.push_back(wild(seed, depth + 1));
+  return v;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -81,13 +99,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   cfg.max_call_depth = 300;
   cfg.value_stack_bytes = 1 << 20;
   wisp::Store store(cfg);
-  // Every import is a host function that takes anything and returns
-  // nothing (a call that needs a result traps): what the core code passes
-  // out through canon lower is lifted all the same.
+  // Every import is a host function that takes anything and returns a
+  // value of any shape, or none (a call that needs a result then traps):
+  // what the core code passes out through canon lower is lifted, what
+  // comes back is lowered whatever it is.
   wisp::component::ComponentLinker linker;
-  linker.define_fallback([](const std::vector<wisp::component::Value>&)
+  uint64_t seed = size;
+  for (size_t i = 0; i < size && i < 64; ++i) seed = seed * 131 + data[i];
+  linker.define_fallback([&seed](const std::vector<wisp::component::Value>&)
                              -> wisp::Result<std::vector<wisp::component::Value>> {
-    return std::vector<wisp::component::Value>{};
+    if (seed % 5 == 0) {
+      seed /= 5;
+      return std::vector<wisp::component::Value>{};
+    }
+    return std::vector<wisp::component::Value>{wild(seed)};
   });
   auto inst = wisp::component::ComponentInstance::create(store, c.value(), &linker);
   if (!inst.ok()) return 0;

@@ -64,6 +64,10 @@ class Abi {
     return false;
   }
 
+  // A value (from the host) whose shape is not its type's: a component
+  // that declared an import with another type than the host implements.
+  bool shape_mismatch() { return trap("a value does not match its type (an import of another type than the host's?)"); }
+
   // [ptr, ptr+len) of the function's memory, or null (trapped).
   uint8_t* bytes(uint64_t ptr, uint64_t len) {
     if (!f_.memory) return trap("a value in memory needs the `memory` option"), nullptr;
@@ -126,6 +130,7 @@ class Abi {
       case Type::Record:
       case Type::Tuple: {
         const auto fs = fields_of(d);
+        if (v.items.size() != fs.size()) return void(shape_mismatch());
         for (size_t i = 0; i < fs.size(); ++i) lower_flat(v.items[i], *fs[i], out);
         return;
       }
@@ -151,8 +156,9 @@ class Abi {
     // flat types, the rest zero.
     std::vector<Flat> joined;
     abi::flatten(t, ts_, joined);
-    out.push_back(CoreVal::i32(v.index));
     const auto cs = cases_of(d);
+    if (v.index >= cs.size()) return void(shape_mismatch());
+    out.push_back(CoreVal::i32(v.index));
     std::vector<CoreVal> payload;
     if (v.index < cs.size() && cs[v.index] && !v.items.empty()) lower_flat(v.items[0], *cs[v.index], payload);
     for (size_t i = 1; i < joined.size(); ++i) {
@@ -208,6 +214,7 @@ class Abi {
       case Type::Tuple: {
         uint32_t off = 0;
         const auto fs = fields_of(d);
+        if (v.items.size() != fs.size()) return void(shape_mismatch());
         for (size_t i = 0; i < fs.size(); ++i) {
           off = align_to(off, abi::alignment(*fs[i], ts_));
           store(v.items[i], *fs[i], ptr + off);
@@ -230,6 +237,7 @@ class Abi {
       return;
     }
     const auto cs = cases_of(d);
+    if (v.index >= cs.size()) return void(shape_mismatch());
     const uint32_t disc = abi::discriminant_size(cs.size());
     std::memcpy(p, &v.index, disc);
     uint32_t max_align = 1;
