@@ -137,12 +137,21 @@ class Abi {
       case Type::Flags: out.push_back(CoreVal::i32(uint32_t(v.bits))); return;
       case Type::Own:
       case Type::Borrow: {
-        // A host resource into the instance's table: owned from now on by
-        // the component, or lent for the call.
+        // A resource into the instance's table: owned from now on by the
+        // component, or lent for the call (CanonicalABI.md, lower_own and
+        // lower_borrow). A borrow of a resource the instance implements
+        // itself is its rep, no handle.
         const Type* res = resource_of(d);
         if (!res) return;
+        if (d.kind == Type::Borrow && f_.owner->implements(res)) {
+          out.push_back(CoreVal::i32(uint32_t(v.bits)));
+          return;
+        }
         const uint32_t index = f_.owner->add_handle(res, uint32_t(v.bits), d.kind == Type::Own);
-        if (d.kind == Type::Borrow) lent_.push_back(index);
+        if (d.kind == Type::Borrow) {
+          f_.owner->handle(index, res)->scope = scope_;
+          lent_.push_back(index);
+        }
         out.push_back(CoreVal::i32(index));
         return;
       }
@@ -359,8 +368,10 @@ class Abi {
     if (!f_.owner) return trap("no handle table here"), nullptr;
     return r;
   }
-  // Borrows lent to the callee for this call, dropped when it returns.
+  // Borrows lent to the callee for this call (their handles carry scope),
+  // to be dropped before it returns.
   const std::vector<uint32_t>& lent() const { return lent_; }
+  void set_scope(uint32_t scope) { scope_ = scope; }
 
   // A string out of memory in the function's encoding (CanonicalABI.md,
   // load_string): UTF-8 bytes; UTF-16 code units; or, for latin1+utf16,
@@ -562,6 +573,7 @@ class Abi {
   bool failed_ = false;
   Error error_;
   std::vector<uint32_t> lent_;
+  uint32_t scope_ = 0;
 };
 
 // What a `canon lower` trampoline needs: the import, its core signature,
@@ -672,7 +684,7 @@ uint32_t ComponentInstance::add_handle(const Type* resource, uint32_t rep, bool 
     i = uint32_t(handles_.size());
     handles_.emplace_back();
   }
-  handles_[i] = Handle{resource, rep, own, 0};
+  handles_[i] = Handle{resource, rep, own, 0, 0};
   return i;
 }
 
@@ -786,6 +798,8 @@ Result<std::vector<Value>> ComponentInstance::call(const LiftedFunc& f, const st
     ~Leave() { ci->on_stack_ = false; }
   } leave{owner};
   Abi abi(store_, f);
+  const uint32_t scope = ++owner->next_scope_;
+  abi.set_scope(scope);
   const abi::CoreSignature& sig = f.sig;
   std::vector<CoreVal> core_args;
   if (sig.params_in_memory) {
@@ -810,8 +824,19 @@ Result<std::vector<Value>> ComponentInstance::call(const LiftedFunc& f, const st
   }
   if (abi.failed()) return abi.error();
   CallResult r = store_.call(f.core, core_args);
-  for (uint32_t index : abi.lent()) remove_handle(index);  // borrows end with the call
+  // Borrows end with the call: the callee must have dropped each one.
+  uint32_t kept = 0;
+  for (uint32_t index : abi.lent()) {
+    const Handle* h = owner->handle(index, nullptr);
+    if (h && !h->own && h->scope == scope) {
+      ++kept;
+      owner->remove_handle(index);
+    }
+  }
   if (auto* t = std::get_if<Trap>(&r)) return make_error(ErrorKind::Trap, t->message);
+  if (kept)
+    return make_error(ErrorKind::Trap, "component function `" + f.name + "`: " + std::to_string(kept) +
+                                           " borrowed handle(s) not dropped before it returned");
   const std::vector<CoreVal>& out = std::get<std::vector<CoreVal>>(r);
   std::vector<Value> results;
   if (ft.result) {

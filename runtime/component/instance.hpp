@@ -130,11 +130,15 @@ class ComponentInstance {
     uint32_t rep = 0;
     bool own = false;
     uint32_t lends = 0;  // borrows of an own handle still out
+    uint32_t scope = 0;  // a borrow lent for a call: which (ComponentInstance::call)
   };
   uint32_t add_handle(const Type* resource, uint32_t rep, bool own);
   // The live handle `index` of `resource`, or null.
   Handle* handle(uint32_t index, const Type* resource);
   void remove_handle(uint32_t index);
+  // Whether the resource type is this instance's own (defined by its
+  // component, not imported).
+  bool implements(const Type* resource) const { return !resource_names_.count(resource); }
   size_t live_handles() const;
 
  private:
@@ -169,7 +173,8 @@ class ComponentInstance {
   std::vector<std::pair<std::string, const LiftedFunc*>> exports_;
   std::vector<std::pair<std::string, uint32_t>> exported_instances_;
   std::vector<std::unique_ptr<ComponentInstance>> children_;  // nested component instances
-  bool on_stack_ = false;  // one of its exports is running (CanonicalABI.md's may_enter is false)
+  bool on_stack_ = false;
+  uint32_t next_scope_ = 0;  // calls of exports so far: a borrow's scope  // one of its exports is running (CanonicalABI.md's may_enter is false)
   static Result<std::unique_ptr<ComponentInstance>> create(Store& store, std::shared_ptr<const Component> c,
                                                            const ComponentLinker* linker, const Args* args);
 };

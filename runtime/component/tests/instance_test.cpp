@@ -437,6 +437,24 @@ TEST_F(ComponentResources, TheComponentsOwnResourceNewRepDrop) {
   EXPECT_EQ(inst_->live_handles(), 0u);
 }
 
+TEST_F(ComponentResources, ABorrowedHandleMustBeDroppedBeforeTheCallReturns) {
+  Value s;
+  s.kind = Value::Borrow;
+  s.bits = 42;
+  Value drop;
+  drop.kind = Value::Bool;
+  drop.bits = 1;
+  auto r = call("poke", {s, drop});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r.value().at(0).bits, 43u);
+  EXPECT_TRUE(dropped_.empty());  // a borrow's drop is not the resource's
+  drop.bits = 0;
+  r = call("poke", {s, drop});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "component function `poke`: 1 borrowed handle(s) not dropped before it returned");
+  EXPECT_EQ(inst_->live_handles(), 0u);
+}
+
 TEST_F(ComponentResources, AHostResourceThroughMethodsAndItsDestructor) {
   auto r = call("pipe");
   ASSERT_TRUE(r.ok()) << r.error().message;

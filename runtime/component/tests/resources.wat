@@ -3,10 +3,12 @@
 ;; component/jco_wasi_command checks that they agree).
 ;;
 ;; `counter` is a resource of this component: make(x) creates one with rep
-;; x and returns it owned; peek(c) reads a borrowed one's rep; check() makes
-;; one, reads it back and drops it. `stream` is the host's (an imported
-;; instance "host:io/streams"): pipe() opens one, writes 2 and 40 through
-;; it and drops it, returning the last write's result.
+;; x and returns it owned; peek(c) gets a borrowed one (as its rep: this
+;; component implements it); check() makes one, reads it back and drops it.
+;; `stream` is the host's (an imported instance "host:io/streams"): pipe()
+;; opens one, writes 2 and 40 through it and drops it, returning the last
+;; write's result; poke(s, drop) writes 1 through a borrowed one and drops
+;; the borrow only if asked (not dropping it is a trap at return).
 (component
   (type $counter (resource (rep i32)))
   (core func $new (canon resource.new $counter))
@@ -31,7 +33,7 @@
     (import "s" "write" (func $write (param i32 i32) (result i32)))
     (import "s" "drop" (func $sdrop (param i32)))
     (func (export "make") (param i32) (result i32) (call $new (local.get 0)))
-    (func (export "peek") (param i32) (result i32) (call $rep (local.get 0)))
+    (func (export "peek") (param i32) (result i32) (local.get 0))
     (func (export "check") (result i32) (local $h i32) (local $v i32)
       (local.set $h (call $new (i32.const 9)))
       (local.set $v (call $rep (local.get $h)))
@@ -42,6 +44,10 @@
       (drop (call $write (local.get $s) (i32.const 2)))
       (local.set $r (call $write (local.get $s) (i32.const 40)))
       (call $sdrop (local.get $s))
+      (local.get $r))
+    (func (export "poke") (param i32 i32) (result i32) (local $r i32)
+      (local.set $r (call $write (local.get 0) (i32.const 1)))
+      (if (local.get 1) (then (call $sdrop (local.get 0))))
       (local.get $r)))
   (core instance $i (instantiate $m
     (with "r" (instance (export "new" (func $new)) (export "rep" (func $rep)) (export "drop" (func $drop))))
@@ -53,4 +59,7 @@
   (func (export "peek") (param "c" $borrow) (result u32) (canon lift (core func $i "peek")))
   (func (export "check") (result u32) (canon lift (core func $i "check")))
   (func (export "pipe") (result u32) (canon lift (core func $i "pipe")))
+  (type $stream_borrow (borrow $stream))
+  (func (export "poke") (param "s" $stream_borrow) (param "drop" bool) (result u32)
+    (canon lift (core func $i "poke")))
 )
