@@ -57,6 +57,12 @@ void define_cli(component::ComponentLinker& l, Context& ctx) {
     ctx.exit_code = a.at(0).index == 0 ? 0 : 1;
     return make_error(ErrorKind::Other, "exit");
   });
+  // exit-with-code (0.2.x's unstable cli-exit-with-code): the code itself.
+  def("cli/exit", "exit-with-code", [&ctx](const Values& a) -> Ret {
+    ctx.exited = true;
+    ctx.exit_code = int(uint8_t(a.at(0).bits));
+    return make_error(ErrorKind::Other, "exit");
+  });
   def("cli/environment", "get-arguments", [&ctx](const Values&) {
     Values args;
     for (const std::string& s : ctx.args) args.push_back(text(s));
