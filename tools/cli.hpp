@@ -25,6 +25,7 @@ int cmd_parse(int argc, char** argv);
 int cmd_run(int argc, char** argv);
 int cmd_wast(int argc, char** argv);
 int cmd_inspect(int argc, char** argv);
+int cmd_serve(int argc, char** argv);
 // Components (cmd_component.cpp): whether the bytes are one, and what
 // `run` or `validate` (command) does with one: decode and validate it,
 // then report it valid, or call the export `invoke` names
@@ -36,6 +37,12 @@ bool is_component_file(const std::vector<uint8_t>& bytes);
 int component_command(const std::string& path, const std::vector<uint8_t>& bytes, const char* command,
                       const std::string& invoke = {}, const wasi::WasiConfig& wasi = {},
                       const StoreConfig& store = {});
+
+// One of the options `run` and `serve` share at argv[i] (--dir, --env,
+// --tier, --tier-sample, --fuel, --max-memory, --max-table-elements, -W,
+// --max-stack), taken into wasi and store: 1 if it was one (i moved past
+// its value), 0 if not, -1 after printing an error.
+int parse_shared_option(const char* cmd, int argc, char** argv, int& i, wasi::WasiConfig& wasi, StoreConfig& store);
 
 // A limit: decimal or 0x hex digits only. strtoull alone would take "-1"
 // (and " -1") as 2^64-1, turning a limit into no limit.

@@ -162,24 +162,96 @@ std::string format_value(const Value& v) {
 
 }  // namespace
 
+// The options `run` and `serve` share (cli.hpp).
+int parse_shared_option(const char* cmd, int argc, char** argv, int& i, wasi::WasiConfig& wasi, StoreConfig& store) {
+  const std::string c = cmd;
+  std::string a = argv[i];
+  auto value = [&](uint64_t& out) {
+    if (i + 1 >= argc) {
+      error(c + ": " + a + " needs a number");
+      return false;
+    }
+    if (!parse_u64(argv[i + 1], out)) {
+      error(c + ": " + a + " needs a whole number from 0 to 2^64-1, got '" + argv[i + 1] + "'");
+      return false;
+    }
+    ++i;
+    return true;
+  };
+  std::string sval;
+  auto str = [&](const char* name) {
+    size_t n = strlen(name);
+    if (a == name && i + 1 < argc) {
+      sval = argv[++i];
+      return true;
+    }
+    if (a.size() > n && a.compare(0, n, name) == 0 && a[n] == '=') {
+      sval = a.substr(n + 1);
+      return true;
+    }
+    return false;
+  };
+  if (str("--dir")) {
+    wasi.dirs.push_back(parse_dir(sval));
+  } else if (str("--env")) {
+    size_t eq = sval.find('=');
+    if (eq == 0 || sval.empty()) {
+      error(c + ": --env needs NAME=VALUE or NAME");
+      return -1;
+    }
+    if (eq != std::string::npos) {
+      set_env(wasi.env, sval.substr(0, eq), sval.substr(eq + 1));
+    } else if (const char* host = getenv(sval.c_str())) {
+      set_env(wasi.env, sval, host);
+    }
+  } else if (str("--tier")) {
+    if (!parse_tier(sval, store.tier)) {
+      error(c + ": unknown tier '" + sval + "' (available: " + kTierNames + ")");
+      return -1;
+    }
+  } else if (a == "--tier-sample") {
+    uint64_t v;
+    if (!value(v)) return -1;
+    if (v == 0) {
+      error(c + ": --tier-sample needs a positive number");
+      return -1;
+    }
+    store.tier_sample = v;
+  } else if (a == "--fuel") {
+    uint64_t v;
+    if (!value(v)) return -1;
+    store.fuel = v;
+  } else if (a == "--max-memory") {
+    if (!value(store.limits.max_memory_bytes)) return -1;
+  } else if (a == "--max-table-elements") {
+    if (!value(store.limits.max_table_elements)) return -1;
+  } else if (a == "-W" || a.compare(0, 2, "-W") == 0) {
+    std::string kv = a.size() > 2 ? a.substr(2) : (i + 1 < argc ? argv[++i] : "");
+    size_t eq = kv.find('=');
+    uint64_t v;
+    if (eq == std::string::npos || !parse_u64(kv.c_str() + eq + 1, v)) {
+      error(c + ": -W needs KEY=NUMBER, got '" + kv + "'");
+      return -1;
+    }
+    if (!set_limit(kv.substr(0, eq), v, store)) {
+      error(c + ": unknown -W option '" + kv.substr(0, eq) + "'");
+      return -1;
+    }
+  } else if (a == "--max-stack") {
+    uint64_t v;
+    if (!value(v)) return -1;
+    store.max_call_depth = uint32_t(std::min<uint64_t>(v, 1u << 24));
+  } else {
+    return 0;
+  }
+  return 1;
+}
+
 int cmd_run(int argc, char** argv) {
   RunOptions o;
   int i = 0;
   for (; i < argc; ++i) {
     std::string a = argv[i];
-    auto value = [&](uint64_t& out) {
-      if (i + 1 >= argc) {
-        error("run: " + a + " needs a number");
-        return false;
-      }
-      if (!parse_u64(argv[i + 1], out)) {
-        error("run: " + a + " needs a whole number from 0 to 2^64-1, got '" + argv[i + 1] + "'");
-        return false;
-      }
-      ++i;
-      return true;
-    };
-    // String-valued options, as "--opt VALUE" or "--opt=VALUE".
     std::string sval;
     auto str = [&](const char* name) {
       size_t n = strlen(name);
@@ -196,62 +268,15 @@ int cmd_run(int argc, char** argv) {
     if (a == "--help" || a == "-h") {
       fputs(kRunUsage, stdout);
       return 0;
+    }
+    if (int r = parse_shared_option("run", argc, argv, i, o.wasi, o.store); r != 0) {
+      if (r < 0) return 1;
     } else if (str("--invoke")) {
       o.invoke = sval;
-    } else if (str("--dir")) {
-      o.wasi.dirs.push_back(parse_dir(sval));
-    } else if (str("--env")) {
-      size_t eq = sval.find('=');
-      if (eq == 0 || sval.empty()) {
-        error("run: --env needs NAME=VALUE or NAME");
-        return 1;
-      }
-      if (eq != std::string::npos) {
-        set_env(o.wasi.env, sval.substr(0, eq), sval.substr(eq + 1));
-      } else if (const char* host = getenv(sval.c_str())) {
-        set_env(o.wasi.env, sval, host);
-      }
     } else if (a == "--stats") {
       o.stats = true;
-    } else if (str("--tier")) {
-      if (!parse_tier(sval, o.store.tier)) {
-        error("run: unknown tier '" + sval + "' (available: " + kTierNames + ")");
-        return 1;
-      }
-    } else if (a == "--tier-sample") {
-      uint64_t v;
-      if (!value(v)) return 1;
-      if (v == 0) {
-        error("run: --tier-sample needs a positive number");
-        return 1;
-      }
-      o.store.tier_sample = v;
     } else if (str("--tcplisten")) {
       o.wasi.tcp_listen.push_back(sval);
-    } else if (a == "--fuel") {
-      uint64_t v;
-      if (!value(v)) return 1;
-      o.store.fuel = v;
-    } else if (a == "--max-memory") {
-      if (!value(o.store.limits.max_memory_bytes)) return 1;
-    } else if (a == "--max-table-elements") {
-      if (!value(o.store.limits.max_table_elements)) return 1;
-    } else if (a == "-W" || a.compare(0, 2, "-W") == 0) {
-      std::string kv = a.size() > 2 ? a.substr(2) : (i + 1 < argc ? argv[++i] : "");
-      size_t eq = kv.find('=');
-      uint64_t v;
-      if (eq == std::string::npos || !parse_u64(kv.c_str() + eq + 1, v)) {
-        error("run: -W needs KEY=NUMBER, got '" + kv + "'");
-        return 1;
-      }
-      if (!set_limit(kv.substr(0, eq), v, o.store)) {
-        error("run: unknown -W option '" + kv.substr(0, eq) + "'");
-        return 1;
-      }
-    } else if (a == "--max-stack") {
-      uint64_t v;
-      if (!value(v)) return 1;
-      o.store.max_call_depth = uint32_t(std::min<uint64_t>(v, 1u << 24));
     } else if (a == "--") {
       ++i;
       break;

@@ -22,6 +22,9 @@ void usage(FILE* f) {
       "                           --invoke NAME; grants with --dir, --env,\n"
       "                           --tcplisten; limits with --fuel, --max-memory,\n"
       "                           --max-stack (see `wisp run --help`)\n"
+      "  serve [options] COMPONENT\n"
+      "                           serve HTTP with a wasi:http component, a fresh\n"
+      "                           instance per request (see `wisp serve --help`)\n"
       "  validate FILE            check a module or component; exit 0 if valid\n"
       "  inspect FILE             list a module's or a component's imports and exports\n"
       "  parse FILE -o OUT.wasm   convert text to binary\n"
@@ -58,6 +61,7 @@ int dispatch(int argc, char** argv) {
   if (cmd == "parse") return wisp::cli::cmd_parse(argc - 2, argv + 2);
   if (cmd == "wast") return wisp::cli::cmd_wast(argc - 2, argv + 2);
   if (cmd == "inspect") return wisp::cli::cmd_inspect(argc - 2, argv + 2);
+  if (cmd == "serve") return wisp::cli::cmd_serve(argc - 2, argv + 2);
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     usage(stdout);
     return 0;

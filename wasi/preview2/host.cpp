@@ -1,6 +1,7 @@
 // WASI 0.2's context and the table of host resources (host.hpp, table.hpp).
 #include "wasi/preview2/host.hpp"
 
+#include "wasi/preview2/http.hpp"
 #include "wasi/preview2/values.hpp"
 
 namespace wisp::wasi::p2 {
@@ -19,6 +20,7 @@ void define(component::ComponentLinker& linker, Context& ctx) {
   define_cli(linker, ctx);
   define_io(linker, ctx);
   define_filesystem(linker, ctx);
+  define_http(linker, ctx);
 }
 
 uint32_t Table::add(Entry e) {

@@ -62,6 +62,12 @@ Value closed() { return err(with_items(Value::Variant, 1, {})); }
 bool read_some(Entry& s, uint64_t n, bool blocking, std::string& out, Errno& e) {
   out.assign(size_t(std::min(n, kMaxChunk)), '\0');
   if (out.empty()) return true;
+  if (s.stream == StreamKind::Memory) {
+    if (s.offset >= s.mem->size()) return false;
+    out = s.mem->substr(size_t(s.offset), out.size());
+    s.offset += out.size();
+    return true;
+  }
   const int fd = s.fd->fd;
   ssize_t got;
   for (;;) {
@@ -95,6 +101,10 @@ bool read_some(Entry& s, uint64_t n, bool blocking, std::string& out, Errno& e) 
 
 // Writes all of data to an output stream; an errno on failure.
 Errno write_all(Entry& s, const char* data, size_t n) {
+  if (s.stream == StreamKind::Memory) {
+    s.mem->append(data, n);
+    return Errno::Success;
+  }
   const int fd = s.fd->fd;
   if (s.stream == StreamKind::Append) {
     struct stat st;

@@ -7,6 +7,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,10 +31,39 @@ struct HostFd {
   }
 };
 
-enum class Kind : uint8_t { Free, InputStream, OutputStream, Pollable, Error, Descriptor, DirEntries };
+enum class Kind : uint8_t {
+  Free, InputStream, OutputStream, Pollable, Error, Descriptor, DirEntries,
+  // wasi:http (http.cpp)
+  Fields, IncomingRequest, IncomingBody, FutureTrailers, OutgoingResponse, OutgoingBody, ResponseOutparam,
+  OutgoingRequest, RequestOptions, FutureIncomingResponse, IncomingResponse,
+};
+
+// wasi:http's data, shared between a resource and its children (a
+// request's headers, a body's stream).
+struct HttpFields {
+  std::vector<std::pair<std::string, std::string>> entries;  // name as given, value bytes
+  bool immutable = false;
+};
+struct HttpMessage {  // a request or a response, incoming or outgoing
+  std::string method = "GET";  // requests
+  std::optional<std::string> path, authority, scheme;
+  uint16_t status = 200;  // responses
+  std::shared_ptr<HttpFields> headers = std::make_shared<HttpFields>();
+  std::shared_ptr<std::string> body = std::make_shared<std::string>();
+  bool body_taken = false;  // consume() / body() gave the body out
+  bool finished = false;    // an outgoing body's finish() was called
+  std::shared_ptr<HttpFields> trailers;
+};
+// What a response-outparam was set to.
+struct HttpResponseSlot {
+  bool set = false;
+  std::shared_ptr<HttpMessage> response;  // null: the guest set an error
+  std::string error;                      // the error-code's case, for the log
+};
 
 // What a stream reads or writes.
 enum class StreamKind : uint8_t {
+  Memory,  // a byte buffer (`mem`): an HTTP body
   Stdio,   // a pipe, terminal or file the process was given: read(2)/write(2)
   File,    // a file at `offset`: pread/pwrite, the offset advancing
   Append,  // a file's end: write(2) on an O_APPEND descriptor
@@ -67,6 +97,13 @@ struct Entry {
   // Directory listings: the entries not yet read.
   DirSnapshot listing;
   size_t next = 0;
+  // Memory streams: the buffer (read from `offset`, or appended to).
+  std::shared_ptr<std::string> mem;
+  // wasi:http resources.
+  std::shared_ptr<HttpFields> fields;
+  std::shared_ptr<HttpMessage> http;
+  std::shared_ptr<HttpResponseSlot> slot;
+  bool taken = false;  // a future's value was taken
 };
 
 class Table {

@@ -1,0 +1,339 @@
+// wisp serve: a wasi:http server running one fresh component instance per
+// request (issue 15). HTTP is libevent's evhttp (Debian's libevent-dev,
+// linked statically like the rest of the CLI); one event loop per core,
+// each with its own listening socket on the same port (SO_REUSEPORT: the
+// kernel spreads connections), each running its requests' handlers itself.
+//
+// Per request: the component (decoded and validated once) is instantiated
+// in a new Store, the request is given to its
+// `wasi:http/incoming-handler.handle` with a response-outparam, and what
+// the guest set there is sent. A trap or a handler that sets no response
+// is answered 500; the server keeps serving. SIGINT/SIGTERM stop the
+// loops after the requests they are running.
+#include <arpa/inet.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/thread.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "runtime/component/decoder.hpp"
+#include "runtime/component/instance.hpp"
+#include "tools/cli.hpp"
+#include "wasi/preview2/host.hpp"
+#include "wasi/preview2/http.hpp"
+
+namespace wisp::cli {
+
+namespace {
+
+const char* const kServeUsage =
+    "usage: wisp serve [options] COMPONENT\n"
+    "  --addr HOST:PORT       listen there (default 0.0.0.0:8080; port 0: any free\n"
+    "                         port, printed on stderr)\n"
+    "  --threads N            event loops (default: one per core)\n"
+    "  --max-body BYTES       refuse larger request bodies (413; default 16 MiB)\n"
+    "  --quiet                no access log on stderr\n"
+    "  --dir, --env, --tier, --fuel, --max-memory, -W ...\n"
+    "                         as for `wisp run`, for every request's instance\n"
+    "COMPONENT exports wasi:http/incoming-handler@0.2.x (the wasi:http/proxy\n"
+    "world). Every request runs in a fresh instance; nothing is shared between\n"
+    "requests.\n";
+
+struct Server {
+  std::shared_ptr<const component::Component> component;
+  std::vector<uint8_t> bytes;  // what component borrows
+  std::string handler;         // "wasi:http/incoming-handler@0.2.N#handle"
+  wasi::WasiConfig wasi;
+  StoreConfig store;
+  bool log = true;
+};
+
+const char* method_name(evhttp_cmd_type c) {
+  switch (c) {
+    case EVHTTP_REQ_GET: return "GET";
+    case EVHTTP_REQ_POST: return "POST";
+    case EVHTTP_REQ_HEAD: return "HEAD";
+    case EVHTTP_REQ_PUT: return "PUT";
+    case EVHTTP_REQ_DELETE: return "DELETE";
+    case EVHTTP_REQ_OPTIONS: return "OPTIONS";
+    case EVHTTP_REQ_TRACE: return "TRACE";
+    case EVHTTP_REQ_CONNECT: return "CONNECT";
+    case EVHTTP_REQ_PATCH: return "PATCH";
+  }
+  return "GET";
+}
+
+// One event loop and what its requests' instances need: a WASI 0.2 context
+// (its grants opened once; its resource table emptied per request) and the
+// linker bound to it.
+struct Worker {
+  const Server* server = nullptr;
+  event_base* base = nullptr;
+  evhttp* http = nullptr;
+  std::unique_ptr<wasi::p2::Context> ctx;
+  component::ComponentLinker linker;
+  std::thread thread;
+};
+
+void reply_text(evhttp_request* req, int status, const char* reason, const std::string& body) {
+  evbuffer* out = evbuffer_new();
+  evhttp_add_header(evhttp_request_get_output_headers(req), "content-type", "text/plain; charset=utf-8");
+  evbuffer_add(out, body.data(), body.size());
+  evhttp_send_reply(req, status, reason, out);
+  evbuffer_free(out);
+}
+
+void on_request(evhttp_request* req, void* arg) {
+  auto* w = static_cast<Worker*>(arg);
+  const Server& s = *w->server;
+  const auto start = std::chrono::steady_clock::now();
+  wasi::p2::HttpRequest hr;
+  hr.method = method_name(evhttp_request_get_command(req));
+  hr.path_with_query = evhttp_request_get_uri(req);
+  for (evkeyval* kv = evhttp_request_get_input_headers(req)->tqh_first; kv; kv = kv->next.tqe_next) {
+    if (strcasecmp(kv->key, "host") == 0) hr.authority = kv->value;
+    hr.headers.emplace_back(kv->key, kv->value);
+  }
+  evbuffer* in = evhttp_request_get_input_buffer(req);
+  hr.body.resize(evbuffer_get_length(in));
+  if (!hr.body.empty()) evbuffer_copyout(in, hr.body.data(), hr.body.size());
+  const std::string what = hr.method + " " + hr.path_with_query;
+
+  int status = 500;
+  size_t sent = 0;
+  std::string problem;
+  {
+    w->ctx->table = wasi::p2::Table{};
+    Store store(s.store);
+    auto inst = component::ComponentInstance::create(store, s.component, &w->linker);
+    if (!inst.ok()) {
+      problem = "instantiation failed: " + inst.error().message;
+    } else {
+      wasi::p2::HttpCall call = wasi::p2::start_http_call(*w->ctx, std::move(hr));
+      auto r = inst.value()->call(s.handler, {call.request, call.outparam});
+      if (!r.ok()) {
+        problem = (r.error().kind == ErrorKind::Trap ? "trap: " : "") + r.error().message;
+      } else if (!call.slot->set) {
+        problem = "the handler set no response";
+      } else if (!call.slot->response) {
+        problem = "the handler answered with an error (" + call.slot->error + ")";
+      } else {
+        const wasi::p2::HttpMessage& m = *call.slot->response;
+        status = m.status;
+        evkeyvalq* headers = evhttp_request_get_output_headers(req);
+        for (const auto& [n, v] : m.headers->entries) evhttp_add_header(headers, n.c_str(), v.c_str());
+        evbuffer* out = evbuffer_new();
+        evbuffer_add(out, m.body->data(), m.body->size());
+        sent = m.body->size();
+        evhttp_send_reply(req, status, nullptr, out);
+        evbuffer_free(out);
+      }
+    }
+  }
+  if (!problem.empty()) reply_text(req, 500, "Internal Server Error", "wisp serve: " + problem + "\n");
+  if (s.log) {
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+    fprintf(stderr, "%s %d %zu bytes %lld us%s%s\n", what.c_str(), status, sent, (long long)us.count(),
+            problem.empty() ? "" : ": ", problem.c_str());
+  }
+}
+
+// A listening socket on addr (SO_REUSEPORT, so every loop can have its own).
+int listen_on(const sockaddr_storage& addr, socklen_t len, std::string& err) {
+  int fd = socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return err = strerror(errno), -1;
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+  if (bind(fd, reinterpret_cast<const sockaddr*>(&addr), len) != 0 || listen(fd, 1024) != 0) {
+    err = strerror(errno);
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+}  // namespace
+
+int cmd_serve(int argc, char** argv) {
+  Server s;
+  std::string addr = "0.0.0.0:8080";
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  uint64_t max_body = 16u << 20;
+  int i = 0;
+  for (; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--help" || a == "-h") {
+      fputs(kServeUsage, stdout);
+      return 0;
+    }
+    if (int r = parse_shared_option("serve", argc, argv, i, s.wasi, s.store); r != 0) {
+      if (r < 0) return 1;
+    } else if (a == "--addr" && i + 1 < argc) {
+      addr = argv[++i];
+    } else if (a.rfind("--addr=", 0) == 0) {
+      addr = a.substr(7);
+    } else if (a == "--threads" && i + 1 < argc) {
+      uint64_t n;
+      if (!parse_u64(argv[++i], n) || n == 0 || n > 1024) {
+        error("serve: --threads needs a number from 1 to 1024");
+        return 1;
+      }
+      threads = unsigned(n);
+    } else if (a == "--max-body" && i + 1 < argc) {
+      if (!parse_u64(argv[++i], max_body)) {
+        error("serve: --max-body needs a number of bytes");
+        return 1;
+      }
+    } else if (a == "--quiet") {
+      s.log = false;
+    } else if (a.size() > 1 && a[0] == '-') {
+      error("serve: unknown option " + a);
+      return 1;
+    } else {
+      break;
+    }
+  }
+  if (i + 1 != argc) {
+    fputs(kServeUsage, stderr);
+    return 1;
+  }
+  const std::string path = argv[i];
+  auto bytes = load_binary(path);
+  if (!bytes.ok()) {
+    error(bytes.error().message);
+    return 1;
+  }
+  s.bytes = std::move(bytes.value());
+  if (!is_component_file(s.bytes)) {
+    error(path + ": not a component (wisp serve runs wasi:http/proxy components)");
+    return 1;
+  }
+  auto c = component::decode(s.bytes.data(), s.bytes.size());
+  if (!c.ok()) {
+    error(path + ": component: " + c.error().message);
+    return 1;
+  }
+  s.component = c.value();
+  s.wasi.args = {path};
+
+  // One trial instance: links, and exports the handler.
+  {
+    auto ctx = wasi::p2::Context::create(s.wasi);
+    if (!ctx.ok()) {
+      error(ctx.error().message);
+      return 1;
+    }
+    component::ComponentLinker linker;
+    wasi::p2::define(linker, *ctx.value());
+    Store store(s.store);
+    auto inst = component::ComponentInstance::create(store, s.component, &linker);
+    if (!inst.ok()) {
+      error(path + ": " + inst.error().message);
+      return 1;
+    }
+    const std::string iface = inst.value()->exported_instance("wasi:http/incoming-handler@0.2");
+    if (iface.empty() || !inst.value()->func(iface + "#handle")) {
+      error(path + ": does not export wasi:http/incoming-handler@0.2.x (the wasi:http/proxy world)");
+      return 1;
+    }
+    s.handler = iface + "#handle";
+  }
+
+  // The address.
+  const size_t colon = addr.rfind(':');
+  if (colon == std::string::npos) {
+    error("serve: --addr needs HOST:PORT, got '" + addr + "'");
+    return 1;
+  }
+  std::string host = addr.substr(0, colon), port = addr.substr(colon + 1);
+  if (host.size() > 1 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  addrinfo hints{}, *res = nullptr;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0 || !res) {
+    error("serve: cannot resolve '" + addr + "'");
+    return 1;
+  }
+  sockaddr_storage sa{};
+  socklen_t sa_len = socklen_t(res->ai_addrlen);
+  std::memcpy(&sa, res->ai_addr, res->ai_addrlen);
+  freeaddrinfo(res);
+
+  signal(SIGPIPE, SIG_IGN);
+  evthread_use_pthreads();
+  LinearMemory::configure_reservation_cache(threads * 4, 0);  // reuse reservations across requests
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (unsigned t = 0; t < threads; ++t) {
+    std::string err;
+    const int fd = listen_on(sa, sa_len, err);
+    if (fd < 0) {
+      error("serve: cannot listen on " + addr + ": " + err);
+      return 1;
+    }
+    if (t == 0) {  // port 0: the others take the port the kernel chose
+      getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &sa_len);
+      char name[INET6_ADDRSTRLEN] = "?";
+      const void* ip = sa.ss_family == AF_INET6 ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(&sa)->sin6_addr)
+                                                : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(&sa)->sin_addr);
+      inet_ntop(sa.ss_family, ip, name, sizeof name);
+      const unsigned p = ntohs(sa.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&sa)->sin6_port
+                                                         : reinterpret_cast<sockaddr_in*>(&sa)->sin_port);
+      fprintf(stderr, "wisp serve: %s on http://%s:%u/ (%u threads)\n", path.c_str(), name, p, threads);
+    }
+    auto w = std::make_unique<Worker>();
+    w->server = &s;
+    auto ctx = wasi::p2::Context::create(s.wasi);
+    if (!ctx.ok()) {
+      error(ctx.error().message);
+      return 1;
+    }
+    w->ctx = std::move(ctx.value());
+    wasi::p2::define(w->linker, *w->ctx);
+    w->base = event_base_new();
+    w->http = evhttp_new(w->base);
+    evhttp_set_max_body_size(w->http, ev_ssize_t(max_body));
+    evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
+                                            EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
+    evhttp_set_gencb(w->http, on_request, w.get());
+    if (!evhttp_accept_socket_with_handle(w->http, fd)) {
+      error("serve: cannot accept on " + addr);
+      return 1;
+    }
+    workers.push_back(std::move(w));
+  }
+  // Signals go to this thread alone, which stops the loops.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  for (auto& w : workers) w->thread = std::thread([b = w->base] { event_base_dispatch(b); });
+  int sig = 0;
+  sigwait(&stop, &sig);
+  fprintf(stderr, "wisp serve: %s: finishing the requests in flight\n", strsignal(sig));
+  for (auto& w : workers) event_base_loopexit(w->base, nullptr);
+  for (auto& w : workers) {
+    w->thread.join();
+    evhttp_free(w->http);
+    event_base_free(w->base);
+  }
+  return 0;
+}
+
+}  // namespace wisp::cli
