@@ -116,11 +116,13 @@ void on_request(evhttp_request* req, void* arg) {
 
   int status = 500;
   size_t sent = 0;
+  long long inst_us = 0;  // until the instance exists
   std::string problem;
   {
     w->ctx->table = wasi::p2::Table{};
     Store store(s.store);
     auto inst = component::ComponentInstance::create(store, s.component, &w->linker);
+    inst_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
     if (!inst.ok()) {
       problem = "instantiation failed: " + inst.error().message;
     } else {
@@ -148,8 +150,8 @@ void on_request(evhttp_request* req, void* arg) {
   if (!problem.empty()) reply_text(req, 500, "Internal Server Error", "wisp serve: " + problem + "\n");
   if (s.log) {
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
-    fprintf(stderr, "%s %d %zu bytes %lld us%s%s\n", what.c_str(), status, sent, (long long)us.count(),
-            problem.empty() ? "" : ": ", problem.c_str());
+    fprintf(stderr, "%s %d %zu bytes %lld us (instance %lld us)%s%s\n", what.c_str(), status, sent,
+            (long long)us.count(), inst_us, problem.empty() ? "" : ": ", problem.c_str());
   }
 }
 

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "runtime/wasm/module.hpp"
+
 namespace wisp::component {
 
 // The sorts (kinds of items) and so the index spaces of a component.
@@ -157,9 +159,11 @@ struct Definition {
     CoreModule, CoreInstance, CoreType, Component, Instance, Alias, Type, Canon, Start, Import, Export,
   } kind{};
   size_t offset = 0;  // of the definition in the file
-  // CoreModule: the module's bytes (a core binary, validated by the decoder)
+  // CoreModule: the module's bytes, and the module the decoder decoded and
+  // validated from them (instantiated as it is, by any number of stores).
   const uint8_t* module_bytes = nullptr;
   size_t module_size = 0;
+  std::shared_ptr<wisp::Module> module;
   std::shared_ptr<const struct CoreInstance> core_instance;
   std::shared_ptr<const struct CoreType> core_type;
   std::shared_ptr<const struct Component> component;

@@ -341,6 +341,7 @@ bool Decoder::core_module(const uint8_t* end, Definition& d) {
     r_.error().kind = e.kind;
     return false;
   }
+  d.module = std::make_shared<Module>(std::move(m.value()));
   r_.set_pos(end);
   add(Sort::CoreModule);
   return true;

@@ -57,6 +57,10 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
         ++type_index;
         break;
       case Definition::CoreModule: {
+        if (d.module) {  // decoded and validated with the component, once
+          ci->modules_.push_back(d.module);
+          break;
+        }
         auto m = decode_borrowed(d.module_bytes, d.module_size);
         if (!m.ok()) return m.error();
         auto owned = std::make_shared<Module>(std::move(m.value()));

@@ -6,6 +6,7 @@
 
 #include "runtime/valid/validator.hpp"
 #include "runtime/vm/linker.hpp"
+#include "runtime/vm/memory_image.hpp"
 #include "runtime/vm/store.hpp"
 
 namespace wisp {
@@ -198,9 +199,15 @@ struct Instantiator {
       }
       inst.elems[i].refs.clear();  // active and declarative segments are dropped
     }
+    // Memories with an image (memory_image.hpp) start as it: its segments
+    // are in place, all in bounds.
+    for (const auto& img : memory_images(m)) {
+      if (!inst.memories[img->memory]->mem.map_image(img->fd, img->bytes)) continue;
+      for (uint32_t i : img->segments) inst.data_dropped[i] = 1;
+    }
     for (size_t i = 0; i < m.datas.size(); ++i) {
       const DataSegment& seg = m.datas[i];
-      if (seg.mode != SegmentMode::Active) continue;
+      if (seg.mode != SegmentMode::Active || inst.data_dropped[i]) continue;
       uint32_t off = eval(seg.offset).u32;
       LinearMemory& mem = inst.memories[seg.memory]->mem;
       if (!mem.in_bounds(off, seg.data_size)) return trap_error(TrapKind::MemoryOutOfBounds);

@@ -206,6 +206,7 @@ LinearMemory::LinearMemory(LinearMemory&& o) noexcept
       reserved_(std::exchange(o.reserved_, 0)),
       max_pages_(o.max_pages_),
       limit_bytes_(o.limit_bytes_),
+      image_bytes_(std::exchange(o.image_bytes_, 0)),
       region_(std::exchange(o.region_, 0)),
       has_max_(o.has_max_),
       is64_(o.is64_),
@@ -219,6 +220,7 @@ LinearMemory& LinearMemory::operator=(LinearMemory&& o) noexcept {
     reserved_ = std::exchange(o.reserved_, 0);
     max_pages_ = o.max_pages_;
     limit_bytes_ = o.limit_bytes_;
+    image_bytes_ = std::exchange(o.image_bytes_, 0);
     region_ = std::exchange(o.region_, 0);
     has_max_ = o.has_max_;
     is64_ = o.is64_;
@@ -229,11 +231,28 @@ LinearMemory& LinearMemory::operator=(LinearMemory&& o) noexcept {
 
 LinearMemory::~LinearMemory() { release(); }
 
+bool LinearMemory::map_image(int fd, uint64_t len) {
+  if (!guarded_ || len > size_ || len % os_page_size() != 0) return false;
+  if (mmap(base_, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) return false;
+  image_bytes_ = len;
+  return true;
+}
+
 void LinearMemory::release() {
   // Unregister before unmapping: once unmapped, the range may be handed to
   // an unrelated mapping whose faults must not become traps.
   unregister_guard_region(region_);
   region_ = 0;
+  // A mapped image becomes anonymous zero pages again before the
+  // reservation is cached (scrubbing would copy the image's pages, and
+  // MADV_DONTNEED would bring its bytes back, not zeros).
+  if (base_ && image_bytes_ &&
+      mmap(base_, image_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
+           -1, 0) == MAP_FAILED) {
+    munmap(base_, reserved_);
+    base_ = nullptr;
+  }
+  image_bytes_ = 0;
   if (base_ && !(guarded_ && cache_put(base_, size_))) munmap(base_, reserved_);
   base_ = nullptr;
   size_ = reserved_ = 0;

@@ -70,6 +70,12 @@ class LinearMemory {
   // refuses. New pages read as zero. grow(0) returns pages().
   int64_t grow(uint64_t delta_pages);
 
+  // Maps bytes [0, len) of the file fd over the start of the memory,
+  // private and copy-on-write (a memory image: memory_image.hpp). len must
+  // be whole OS pages within size(), on a guarded memory. False if the OS
+  // refuses (the memory is then unchanged).
+  bool map_image(int fd, uint64_t len);
+
   // Caps future growth at `bytes` (rounded down to whole pages). Does not
   // shrink a memory that is already larger.
   void set_limit_bytes(uint64_t bytes) { limit_bytes_ = bytes; }
@@ -98,6 +104,7 @@ class LinearMemory {
   uint64_t reserved_ = 0;  // bytes of address space at base_
   uint64_t max_pages_ = 0;
   uint64_t limit_bytes_ = kNoLimit;
+  uint64_t image_bytes_ = 0;  // a mapped image's length (map_image)
   GuardRegionHandle region_ = 0;
   bool has_max_ = false;
   bool is64_ = false;

@@ -173,6 +173,9 @@ struct Module {
   // A tier's per-module data, opaque here: the baseline JIT's compiled code
   // (jit/code_cache.hpp), made on first use and released with the module.
   mutable std::shared_ptr<void> tier_cache;
+  // Copy-on-write images of the initial memories (vm/memory_image.hpp),
+  // made on first instantiation; opaque here.
+  mutable std::shared_ptr<void> memory_images;
   std::vector<SideEntry> side_table;
   std::vector<uint32_t> canonical_types;  // type index -> process-wide id
 

@@ -1,0 +1,36 @@
+// Copy-on-write images of a module's initial memory (issue 15: "instantiation
+// that does not grow with the module").
+//
+// A module whose active data segments all have constant offsets and fit in
+// its memory's initial size starts every instance with the same bytes. Those
+// bytes are written once into a memfd (the image), and each instance maps
+// the image MAP_PRIVATE over the start of its fresh memory instead of
+// copying the segments: instantiation costs one mmap whatever the size, the
+// pages the instance only reads stay shared in the page cache, and a page it
+// writes is copied then. MEMORY.md has the measurements.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "runtime/wasm/module.hpp"
+
+namespace wisp {
+
+struct MemoryImage {
+  int fd = -1;           // memfd holding the bytes
+  uint64_t bytes = 0;    // mapped length: the initialised prefix, OS pages
+  uint32_t memory = 0;   // the module's memory index (a defined memory)
+  std::vector<uint32_t> segments;  // the active data segments it stands for
+  ~MemoryImage();
+};
+
+// Segments smaller than this in all are copied as they are (an mmap costs
+// more than copying a few pages).
+inline constexpr uint64_t kMemoryImageMinBytes = 64 * 1024;
+
+// The images of m's memories (none for a memory that does not qualify),
+// built on first use and kept with the module; thread-safe.
+const std::vector<std::unique_ptr<MemoryImage>>& memory_images(const Module& m);
+
+}  // namespace wisp
