@@ -11,12 +11,14 @@
 // The component is bench/component/abi.wat (abi.component.wasm).
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 
 #include "runtime/api/wisp.hpp"
 #include "runtime/component/decoder.hpp"
 #include "runtime/component/instance.hpp"
+#include "wasi/preview2/host.hpp"
 
 namespace wisp::bench {
 namespace {
@@ -127,6 +129,40 @@ void BM_Component_CallDescribe(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_Component_CallDescribe)->Unit(benchmark::kNanosecond)->Repetitions(5)->ReportAggregatesOnly();
+
+// BM_Component_Instantiate/<file>: a new Store and instance of each
+// component in $WISP_BENCH_COMPONENTS (colon-separated paths), decoded once,
+// linked against WASI 0.2 (wasi:http included): what `wisp serve` does per
+// request before the handler runs.
+const bool kInstantiateRegistered = [] {
+  const char* env = getenv("WISP_BENCH_COMPONENTS");
+  if (!env) return false;
+  std::string list = env;
+  for (size_t start = 0; start <= list.size();) {
+    size_t end = list.find(':', start);
+    if (end == std::string::npos) end = list.size();
+    const std::string path = list.substr(start, end - start);
+    start = end + 1;
+    if (path.empty()) continue;
+    const std::string name = path.substr(path.find_last_of('/') + 1);
+    benchmark::RegisterBenchmark(("BM_Component_Instantiate/" + name).c_str(), [path](benchmark::State& state) {
+      std::ifstream f(path, std::ios::binary);
+      static std::vector<uint8_t> bytes;
+      bytes.assign(std::istreambuf_iterator<char>(f), {});
+      auto c = component::decode(bytes.data(), bytes.size());
+      if (!c.ok()) return state.SkipWithError(c.error().message.c_str());
+      auto ctx = wasi::p2::Context::create({});
+      component::ComponentLinker linker;
+      wasi::p2::define(linker, *ctx.value());
+      for (auto _ : state) {
+        Store store;
+        auto inst = component::ComponentInstance::create(store, c.value(), &linker);
+        if (!inst.ok()) return state.SkipWithError(inst.error().message.c_str());
+      }
+    })->Unit(benchmark::kMicrosecond);
+  }
+  return true;
+}();
 
 }  // namespace
 }  // namespace wisp::bench

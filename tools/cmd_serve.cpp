@@ -27,6 +27,7 @@
 #include <chrono>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -47,6 +48,8 @@ const char* const kServeUsage =
     "                         port, printed on stderr)\n"
     "  --threads N            event loops (default: one per core)\n"
     "  --max-body BYTES       refuse larger request bodies (413; default 16 MiB)\n"
+    "  --timeout SECONDS      cut off a handler running longer (504; default 30;\n"
+    "                         0: never)\n"
     "  --quiet                no access log on stderr\n"
     "  --dir, --env, --tier, --fuel, --max-memory, -W ...\n"
     "                         as for `wisp run`, for every request's instance\n"
@@ -61,6 +64,7 @@ struct Server {
   wasi::WasiConfig wasi;
   StoreConfig store;
   bool log = true;
+  uint64_t timeout_ms = 30000;
 };
 
 const char* method_name(evhttp_cmd_type c) {
@@ -88,7 +92,34 @@ struct Worker {
   std::unique_ptr<wasi::p2::Context> ctx;
   component::ComponentLinker linker;
   std::thread thread;
+  // The request running now, for the watchdog: its store and deadline
+  // (steady-clock ns; 0: none), under mu; expired: the watchdog stopped it.
+  std::mutex mu;
+  Store* running = nullptr;
+  int64_t deadline = 0;
+  bool expired = false;
 };
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Interrupts every request past its deadline, every millisecond until it
+// ends (Store::interrupt races with the running code's own fuel updates).
+void watchdog(std::vector<std::unique_ptr<Worker>>& workers, const std::atomic<bool>& stop) {
+  while (!stop.load()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    const int64_t now = now_ns();
+    for (auto& w : workers) {
+      std::lock_guard lock(w->mu);
+      if (w->running && w->deadline && now >= w->deadline) {
+        w->expired = true;
+        w->running->interrupt();
+      }
+    }
+  }
+}
 
 void reply_text(evhttp_request* req, int status, const char* reason, const std::string& body) {
   evbuffer* out = evbuffer_new();
@@ -121,6 +152,20 @@ void on_request(evhttp_request* req, void* arg) {
   {
     w->ctx->table = wasi::p2::Table{};
     Store store(s.store);
+    if (s.timeout_ms) {
+      std::lock_guard lock(w->mu);
+      w->running = &store;
+      w->deadline = now_ns() + int64_t(s.timeout_ms) * 1000000;
+      w->expired = false;
+    }
+    struct Done {
+      Worker* w;
+      ~Done() {
+        std::lock_guard lock(w->mu);
+        w->running = nullptr;
+        w->deadline = 0;
+      }
+    } done{w};
     auto inst = component::ComponentInstance::create(store, s.component, &w->linker);
     inst_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
     if (!inst.ok()) {
@@ -128,7 +173,15 @@ void on_request(evhttp_request* req, void* arg) {
     } else {
       wasi::p2::HttpCall call = wasi::p2::start_http_call(*w->ctx, std::move(hr));
       auto r = inst.value()->call(s.handler, {call.request, call.outparam});
-      if (!r.ok()) {
+      bool expired;
+      {
+        std::lock_guard lock(w->mu);
+        expired = w->expired;
+      }
+      if (!r.ok() && expired) {
+        status = 504;
+        problem = "deadline: the handler ran longer than " + std::to_string(s.timeout_ms) + " ms";
+      } else if (!r.ok()) {
         problem = (r.error().kind == ErrorKind::Trap ? "trap: " : "") + r.error().message;
       } else if (!call.slot->set) {
         problem = "the handler set no response";
@@ -147,7 +200,11 @@ void on_request(evhttp_request* req, void* arg) {
       }
     }
   }
-  if (!problem.empty()) reply_text(req, 500, "Internal Server Error", "wisp serve: " + problem + "\n");
+  if (!problem.empty()) {
+    if (status != 504) status = 500;
+    reply_text(req, status, status == 504 ? "Gateway Timeout" : "Internal Server Error",
+               "wisp serve: " + problem + "\n");
+  }
   if (s.log) {
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
     fprintf(stderr, "%s %d %zu bytes %lld us (instance %lld us)%s%s\n", what.c_str(), status, sent,
@@ -202,6 +259,14 @@ int cmd_serve(int argc, char** argv) {
         error("serve: --max-body needs a number of bytes");
         return 1;
       }
+    } else if (a == "--timeout" && i + 1 < argc) {
+      char* end = nullptr;
+      const double secs = strtod(argv[++i], &end);
+      if (!end || *end || !(secs >= 0) || secs > 1e6) {
+        error("serve: --timeout needs a number of seconds");
+        return 1;
+      }
+      s.timeout_ms = uint64_t(secs * 1000);
     } else if (a == "--quiet") {
       s.log = false;
     } else if (a.size() > 1 && a[0] == '-') {
@@ -233,6 +298,9 @@ int cmd_serve(int argc, char** argv) {
   }
   s.component = c.value();
   s.wasi.args = {path};
+  // A deadline needs code that counts fuel (Store::interrupt): as good as
+  // unlimited unless --fuel set a budget per request.
+  if (s.timeout_ms && !s.store.fuel) s.store.fuel = UINT64_MAX / 4;
 
   // One trial instance: links, and exports the handler.
   {
@@ -310,6 +378,7 @@ int cmd_serve(int argc, char** argv) {
     w->base = event_base_new();
     w->http = evhttp_new(w->base);
     evhttp_set_max_body_size(w->http, ev_ssize_t(max_body));
+    evhttp_set_default_content_type(w->http, nullptr);  // the handler's headers, nothing added
     evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
                                             EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
     evhttp_set_gencb(w->http, on_request, w.get());
@@ -326,6 +395,9 @@ int cmd_serve(int argc, char** argv) {
   sigaddset(&stop, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
   for (auto& w : workers) w->thread = std::thread([b = w->base] { event_base_dispatch(b); });
+  std::atomic<bool> stopping{false};
+  std::thread dog;
+  if (s.timeout_ms) dog = std::thread([&] { watchdog(workers, stopping); });
   int sig = 0;
   sigwait(&stop, &sig);
   fprintf(stderr, "wisp serve: %s: finishing the requests in flight\n", strsignal(sig));
@@ -335,6 +407,8 @@ int cmd_serve(int argc, char** argv) {
     evhttp_free(w->http);
     event_base_free(w->base);
   }
+  stopping = true;
+  if (dog.joinable()) dog.join();
   return 0;
 }
 

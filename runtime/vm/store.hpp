@@ -104,6 +104,16 @@ class Store {
   // Enables fuel with this much in the tank (0: the next instruction traps).
   void set_fuel(uint64_t fuel);
   void disable_fuel();
+  // From another thread, while this store runs with fuel: empties the tank,
+  // so the running call traps (TrapKind::OutOfFuel) at its next fuel check
+  // (every function entry and loop back-edge in both tiers). A caller that
+  // races with the running code's own decrements repeats it until the call
+  // ends (wisp serve's deadline does, every millisecond). A stand-in for
+  // epoch interruption (issue 18).
+  void interrupt() {
+    __atomic_store_n(&exec_.fuel_reserve, uint64_t(0), __ATOMIC_RELAXED);
+    __atomic_store_n(&exec_.fuel, uint64_t(0), __ATOMIC_RELAXED);
+  }
   // What the store holds, against config().limits.
   const ResourceUsage& usage() const { return usage_; }
 
