@@ -55,3 +55,12 @@ if(WISP_NPM)
                    ${PROJECT_SOURCE_DIR}/bench/real/run ${CMAKE_BINARY_DIR}/component-yosys)
   set_tests_properties(component/yosys_adapted PROPERTIES TIMEOUT 600)
 endif()
+
+# wisp serve with a hand-written and a JavaScript wasi:http handler.
+find_program(WISP_CURL curl)
+if(WISP_CURL)
+  add_test(NAME serve/handlers
+           COMMAND ${PROJECT_SOURCE_DIR}/tools/tests/serve/serve_test.sh $<TARGET_FILE:wisp> ${WISP_JCO}
+                   ${CMAKE_BINARY_DIR}/serve-test)
+  set_tests_properties(serve/handlers PROPERTIES TIMEOUT 300)
+endif()
