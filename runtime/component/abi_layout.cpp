@@ -207,6 +207,31 @@ CoreSignature flatten_func(const Type& func, const Types& ts, bool lower) {
   return sig;
 }
 
+bool has_list_or_string(const ValType& t, const Types& types, int depth) {
+  if (depth > 100) return false;
+  const Resolved r = resolve(t, types);
+  if (r.is_prim) return r.prim == Prim::String;
+  if (!r.def) return false;
+  const Type& d = *r.def;
+  if (d.kind == Type::List) return true;
+  if (d.kind == Type::FixedList) return d.a && has_list_or_string(*d.a, types, depth + 1);
+  for (const ValType* f : fields_of(d))
+    if (f && has_list_or_string(*f, types, depth + 1)) return true;
+  for (const ValType* c : cases_of(d))
+    if (c && has_list_or_string(*c, types, depth + 1)) return true;
+  return false;
+}
+
+NeededOptions needed_options(const Type& func, const Types& types, bool lower) {
+  bool params = false, result = func.result && has_list_or_string(*func.result, types);
+  for (const Field& p : func.fields) params = params || has_list_or_string(p.type, types);
+  const CoreSignature sig = flatten_func(func, types, lower);
+  NeededOptions n;
+  n.memory = params || result || sig.params_in_memory || sig.results_in_memory;
+  n.realloc = lower ? result : (params || sig.params_in_memory);
+  return n;
+}
+
 bool is_byte_list(const Type& t, const Types& types) {
   if (t.kind != Type::List || !t.a) return false;
   const Resolved e = resolve(*t.a, types);

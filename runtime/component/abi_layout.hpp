@@ -58,6 +58,19 @@ uint32_t discriminant_size(size_t n);
 std::vector<const ValType*> cases_of(const Type& t);
 std::vector<const ValType*> fields_of(const Type& t);
 bool is_variant(const Type& t);
+// Whether a value of type t holds a string or list anywhere (and so needs
+// `memory`, and `realloc` to be written into a component).
+bool has_list_or_string(const ValType& t, const Types& types, int depth = 0);
+// The canonical options a `canon lift` (lower = false) or `canon lower` of
+// func needs (CanonicalABI.md, "canon lift" and "canon lower" validation):
+// memory when anything goes through memory, realloc when the component
+// receives a string or list (lift: in its parameters; lower: in the
+// result) or spilled parameters (lift).
+struct NeededOptions {
+  bool memory = false, realloc = false;
+};
+NeededOptions needed_options(const Type& func, const Types& types, bool lower);
+
 // Whether t is `list<u8>`, whose component value keeps its bytes in
 // Value::text (value.hpp).
 bool is_byte_list(const Type& t, const Types& types);

@@ -161,6 +161,11 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           if (!cf.type || cf.type->kind != Type::Func) return link_error("canon lower: not a function type");
           const Extern* mem = opt(Sort::CoreMemory, cn.opts.memory);
           const Extern* re = opt(Sort::CoreFunc, cn.opts.realloc);
+          const abi::NeededOptions need = abi::needed_options(*cf.type, *cf.types, true);
+          if (need.memory && !mem)
+            return link_error("canon lower of `" + cf.import_name + "`: the `memory` option is required");
+          if (need.realloc && !re)
+            return link_error("canon lower of `" + cf.import_name + "`: the `realloc` option is required");
           FuncInst* lowered = ci->lower(cf, cn.opts, mem ? mem->memory() : nullptr, re ? re->func() : nullptr);
           ci->core_[0].push_back(Extern{wisp::ExternKind::Func, lowered});
           break;
@@ -210,6 +215,9 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
         if ((cn.opts.memory && !f->memory) || (cn.opts.realloc && !f->realloc) ||
             (cn.opts.post_return && !f->post_return))
           return link_error("canon lift: an option names an item wisp cannot provide yet");
+        const abi::NeededOptions need = abi::needed_options(*f->type, ci->types_, false);
+        if (need.memory && !f->memory) return link_error("canon lift: the `memory` option is required");
+        if (need.realloc && !f->realloc) return link_error("canon lift: the `realloc` option is required");
         // The core function must have the flattened type; realloc and
         // post-return theirs (CanonicalABI.md, canon lift's validation).
         f->sig = abi::flatten_func(*f->type, ci->types_, false);

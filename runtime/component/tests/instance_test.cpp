@@ -222,6 +222,30 @@ TEST(ComponentInstantiate, ALiftOfACoreFunctionOfAnotherTypeIsALinkError) {
             "canon lift: the core function has type (i32, i32, i32, i32) -> (i32), not (i32, i32) -> (i32)");
 }
 
+TEST(ComponentInstantiate, ALiftThatPassesStringsNeedsMemoryAndRealloc) {
+  // (func (canon lift (core func $echo) (type (func (param "s" string) (result string)))))
+  auto core = text::parse_wat(kCore, {});
+  ASSERT_TRUE(core.ok());
+  auto build = [&](const Bytes& opts) {
+    return cat({{0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00}, section(1, core.value()),
+                section(2, {0x01, 0x00, 0x00, 0x00}),
+                section(6, cat({{0x03, 0x00, 0x00, 0x01, 0x00}, name("echo"), {0x00, 0x00, 0x01, 0x00}, name("realloc"),
+                                {0x00, 0x02, 0x01, 0x00}, name("mem")})),
+                section(7, cat({{0x01, 0x40, 0x01}, name("s"), {0x73, 0x00, 0x73}})),
+                section(8, cat({{0x01, 0x00, 0x00, 0x00}, opts, {0x00}}))});
+  };
+  auto link = [](const Bytes& b) -> std::string {
+    auto c = decode(b.data(), b.size());
+    if (!c.ok()) return "decode: " + c.error().message;
+    Store store;
+    auto inst = ComponentInstance::create(store, c.value());
+    return inst.ok() ? "ok" : inst.error().message;
+  };
+  EXPECT_EQ(link(build({0x00})), "canon lift: the `memory` option is required");
+  EXPECT_EQ(link(build({0x01, 0x03, 0x00})), "canon lift: the `realloc` option is required");
+  EXPECT_EQ(link(build({0x02, 0x03, 0x00, 0x04, 0x01})), "ok");
+}
+
 TEST(ComponentInstantiate, AnImportTheLinkerLacksIsALinkError) {
   // (component (type (func)) (import "f" (func (type 0))))
   const Bytes b = {0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 0x07, 0x05, 0x01, 0x40, 0x00, 0x01, 0x00,

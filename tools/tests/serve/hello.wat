@@ -124,7 +124,7 @@
   (core func $c-set-status (canon lower (func $set-status)))
   (core func $c-response-body (canon lower (func $response-body) (memory $memory)))
   (core func $c-body-write (canon lower (func $body-write) (memory $memory)))
-  (core func $c-body-finish (canon lower (func $body-finish) (memory $memory)))
+  (core func $c-body-finish (canon lower (func $body-finish) (memory $memory) (realloc $realloc)))
   (core func $c-outparam-set (canon lower (func $outparam-set) (memory $memory)))
   (core func $c-write (canon lower (func $write) (memory $memory)))
   (core func $c-stream-drop (canon resource.drop $output-stream))
