@@ -52,14 +52,7 @@ stop
 echo "hello.wat: 200, 418, 500 on a trap, 504 at the deadline (${elapsed_ms} ms), still serving"
 
 # The JavaScript handler.
-componentize=$(dirname "$(dirname "$(dirname "$(readlink -f "$jco")")")")/componentize-js/src/cli.js
-jco_pkg=$(dirname "$(dirname "$(readlink -f "$jco")")")
-mkdir -p "$work/wit"
-cp "$here/world.wit" "$work/wit/"
-cp -r "$jco_pkg/lib/wit/builtin/0.2.12" "$work/wit/deps"
-grep -rl "0\.2\.12" "$work/wit/deps" | xargs sed -i 's/0\.2\.12/0.2.10/g'
-sed -i '/@unstable(feature = network-error-code)/d' "$work/wit/deps"/*/package.wit
-node "$componentize" "$here/handler.js" --wit "$work/wit" -n handler -o "$work/handler.wasm" > /dev/null
+"$here/build_js_handler.sh" "$jco" "$work/handler.wasm" "$work"
 start "$work/handler.wasm"
 [ "$(get "${url}hello?x=1")" = "Hello from JavaScript, /hello?x=1" ]
 [ "$(get -X POST -H "x-test: abc" --data "some body" "${url}echo")" = "POST 9 bytes: some body" ]
