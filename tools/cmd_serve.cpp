@@ -50,6 +50,9 @@ const char* const kServeUsage =
     "  --max-body BYTES       refuse larger request bodies (413; default 16 MiB)\n"
     "  --timeout SECONDS      cut off a handler running longer (504; default 30;\n"
     "                         0: never)\n"
+    "  --allow-http HOST[:PORT],...\n"
+    "                         let handlers send HTTP requests to these hosts\n"
+    "                         (wasi:http/outgoing-handler; none by default)\n"
     "  --quiet                no access log on stderr\n"
     "  --dir, --env, --tier, --fuel, --max-memory, -W ...\n"
     "                         as for `wisp run`, for every request's instance\n"
@@ -65,6 +68,7 @@ struct Server {
   StoreConfig store;
   bool log = true;
   uint64_t timeout_ms = 30000;
+  std::vector<std::string> allow_http;
 };
 
 const char* method_name(evhttp_cmd_type c) {
@@ -267,6 +271,13 @@ int cmd_serve(int argc, char** argv) {
         return 1;
       }
       s.timeout_ms = uint64_t(secs * 1000);
+    } else if ((a == "--allow-http" && i + 1 < argc) || a.rfind("--allow-http=", 0) == 0) {
+      const std::string list = a == "--allow-http" ? argv[++i] : a.substr(13);
+      for (size_t start = 0; start <= list.size();) {
+        const size_t comma = std::min(list.find(',', start), list.size());
+        if (comma > start) s.allow_http.push_back(list.substr(start, comma - start));
+        start = comma + 1;
+      }
     } else if (a == "--quiet") {
       s.log = false;
     } else if (a.size() > 1 && a[0] == '-') {
@@ -374,6 +385,7 @@ int cmd_serve(int argc, char** argv) {
       return 1;
     }
     w->ctx = std::move(ctx.value());
+    w->ctx->allow_http = s.allow_http;
     wasi::p2::define(w->linker, *w->ctx);
     w->base = event_base_new();
     w->http = evhttp_new(w->base);

@@ -52,7 +52,7 @@ uint32_t align_to(uint32_t n, uint32_t a) { return (n + a - 1) / a * a; }
 
 class Abi {
  public:
-  Abi(Store& store, const LiftedFunc& f) : store_(store), f_(f), ts_(*f.types) {}
+  Abi(Store& store, const LiftedFunc& f) : store_(store), f_(f) {}
   bool failed() const { return failed_; }
   Error error() const { return error_; }
 
@@ -88,8 +88,8 @@ class Abi {
   }
 
   // ---- lowering ----
-  void lower_flat(const Value& v, const ValType& t, std::vector<CoreVal>& out) {
-    const abi::Resolved ty = abi::resolve(t, ts_);
+  void lower_flat(const Value& v, const ValType& t, std::vector<CoreVal>& out, const abi::Types& ts) {
+    const abi::Resolved ty = abi::resolve(t, ts);
     if (ty.is_prim) {
       switch (ty.prim) {
         case Prim::S64: case Prim::U64: out.push_back(CoreVal::i64(v.bits)); return;
@@ -110,19 +110,20 @@ class Abi {
       return;
     }
     const Type& d = *ty.def;
+    const abi::Types& in = *ty.scope;  // d's own indices
     switch (d.kind) {
       case Type::List: {
         uint32_t ptr = 0;
-        if (abi::is_byte_list(d, ts_)) {
+        if (abi::is_byte_list(d, in)) {
           if (!alloc(1, uint32_t(v.text.size()), ptr)) return;
           std::memcpy(bytes(ptr, v.text.size()), v.text.data(), v.text.size());
           out.push_back(CoreVal::i32(ptr));
           out.push_back(CoreVal::i32(uint32_t(v.text.size())));
           return;
         }
-        const uint32_t size = abi::elem_size(*d.a, ts_), align = abi::alignment(*d.a, ts_);
+        const uint32_t size = abi::elem_size(*d.a, in), align = abi::alignment(*d.a, in);
         if (!alloc(align, uint32_t(v.items.size()) * size, ptr)) return;
-        for (size_t i = 0; i < v.items.size() && !failed_; ++i) store(v.items[i], *d.a, ptr + uint32_t(i) * size);
+        for (size_t i = 0; i < v.items.size() && !failed_; ++i) store(v.items[i], *d.a, ptr + uint32_t(i) * size, in);
         out.push_back(CoreVal::i32(ptr));
         out.push_back(CoreVal::i32(uint32_t(v.items.size())));
         return;
@@ -131,7 +132,7 @@ class Abi {
       case Type::Tuple: {
         const auto fs = fields_of(d);
         if (v.items.size() != fs.size()) return void(shape_mismatch());
-        for (size_t i = 0; i < fs.size(); ++i) lower_flat(v.items[i], *fs[i], out);
+        for (size_t i = 0; i < fs.size(); ++i) lower_flat(v.items[i], *fs[i], out, in);
         return;
       }
       case Type::Flags: out.push_back(CoreVal::i32(uint32_t(v.bits))); return;
@@ -141,7 +142,7 @@ class Abi {
         // component, or lent for the call (CanonicalABI.md, lower_own and
         // lower_borrow). A borrow of a resource the instance implements
         // itself is its rep, no handle.
-        const Type* res = resource_of(d);
+        const Type* res = resource_of(d, in);
         if (!res) return;
         if (d.kind == Type::Borrow && f_.owner->implements(res)) {
           out.push_back(CoreVal::i32(uint32_t(v.bits)));
@@ -164,12 +165,12 @@ class Abi {
     // The discriminant, then the case's payload coerced into the joined
     // flat types, the rest zero.
     std::vector<Flat> joined;
-    abi::flatten(t, ts_, joined);
+    abi::flatten(t, ts, joined);
     const auto cs = cases_of(d);
     if (v.index >= cs.size()) return void(shape_mismatch());
     out.push_back(CoreVal::i32(v.index));
     std::vector<CoreVal> payload;
-    if (v.index < cs.size() && cs[v.index] && !v.items.empty()) lower_flat(v.items[0], *cs[v.index], payload);
+    if (v.index < cs.size() && cs[v.index] && !v.items.empty()) lower_flat(v.items[0], *cs[v.index], payload, in);
     for (size_t i = 1; i < joined.size(); ++i) {
       if (i - 1 >= payload.size()) {
         out.push_back(core(joined[i], 0));
@@ -180,13 +181,13 @@ class Abi {
     }
   }
 
-  void store(const Value& v, const ValType& t, uint32_t ptr) {
+  void store(const Value& v, const ValType& t, uint32_t ptr, const abi::Types& ts) {
     if (failed_) return;
-    const uint32_t size = abi::elem_size(t, ts_);
-    if (!aligned(ptr, abi::alignment(t, ts_))) return;
+    const uint32_t size = abi::elem_size(t, ts);
+    if (!aligned(ptr, abi::alignment(t, ts))) return;
     uint8_t* p = bytes(ptr, size);
     if (!p) return;
-    const abi::Resolved ty = abi::resolve(t, ts_);
+    const abi::Resolved ty = abi::resolve(t, ts);
     if (ty.is_prim) {
       if (ty.prim == Prim::F32) {
         const float f = float(v.real);
@@ -195,7 +196,7 @@ class Abi {
         std::memcpy(p, &v.real, 8);
       } else if (ty.prim == Prim::String) {
         std::vector<CoreVal> pl;
-        lower_flat(v, t, pl);
+        lower_flat(v, t, pl, ts);
         if (failed_) return;
         p = bytes(ptr, 8);  // memory may have grown
         uint32_t w[2] = {pl[0].bits.u32, pl[1].bits.u32};
@@ -210,10 +211,11 @@ class Abi {
       return;
     }
     const Type& d = *ty.def;
+    const abi::Types& in = *ty.scope;
     switch (d.kind) {
       case Type::List: {
         std::vector<CoreVal> pl;
-        lower_flat(v, t, pl);
+        lower_flat(v, t, pl, ts);
         if (failed_) return;
         uint32_t w[2] = {pl[0].bits.u32, pl[1].bits.u32};
         std::memcpy(bytes(ptr, 8), w, 8);
@@ -225,9 +227,9 @@ class Abi {
         const auto fs = fields_of(d);
         if (v.items.size() != fs.size()) return void(shape_mismatch());
         for (size_t i = 0; i < fs.size(); ++i) {
-          off = align_to(off, abi::alignment(*fs[i], ts_));
-          store(v.items[i], *fs[i], ptr + off);
-          off += abi::elem_size(*fs[i], ts_);
+          off = align_to(off, abi::alignment(*fs[i], in));
+          store(v.items[i], *fs[i], ptr + off, in);
+          off += abi::elem_size(*fs[i], in);
         }
         return;
       }
@@ -235,7 +237,7 @@ class Abi {
       case Type::Own:
       case Type::Borrow: {
         std::vector<CoreVal> h;
-        lower_flat(v, t, h);
+        lower_flat(v, t, h, ts);
         if (!failed_) std::memcpy(bytes(ptr, 4), &h[0].bits.u32, 4);
         return;
       }
@@ -251,20 +253,20 @@ class Abi {
     std::memcpy(p, &v.index, disc);
     uint32_t max_align = 1;
     for (const ValType* c : cs)
-      if (c) max_align = std::max(max_align, abi::alignment(*c, ts_));
+      if (c) max_align = std::max(max_align, abi::alignment(*c, in));
     if (v.index < cs.size() && cs[v.index] && !v.items.empty())
-      store(v.items[0], *cs[v.index], ptr + align_to(disc, max_align));
+      store(v.items[0], *cs[v.index], ptr + align_to(disc, max_align), in);
   }
 
   // ---- lifting ----
-  Value lift_flat(const ValType& t, const std::vector<CoreVal>& vals, size_t& i) {
+  Value lift_flat(const ValType& t, const std::vector<CoreVal>& vals, size_t& i, const abi::Types& ts) {
     Value v;
     auto next = [&]() -> CoreVal {
       if (i < vals.size()) return vals[i++];
       trap("too few core results");
       return CoreVal::i32(0);
     };
-    const abi::Resolved ty = abi::resolve(t, ts_);
+    const abi::Resolved ty = abi::resolve(t, ts);
     if (ty.is_prim) {
       v.kind = Value::Kind(unsigned(ty.prim));
       const CoreVal c = ty.prim == Prim::String ? CoreVal::i32(0) : next();
@@ -297,23 +299,24 @@ class Abi {
       return v;
     }
     const Type& d = *ty.def;
+    const abi::Types& in = *ty.scope;
     v.kind = kind_of(d);
     switch (d.kind) {
       case Type::List: {
         const uint32_t ptr = next().bits.u32, n = next().bits.u32;
-        lift_list(*d.a, ptr, n, v);
+        lift_list(*d.a, ptr, n, v, in);
         return v;
       }
       case Type::Record:
       case Type::Tuple:
-        for (const ValType* f : fields_of(d)) v.items.push_back(lift_flat(*f, vals, i));
+        for (const ValType* f : fields_of(d)) v.items.push_back(lift_flat(*f, vals, i, in));
         return v;
       case Type::Flags: v.bits = next().bits.u32; return v;
       case Type::Own:
       case Type::Borrow: {
         // A handle of the instance's table out to the host: an own one
         // leaves the table (its resource goes with it), a borrow stays.
-        const Type* res = resource_of(d);
+        const Type* res = resource_of(d, in);
         const uint32_t index = next().bits.u32;
         if (!res) return v;
         ComponentInstance::Handle* h = f_.owner->handle(index, res);
@@ -340,7 +343,7 @@ class Abi {
       return v;
     }
     std::vector<Flat> joined;
-    abi::flatten(t, ts_, joined);
+    abi::flatten(t, ts, joined);
     const auto cs = cases_of(d);
     v.index = next().bits.u32;
     if (v.index >= cs.size()) {
@@ -350,20 +353,20 @@ class Abi {
     const size_t payload_start = i;
     if (cs[v.index]) {
       std::vector<Flat> own;
-      abi::flatten(*cs[v.index], ts_, own);
+      abi::flatten(*cs[v.index], in, own);
       std::vector<CoreVal> coerced;  // the joined values back in the case's own types
       for (size_t k = 0; k < own.size() && payload_start + k < vals.size(); ++k)
         coerced.push_back(core(own[k], bits_of(vals[payload_start + k])));
       size_t j = 0;
-      v.items.push_back(lift_flat(*cs[v.index], coerced, j));
+      v.items.push_back(lift_flat(*cs[v.index], coerced, j, in));
     }
     i = payload_start + (joined.size() - 1);
     return v;
   }
 
   // The resource an own or borrow type refers to (its identity).
-  const Type* resource_of(const Type& handle) {
-    const Type* r = handle.idx < ts_.size() ? ts_[handle.idx] : nullptr;
+  const Type* resource_of(const Type& handle, const abi::Types& ts) {
+    const Type* r = handle.idx < ts.size() ? ts[handle.idx] : nullptr;
     if (!r || r->kind != Type::Resource) return trap("a handle of an unknown resource type"), nullptr;
     if (!f_.owner) return trap("no handle table here"), nullptr;
     return r;
@@ -478,24 +481,24 @@ class Abi {
   static constexpr uint32_t kUtf16Tag = 1u << 31;
   static constexpr uint64_t kMaxStringBytes = (1u << 31) - 1;
 
-  void lift_list(const ValType& elem, uint32_t ptr, uint32_t n, Value& v) {
-    const uint32_t size = abi::elem_size(elem, ts_);
-    if (!aligned(ptr, abi::alignment(elem, ts_)) || !bytes(ptr, uint64_t(n) * size)) return;
-    const abi::Resolved e = abi::resolve(elem, ts_);
+  void lift_list(const ValType& elem, uint32_t ptr, uint32_t n, Value& v, const abi::Types& ts) {
+    const uint32_t size = abi::elem_size(elem, ts);
+    if (!aligned(ptr, abi::alignment(elem, ts)) || !bytes(ptr, uint64_t(n) * size)) return;
+    const abi::Resolved e = abi::resolve(elem, ts);
     if (e.is_prim && e.prim == Prim::U8) {  // list<u8>: one block into text
       v.text.assign(reinterpret_cast<const char*>(bytes(ptr, n)), n);
       return;
     }
-    for (uint32_t k = 0; k < n && !failed_; ++k) v.items.push_back(load(elem, ptr + k * size));
+    for (uint32_t k = 0; k < n && !failed_; ++k) v.items.push_back(load(elem, ptr + k * size, ts));
   }
 
-  Value load(const ValType& t, uint32_t ptr) {
+  Value load(const ValType& t, uint32_t ptr, const abi::Types& ts) {
     Value v;
-    const uint32_t size = abi::elem_size(t, ts_);
-    if (!aligned(ptr, abi::alignment(t, ts_))) return v;
+    const uint32_t size = abi::elem_size(t, ts);
+    if (!aligned(ptr, abi::alignment(t, ts))) return v;
     const uint8_t* p = bytes(ptr, size);
     if (!p) return v;
-    const abi::Resolved ty = abi::resolve(t, ts_);
+    const abi::Resolved ty = abi::resolve(t, ts);
     if (ty.is_prim) {
       std::vector<CoreVal> flat;
       if (ty.prim == Prim::String) {
@@ -512,28 +515,29 @@ class Abi {
         flat = {ty.prim == Prim::F32 ? CoreVal::f32_bits(x) : CoreVal::i32(x)};
       }
       size_t i = 0;
-      return lift_flat(t, flat, i);
+      return lift_flat(t, flat, i, ts);
     }
     if (!ty.def) {
       trap("a value of a type not known here");
       return v;
     }
     const Type& d = *ty.def;
+    const abi::Types& in = *ty.scope;
     v.kind = kind_of(d);
     switch (d.kind) {
       case Type::List: {
         uint32_t w[2];
         std::memcpy(w, p, 8);
-        lift_list(*d.a, w[0], w[1], v);
+        lift_list(*d.a, w[0], w[1], v, in);
         return v;
       }
       case Type::Record:
       case Type::Tuple: {
         uint32_t off = 0;
         for (const ValType* f : fields_of(d)) {
-          off = align_to(off, abi::alignment(*f, ts_));
-          v.items.push_back(load(*f, ptr + off));
-          off += abi::elem_size(*f, ts_);
+          off = align_to(off, abi::alignment(*f, in));
+          v.items.push_back(load(*f, ptr + off, in));
+          off += abi::elem_size(*f, in);
         }
         return v;
       }
@@ -544,7 +548,7 @@ class Abi {
         std::memcpy(&index, p, 4);
         const std::vector<CoreVal> h = {CoreVal::i32(index)};
         size_t i = 0;
-        return lift_flat(t, h, i);
+        return lift_flat(t, h, i, ts);
       }
       default: break;
     }
@@ -561,15 +565,14 @@ class Abi {
     }
     uint32_t max_align = 1;
     for (const ValType* c : cs)
-      if (c) max_align = std::max(max_align, abi::alignment(*c, ts_));
-    if (cs[v.index]) v.items.push_back(load(*cs[v.index], ptr + align_to(disc, max_align)));
+      if (c) max_align = std::max(max_align, abi::alignment(*c, in));
+    if (cs[v.index]) v.items.push_back(load(*cs[v.index], ptr + align_to(disc, max_align), in));
     return v;
   }
 
  private:
   Store& store_;
   const LiftedFunc& f_;
-  const abi::Types& ts_;
   bool failed_ = false;
   Error error_;
   std::vector<uint32_t> lent_;
@@ -603,12 +606,12 @@ TrapKind lowered_call(HostContext& ctx, Slot* args) {
     uint32_t off = 0;
     for (const Field& p : ft.fields) {
       off = align_to(off, abi::alignment(p.type, ts));
-      vals.push_back(abi.load(p.type, in[0].bits.u32 + off));
+      vals.push_back(abi.load(p.type, in[0].bits.u32 + off, ts));
       off += abi::elem_size(p.type, ts);
     }
   } else {
     size_t i = 0;
-    for (const Field& p : ft.fields) vals.push_back(abi.lift_flat(p.type, in, i));
+    for (const Field& p : ft.fields) vals.push_back(abi.lift_flat(p.type, in, i, ts));
   }
   if (abi.failed()) {
     ctx.message = abi.error().message;
@@ -625,10 +628,10 @@ TrapKind lowered_call(HostContext& ctx, Slot* args) {
       return TrapKind::HostError;
     }
     if (li->sig.results_in_memory) {
-      abi.store(r.value()[0], *ft.result, in.back().bits.u32);
+      abi.store(r.value()[0], *ft.result, in.back().bits.u32, ts);
     } else {
       std::vector<CoreVal> out;
-      abi.lower_flat(r.value()[0], *ft.result, out);
+      abi.lower_flat(r.value()[0], *ft.result, out, ts);
       if (!out.empty()) args[0].u64 = bits_of(out[0]);
     }
     if (abi.failed()) {
@@ -814,13 +817,13 @@ Result<std::vector<Value>> ComponentInstance::call(const LiftedFunc& f, const st
       uint32_t off = 0;
       for (size_t i = 0; i < args.size(); ++i) {
         off = align_to(off, abi::alignment(ft.fields[i].type, *f.types));
-        abi.store(args[i], ft.fields[i].type, ptr + off);
+        abi.store(args[i], ft.fields[i].type, ptr + off, *f.types);
         off += abi::elem_size(ft.fields[i].type, *f.types);
       }
     }
     core_args.push_back(CoreVal::i32(ptr));
   } else {
-    for (size_t i = 0; i < args.size(); ++i) abi.lower_flat(args[i], ft.fields[i].type, core_args);
+    for (size_t i = 0; i < args.size(); ++i) abi.lower_flat(args[i], ft.fields[i].type, core_args, *f.types);
   }
   if (abi.failed()) return abi.error();
   CallResult r = store_.call(f.core, core_args);
@@ -841,10 +844,10 @@ Result<std::vector<Value>> ComponentInstance::call(const LiftedFunc& f, const st
   std::vector<Value> results;
   if (ft.result) {
     if (sig.results_in_memory) {
-      results.push_back(abi.load(*ft.result, out.at(0).bits.u32));
+      results.push_back(abi.load(*ft.result, out.at(0).bits.u32, *f.types));
     } else {
       size_t i = 0;
-      results.push_back(abi.lift_flat(*ft.result, out, i));
+      results.push_back(abi.lift_flat(*ft.result, out, i, *f.types));
     }
   }
   if (abi.failed()) return abi.error();

@@ -13,6 +13,8 @@ namespace {
 constexpr size_t kFlatCap = 64;
 
 const Type* def(const ValType& t, const Types& ts) { return !t.is_prim && t.idx < ts.size() ? ts[t.idx] : nullptr; }
+// The scope t's definition's own indices are in.
+const Types& inner(const ValType& t, const Types& ts) { return t.is_prim ? ts : ts.scope_of(t.idx); }
 
 uint32_t prim_align(Prim p) {
   switch (p) {
@@ -75,18 +77,19 @@ std::vector<const ValType*> fields_of(const Type& t) {
 }
 
 Resolved resolve(const ValType& t, const Types& ts) {
-  if (t.is_prim) return {true, t.prim, nullptr};
+  if (t.is_prim) return {true, t.prim, nullptr, nullptr};
   const Type* d = t.idx < ts.size() ? ts[t.idx] : nullptr;
-  if (d && d->kind == Type::Prim) return {true, d->prim.prim, nullptr};
-  return {false, Prim::Bool, d};
+  if (d && d->kind == Type::Prim) return {true, d->prim.prim, nullptr, nullptr};
+  return {false, Prim::Bool, d, &ts.scope_of(t.idx)};
 }
 
 uint32_t discriminant_size(size_t n) { return n <= 256 ? 1 : n <= 65536 ? 2 : 4; }
 
-uint32_t alignment(const ValType& v, const Types& ts) {
+uint32_t alignment(const ValType& v, const Types& outer) {
   if (v.is_prim) return prim_align(v.prim);
-  const Type* t = def(v, ts);
+  const Type* t = def(v, outer);
   if (!t) return 4;
+  const Types& ts = inner(v, outer);
   switch (t->kind) {
     case Type::Prim: return prim_align(t->prim.prim);
     case Type::FixedList: return alignment(*t->a, ts);
@@ -108,10 +111,11 @@ uint32_t alignment(const ValType& v, const Types& ts) {
   }
 }
 
-uint32_t elem_size(const ValType& v, const Types& ts) {
+uint32_t elem_size(const ValType& v, const Types& outer) {
   if (v.is_prim) return prim_size(v.prim);
-  const Type* t = def(v, ts);
+  const Type* t = def(v, outer);
   if (!t) return 4;
+  const Types& ts = inner(v, outer);
   switch (t->kind) {
     case Type::Prim: return prim_size(t->prim.prim);
     case Type::List:
@@ -121,7 +125,7 @@ uint32_t elem_size(const ValType& v, const Types& ts) {
     case Type::Tuple: {
       uint32_t s = 0;
       for (const ValType* f : fields_of(*t)) s = align_to(s, alignment(*f, ts)) + elem_size(*f, ts);
-      return align_to(s, alignment(v, ts));
+      return align_to(s, alignment(v, outer));
     }
     case Type::Variant:
     case Type::Enum:
@@ -132,14 +136,14 @@ uint32_t elem_size(const ValType& v, const Types& ts) {
       uint32_t payload = 0;
       for (const ValType* c : cases)
         if (c) payload = std::max(payload, elem_size(*c, ts));
-      return align_to(s + payload, alignment(v, ts));
+      return align_to(s + payload, alignment(v, outer));
     }
     case Type::Flags: return flags_size(t->labels.size());
     default: return 4;  // handles, stream, future
   }
 }
 
-void flatten(const ValType& v, const Types& ts, std::vector<Flat>& out) {
+void flatten(const ValType& v, const Types& outer, std::vector<Flat>& out) {
   if (out.size() > kFlatCap) return;
   auto prim = [&](Prim p) {
     switch (p) {
@@ -151,8 +155,9 @@ void flatten(const ValType& v, const Types& ts, std::vector<Flat>& out) {
     }
   };
   if (v.is_prim) return prim(v.prim);
-  const Type* t = def(v, ts);
+  const Type* t = def(v, outer);
   if (!t) return out.push_back(Flat::I32);
+  const Types& ts = inner(v, outer);
   switch (t->kind) {
     case Type::Prim: return prim(t->prim.prim);
     case Type::List:
@@ -214,11 +219,11 @@ bool has_list_or_string(const ValType& t, const Types& types, int depth) {
   if (!r.def) return false;
   const Type& d = *r.def;
   if (d.kind == Type::List) return true;
-  if (d.kind == Type::FixedList) return d.a && has_list_or_string(*d.a, types, depth + 1);
+  if (d.kind == Type::FixedList) return d.a && has_list_or_string(*d.a, *r.scope, depth + 1);
   for (const ValType* f : fields_of(d))
-    if (f && has_list_or_string(*f, types, depth + 1)) return true;
+    if (f && has_list_or_string(*f, *r.scope, depth + 1)) return true;
   for (const ValType* c : cases_of(d))
-    if (c && has_list_or_string(*c, types, depth + 1)) return true;
+    if (c && has_list_or_string(*c, *r.scope, depth + 1)) return true;
   return false;
 }
 

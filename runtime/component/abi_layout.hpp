@@ -15,8 +15,28 @@
 namespace wisp::component::abi {
 
 // A scope's types by index (null: not a defined value type, e.g. from an
-// import); a ValType's index is looked up here.
-using Types = std::vector<const Type*>;
+// import); a ValType's index is looked up here. A type may have come from
+// another scope (an outer alias, an imported instance's export): its own
+// type indices are that scope's, home[i] (null or absent: this one).
+struct Types : std::vector<const Type*> {
+  Types() = default;
+  Types(const std::vector<const Type*>& v) : std::vector<const Type*>(v) {}
+  std::vector<const Types*> home;
+  // The scope the indices inside type i are in.
+  const Types& scope_of(uint32_t i) const { return i < home.size() && home[i] ? *home[i] : *this; }
+  // Entry i is t, whose indices are in h (null: this scope).
+  void set(uint32_t i, const Type* t, const Types* h) {
+    if (i >= size()) return;
+    (*this)[i] = t;
+    if (h == this) h = nullptr;
+    if (h && home.size() <= i) home.resize(size(), nullptr);
+    if (i < home.size()) home[i] = h;
+  }
+  void add(const Type* t, const Types* h) {
+    push_back(t);
+    set(uint32_t(size() - 1), t, h);
+  }
+};
 
 // Core value types of flattened values.
 enum class Flat : uint8_t { I32, I64, F32, F64 };
@@ -27,6 +47,7 @@ struct Resolved {
   bool is_prim = false;
   Prim prim = Prim::Bool;
   const Type* def = nullptr;
+  const Types* scope = nullptr;  // where def's own type indices are (def only)
 };
 Resolved resolve(const ValType& t, const Types& types);
 

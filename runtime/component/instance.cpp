@@ -47,7 +47,7 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
   // could not know (imported and aliased types) are filled in here.
   uint32_t type_index = 0;
   // Types exported by imported instances, by instance and name.
-  std::vector<std::map<std::string, const Type*, std::less<>>> instance_types;
+  std::vector<Args::Types> instance_types;
   // Instances exported by nested component instances, by instance and name.
   std::vector<std::map<std::string, Args::Funcs, std::less<>>> instance_instances;
   if (args) ci->resource_names_ = args->resource_names;
@@ -130,16 +130,16 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           instance_types.emplace_back();
           instance_instances.emplace_back();
         } else if (a.target == Alias::Export && a.sort == Sort::Type) {
-          const Type* t = nullptr;
+          ScopedType t;
           if (a.instance < instance_types.size()) {
             auto it = instance_types[a.instance].find(a.name);
             if (it != instance_types[a.instance].end()) t = it->second;
           }
-          if (type_index < ci->types_.size()) ci->types_[type_index] = t;
+          ci->types_.set(type_index, t.type, t.scope);
           ++type_index;
         } else if (a.target == Alias::Outer && a.sort == Sort::Type) {
-          if (type_index < ci->types_.size() && a.outer_count == 0 && a.outer_idx < ci->types_.size())
-            ci->types_[type_index] = ci->types_[a.outer_idx];
+          if (a.outer_count == 0 && a.outer_idx < ci->types_.size())
+            ci->types_.set(type_index, ci->types_[a.outer_idx], &ci->types_.scope_of(a.outer_idx));
           ++type_index;
         } else if (a.target == Alias::Export) {
           return link_error("aliasing a " + std::string(sort_name(a.sort)) + " of an instance is not supported yet");
@@ -262,22 +262,25 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           if (!it || it->kind != Type::Instance) return link_error("import `" + im.name + "`: not an instance type");
           auto scope = std::make_unique<abi::Types>();
           std::map<std::string, ComponentFunc, std::less<>> funcs;
-          std::map<std::string, const Type*, std::less<>> types;
+          Args::Types types;
           for (const Decl& dl : it->decls) {
             if (dl.kind == Decl::Type) {
               scope->push_back(dl.type.get());
             } else if (dl.kind == Decl::Alias && dl.alias->sort == Sort::Type) {
               const Alias& al = *dl.alias;
               const bool outer = al.target == Alias::Outer && al.outer_count == 1 && al.outer_idx < ci->types_.size();
-              scope->push_back(outer ? ci->types_[al.outer_idx] : nullptr);
+              scope->add(outer ? ci->types_[al.outer_idx] : nullptr,
+                         outer ? &ci->types_.scope_of(al.outer_idx) : nullptr);
             } else if ((dl.kind == Decl::Export || dl.kind == Decl::Import) &&
                        dl.extern_type.kind == ExternKind::Type) {
               const uint32_t i = dl.extern_type.idx;
-              const Type* t = dl.extern_type.type_sub_resource ? ci->imported_resource(im.name + "#" + dl.name)
-                              : i < scope->size()                ? (*scope)[i]
-                                                                 : nullptr;
-              scope->push_back(t);
-              if (dl.kind == Decl::Export) types.emplace(dl.name, t);
+              const bool sub = dl.extern_type.type_sub_resource;
+              const Type* t = sub ? ci->imported_resource(im.name + "#" + dl.name)
+                              : i < scope->size() ? (*scope)[i]
+                                                  : nullptr;
+              const abi::Types* home = !sub && i < scope->size() ? &scope->scope_of(i) : scope.get();
+              scope->add(t, home);
+              if (dl.kind == Decl::Export) types.emplace(dl.name, ScopedType{t, home});
             } else if (dl.kind == Decl::Export && dl.extern_type.kind == ExternKind::Func) {
               ComponentFunc f;
               f.import_name = im.name + "#" + dl.name;
@@ -293,9 +296,12 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           instance_instances.emplace_back();
         } else if (im.type.kind == ExternKind::Type) {
           if (type_index < ci->types_.size()) {
-            ci->types_[type_index] = im.type.type_sub_resource ? ci->imported_resource(im.name)
-                                     : im.type.idx < ci->types_.size() ? ci->types_[im.type.idx]
-                                                                       : nullptr;
+            const bool known = !im.type.type_sub_resource && im.type.idx < ci->types_.size();
+            ci->types_.set(type_index,
+                           im.type.type_sub_resource ? ci->imported_resource(im.name)
+                           : known                   ? ci->types_[im.type.idx]
+                                                     : nullptr,
+                           known ? &ci->types_.scope_of(im.type.idx) : nullptr);
           }
           ++type_index;
         } else {
@@ -336,10 +342,11 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
         }
         // A bag of inline exports: functions and types.
         std::map<std::string, ComponentFunc, std::less<>> funcs;
-        std::map<std::string, const Type*, std::less<>> types;
+        Args::Types types;
         for (const auto& [name, si] : in.exports) {
           if (si.sort == Sort::Func && si.idx < ci->funcs_.size()) funcs.emplace(name, ci->funcs_[si.idx]);
-          else if (si.sort == Sort::Type && si.idx < ci->types_.size()) types.emplace(name, ci->types_[si.idx]);
+          else if (si.sort == Sort::Type && si.idx < ci->types_.size())
+            types.emplace(name, ScopedType{ci->types_[si.idx], &ci->types_.scope_of(si.idx)});
           else if (si.sort != Sort::Type)
             return link_error("instance export `" + name + "`: a " + sort_name(si.sort) + " is not supported yet");
         }
@@ -362,8 +369,8 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           if (f->name.empty()) const_cast<LiftedFunc*>(f)->name = ex.name;
           ci->exports_.emplace_back(ex.name, f);
         } else if (ex.item.sort == Sort::Type) {
-          if (type_index < ci->types_.size() && ex.item.idx < ci->types_.size())
-            ci->types_[type_index] = ci->types_[ex.item.idx];
+          if (ex.item.idx < ci->types_.size())
+            ci->types_.set(type_index, ci->types_[ex.item.idx], &ci->types_.scope_of(ex.item.idx));
           ++type_index;
         } else if (ex.item.sort == Sort::Instance) {
           if (ex.item.idx >= ci->instances_.size()) return link_error("export `" + ex.name + "`: unknown instance");

@@ -90,6 +90,12 @@ struct ComponentFunc {
   const abi::Types* types = nullptr;  // the scope type indices of `type` refer to
 };
 
+// A type and the scope its own type indices are in (abi::Types::home).
+struct ScopedType {
+  const Type* type = nullptr;
+  const abi::Types* scope = nullptr;
+};
+
 class ComponentInstance {
  public:
   static Result<std::unique_ptr<ComponentInstance>> create(Store& store, std::shared_ptr<const Component> c,
@@ -98,7 +104,7 @@ class ComponentInstance {
   // (`with` arguments): functions, and instances as their functions.
   struct Args {
     using Funcs = std::map<std::string, ComponentFunc, std::less<>>;
-    using Types = std::map<std::string, const Type*, std::less<>>;
+    using Types = std::map<std::string, ScopedType, std::less<>>;
     std::map<std::string, ComponentFunc, std::less<>> funcs;
     std::map<std::string, Funcs, std::less<>> instances;
     std::map<std::string, Types, std::less<>> instance_types;  // the types (resources) they export

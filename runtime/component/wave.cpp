@@ -26,7 +26,7 @@ using abi::resolve;
 
 class Parser {
  public:
-  Parser(std::string_view s, const abi::Types& ts) : s_(s), ts_(ts) {}
+  Parser(std::string_view s, const abi::Types& ts) : s_(s), ts_(&ts) {}
   bool value(const ValType& t, Value& out, int depth = 0);
   bool list_of(const std::vector<ValType>& types, std::vector<Value>& out);
   bool at_end() {
@@ -44,7 +44,7 @@ class Parser {
 
  private:
   std::string_view s_;
-  const abi::Types& ts_;
+  const abi::Types* ts_;  // the scope of the type being parsed
   size_t pos_ = 0, at_ = 0;
   std::string err_;
 
@@ -254,10 +254,17 @@ bool Parser::sequence(char close, const std::vector<const ValType*>& types, cons
 
 bool Parser::value(const ValType& t, Value& out, int depth) {
   if (depth > 100) return fail("nested too deeply");
-  const Resolved r = resolve(t, ts_);
+  const Resolved r = resolve(t, *ts_);
   if (r.is_prim) return prim(r.prim, out);
   const Type* d = r.def;
   if (!d) return fail("type " + std::to_string(t.idx) + " is not a value type here");
+  // d's own type indices are in its scope, for the rest of this value.
+  struct Rescope {
+    const abi::Types*& ts;
+    const abi::Types* saved;
+    ~Rescope() { ts = saved; }
+  } rescope{ts_, ts_};
+  ts_ = r.scope;
   std::string l;
   bool esc = false;
   switch (d->kind) {
@@ -267,7 +274,7 @@ bool Parser::value(const ValType& t, Value& out, int depth) {
       if (!expect('[') || !sequence(']', {}, &*d->a, out, depth)) return false;
       if (d->kind == Type::FixedList && out.items.size() != d->length)
         return fail("expected " + std::to_string(d->length) + " elements");
-      if (abi::is_byte_list(*d, ts_)) {  // list<u8>: its bytes in text
+      if (abi::is_byte_list(*d, *ts_)) {  // list<u8>: its bytes in text
         for (const Value& b : out.items) out.text += char(b.bits);
         out.items.clear();
       }
@@ -297,7 +304,7 @@ bool Parser::value(const ValType& t, Value& out, int depth) {
       for (size_t i = 0; i < seen.size(); ++i) {
         if (seen[i]) continue;
         // An option field may be left out: none.
-        const Resolved f = resolve(d->fields[i].type, ts_);
+        const Resolved f = resolve(d->fields[i].type, *ts_);
         if (f.def && f.def->kind == Type::Option) {
           out.items[i].kind = Value::Option;
           continue;
@@ -329,7 +336,7 @@ bool Parser::value(const ValType& t, Value& out, int depth) {
         return true;
       }
       out.index = 1;
-      const Resolved inner = resolve(*d->a, ts_);
+      const Resolved inner = resolve(*d->a, *ts_);
       if (keyword_ahead("some")) {
         size_t save = pos_;
         label(l, esc);
@@ -464,23 +471,24 @@ void print(const Value& v, const ValType& t, const abi::Types& ts, std::string& 
     out += "?";
     return;
   }
+  const abi::Types& in = *r.scope;  // d's own type indices
   auto items = [&](const char* open, const char* close, auto type_of) {
     out += open;
     for (size_t i = 0; i < v.items.size(); ++i) {
       if (i) out += ", ";
-      print(v.items[i], type_of(i), ts, out);
+      print(v.items[i], type_of(i), in, out);
     }
     out += close;
   };
   auto payload = [&](const ValType* pt) {
     if (!pt || v.items.empty()) return;
     out += "(";
-    print(v.items[0], *pt, ts, out);
+    print(v.items[0], *pt, in, out);
     out += ")";
   };
   switch (d->kind) {
     case Type::List:
-      if (abi::is_byte_list(*d, ts)) {
+      if (abi::is_byte_list(*d, in)) {
         out += "[";
         for (size_t i = 0; i < v.text.size(); ++i) out += (i ? ", " : "") + std::to_string(uint8_t(v.text[i]));
         out += "]";
@@ -494,7 +502,7 @@ void print(const Value& v, const ValType& t, const abi::Types& ts, std::string& 
       for (size_t i = 0; i < v.items.size() && i < d->fields.size(); ++i) {
         if (i) out += ", ";
         out += label_text(d->fields[i].name) + ": ";
-        print(v.items[i], d->fields[i].type, ts, out);
+        print(v.items[i], d->fields[i].type, in, out);
       }
       out += "}";
       return;

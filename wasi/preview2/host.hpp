@@ -36,6 +36,9 @@ struct Context {
   std::vector<std::string> args;  // argv, argv[0] included
   std::vector<std::string> env;   // "NAME=VALUE"
   Table table;                    // the host's resources, by rep
+  // Hosts the guest may send HTTP requests to (wasi:http/outgoing-handler):
+  // "host" (any port) or "host:port"; none by default.
+  std::vector<std::string> allow_http;
   bool exited = false;            // wasi:cli/exit was called: the run's error is that
   int exit_code = 0;
 };

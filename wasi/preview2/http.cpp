@@ -1,11 +1,11 @@
-// wasi:http types, incoming-handler's host side, outgoing-handler (denied)
-// (http.hpp).
+// wasi:http types, incoming-handler's host side, outgoing-handler (http.hpp).
 #include "wasi/preview2/http.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <cstring>
 
+#include "wasi/preview2/http_client.hpp"
 #include "wasi/preview2/values.hpp"
 
 namespace wisp::wasi::p2 {
@@ -445,24 +445,69 @@ void define_http(component::ComponentLinker& l, Context& ctx) {
     b.http = e->http;
     return one(ok(own(table->add(std::move(b)))));
   });
-  // No future ever comes from handle (it refuses), but the methods link.
-  def("[method]future-incoming-response.subscribe", [table](const Values&) -> Ret {
+  // ---- outgoing-handler: a request to an allowed host, sent when the
+  // guest first asks for the response (its body is finished by then) ----
+  l.define("wasi:http/outgoing-handler@0.2#handle", [&ctx, table](const Values& a) -> Ret {
+    const uint32_t rep = uint32_t(a.at(0).bits);
+    Entry* r = table->get(rep, Kind::OutgoingRequest);
+    if (!r) return not_a("an outgoing-request", rep);
+    auto msg = r->http;
+    table->remove(rep);  // the request was given away
+    if (a.size() > 1 && a[1].index == 1 && !a[1].items.empty()) table->remove(uint32_t(a[1].items[0].bits));
+    if (msg->scheme && *msg->scheme != "http")
+      return one(err(variant(kInternalError, some(text("only http: is supported, not " + *msg->scheme + ":")))));
+    const std::string authority = msg->authority.value_or("");
+    const std::string host = authority.substr(0, authority.rfind(':'));
+    bool allowed = false;
+    for (const std::string& h : ctx.allow_http) allowed = allowed || h == authority || h == host;
+    if (!allowed) return one(err(variant(kHttpRequestDenied)));
+    Entry f;
+    f.kind = Kind::FutureIncomingResponse;
+    f.http = msg;
+    return one(ok(own(table->add(std::move(f)))));
+  });
+  def("[method]future-incoming-response.subscribe", [table, get](const Values& a) -> Ret {
+    if (!get(a, 0, Kind::FutureIncomingResponse)) return not_a("a future-incoming-response", a.at(0).bits);
     Entry p;
-    p.kind = Kind::Pollable;
+    p.kind = Kind::Pollable;  // get() does the waiting
     return one(own(table->add(std::move(p))));
   });
-  def("[method]future-incoming-response.get", [](const Values&) {
-    return one(some(ok(err(variant(kInternalError, none())))));
+  def("[method]future-incoming-response.get", [table, get](const Values& a) -> Ret {
+    Entry* f = get(a, 0, Kind::FutureIncomingResponse);
+    if (!f) return not_a("a future-incoming-response", a.at(0).bits);
+    if (f->taken) return one(some(component::val::err()));
+    f->taken = true;
+    HttpResult res = http_fetch(*f->http, 30);
+    if (!res.ok) return one(some(ok(err(variant(kInternalError, some(text(res.error)))))));
+    Entry in;
+    in.kind = Kind::IncomingResponse;
+    in.http = std::make_shared<HttpMessage>();
+    in.http->status = res.status;
+    in.http->headers->entries = std::move(res.headers);
+    in.http->headers->immutable = true;
+    *in.http->body = std::move(res.body);
+    return one(some(ok(ok(own(table->add(std::move(in)))))));
   });
-  def("[method]incoming-response.status", [](const Values&) { return one(scalar(Value::U16, 0)); });
-  def("[method]incoming-response.headers", [fields_entry](const Values&) {
-    return one(fields_entry(std::make_shared<HttpFields>()));
+  auto incoming = [get](const Values& a) { return get(a, 0, Kind::IncomingResponse); };
+  def("[method]incoming-response.status", [incoming](const Values& a) -> Ret {
+    const Entry* e = incoming(a);
+    if (!e) return not_a("an incoming-response", a.at(0).bits);
+    return one(scalar(Value::U16, e->http->status));
   });
-  def("[method]incoming-response.consume", [](const Values&) { return one(component::val::err()); });
-  l.define("wasi:http/outgoing-handler@0.2#handle", [table](const Values& a) -> Ret {
-    table->remove(uint32_t(a.at(0).bits));  // the request was given away
-    if (a.size() > 1 && a[1].index == 1 && !a[1].items.empty()) table->remove(uint32_t(a[1].items[0].bits));
-    return one(err(variant(kHttpRequestDenied)));
+  def("[method]incoming-response.headers", [incoming, fields_entry](const Values& a) -> Ret {
+    const Entry* e = incoming(a);
+    if (!e) return not_a("an incoming-response", a.at(0).bits);
+    return one(fields_entry(e->http->headers));
+  });
+  def("[method]incoming-response.consume", [table, incoming](const Values& a) -> Ret {
+    Entry* e = incoming(a);
+    if (!e) return not_a("an incoming-response", a.at(0).bits);
+    if (e->http->body_taken) return one(component::val::err());
+    e->http->body_taken = true;
+    Entry b;
+    b.kind = Kind::IncomingBody;
+    b.http = e->http;
+    return one(ok(own(table->add(std::move(b)))));
   });
 }
 

@@ -11,8 +11,9 @@
 //   outgoing-response  status, headers, body -> outgoing-body (its stream
 //                      collects the response body; finish with trailers)
 //   response-outparam  set: the response, or an error (answered 500)
-//   outgoing-handler   denied (HTTP-request-denied): wisp does not make
-//                      requests for guests yet
+//   outgoing-handler   plain HTTP to the hosts Context::allow_http lists
+//                      (HTTP-request-denied otherwise), sent through
+//                      http_client.hpp when the guest asks for the response
 //
 // Bodies are buffers: the request body is read before the handler runs and
 // the response body is sent when it returns.

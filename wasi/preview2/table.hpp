@@ -48,6 +48,7 @@ struct HttpMessage {  // a request or a response, incoming or outgoing
   std::string method = "GET";  // requests
   std::optional<std::string> path, authority, scheme;
   uint16_t status = 200;  // responses
+  std::string error;      // a future response that failed: why (internal-error's text)
   std::shared_ptr<HttpFields> headers = std::make_shared<HttpFields>();
   std::shared_ptr<std::string> body = std::make_shared<std::string>();
   bool body_taken = false;  // consume() / body() gave the body out

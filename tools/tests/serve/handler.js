@@ -12,6 +12,15 @@ async function handle(request) {
     });
   }
   if (url.pathname === "/boom") throw new Error("boom");
+  if (url.pathname === "/fetch") {
+    // An outgoing request (wasi:http/outgoing-handler) to ?to=URL.
+    try {
+      const r = await fetch(url.searchParams.get("to"));
+      return new Response(`fetched ${r.status}: ${await r.text()}`);
+    } catch (e) {
+      return new Response(`fetch failed: ${e.message}\n`, { status: 502 });
+    }
+  }
   return new Response(`Hello from JavaScript, ${url.pathname}${url.search}\n`, {
     headers: { "content-type": "text/plain" },
   });

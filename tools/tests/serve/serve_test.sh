@@ -2,14 +2,16 @@
 # `wisp serve` on 127.0.0.1 with a hand-written handler (hello.wat) and a
 # JavaScript one (handler.js, componentize-js): status codes, headers,
 # bodies, a trap (500), a handler that never returns (504 at the deadline),
-# and the server still serving after each; SIGTERM stops it.
+# an outgoing request to a second local server (allowed with --allow-http,
+# refused otherwise), and the server still serving after each; SIGTERM
+# stops it.
 #   serve_test.sh WISP JCO WORKDIR
 set -euo pipefail
 wisp=$1 jco=$2 work=$3
 here=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$work" && mkdir -p "$work"
-pid=
-trap '[ -z "$pid" ] || kill "$pid" 2> /dev/null || true' EXIT
+pid= other=
+trap 'kill $pid $other 2> /dev/null || true' EXIT
 
 # start COMPONENT ARGS...: the server in the background; sets pid and url.
 start() {
@@ -53,7 +55,13 @@ echo "hello.wat: 200, 418, 500 on a trap, 504 at the deadline (${elapsed_ms} ms)
 
 # The JavaScript handler.
 "$here/build_js_handler.sh" "$jco" "$work/handler.wasm" "$work"
-start "$work/handler.wasm"
+# hello.wat serves as the second server the handler fetches from.
+start "$here/hello.component.wasm"
+other=$pid hello_url=$url pid=
+cp "$work/serve.log" "$work/hello-serve.log"
+hello_port=${hello_url#http://127.0.0.1:}
+hello_port=${hello_port%/}
+start "$work/handler.wasm" --allow-http "127.0.0.1:${hello_port}"
 [ "$(get "${url}hello?x=1")" = "Hello from JavaScript, /hello?x=1" ]
 [ "$(get -X POST -H "x-test: abc" --data "some body" "${url}echo")" = "POST 9 bytes: some body" ]
 get -i -X POST -H "x-test: abc" --data "x" "${url}echo" | grep -qi "^x-echo: abc"
@@ -61,6 +69,12 @@ get -i -X POST -H "x-test: abc" --data "x" "${url}echo" | grep -qi "^x-echo: abc
 head -c 1000000 /dev/zero | tr '\0' 'a' > "$work/big.txt"
 get -X POST --data-binary "@$work/big.txt" "${url}echo" | grep -q "^POST 1000000 bytes: aaaa"
 [ "$(status "${url}boom")" = 500 ]  # the handler throws: StarlingMonkey answers 500
+[ "$(get "${url}fetch?to=${hello_url}teapot")" = "fetched 418: hello from wat" ]
+[ "$(status "${url}fetch?to=http://127.0.0.1:9/")" = 502 ]  # not in --allow-http: refused, never sent
 [ "$(get "${url}again")" = "Hello from JavaScript, /again" ]
 stop
-echo "handler.js: GET, POST with headers and a 1 MB body, 201, 500 on an exception, still serving"
+kill -TERM "$other"
+wait "$other"
+other=
+echo "handler.js: GET, POST with headers and a 1 MB body, 201, 500 on an exception, an allowed and a refused"
+echo "  outgoing request, still serving"
