@@ -95,6 +95,7 @@ struct Worker {
   evhttp* http = nullptr;
   std::unique_ptr<wasi::p2::Context> ctx;
   component::ComponentLinker linker;
+  component::InstanceCache cache;  // what instantiating the component works out once
   std::thread thread;
   // The request running now, for the watchdog: its store and deadline
   // (steady-clock ns; 0: none), under mu; expired: the watchdog stopped it.
@@ -170,7 +171,7 @@ void on_request(evhttp_request* req, void* arg) {
         w->deadline = 0;
       }
     } done{w};
-    auto inst = component::ComponentInstance::create(store, s.component, &w->linker);
+    auto inst = component::ComponentInstance::create(store, s.component, &w->linker, &w->cache);
     inst_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
     if (!inst.ok()) {
       problem = "instantiation failed: " + inst.error().message;

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "runtime/component/instance.hpp"
+#include "runtime/valid/validator.hpp"
 #include "runtime/vm/instances.hpp"
 #include "runtime/wasm/reader.hpp"
 
@@ -585,8 +586,7 @@ struct LoweredImport {
   Store* store = nullptr;  // (HostContext::store is null when no wasm code is the caller)
   LiftedFunc site;
   const HostFunc* host = nullptr;
-  abi::CoreSignature sig;
-  FuncType core_type;
+  std::shared_ptr<const InstanceCache::Lowered> lowered;  // the core signature
 };
 
 CoreVal from_slot(const Slot& s, Flat f) { return core(f, f == Flat::I32 || f == Flat::F32 ? s.u32 : s.u64); }
@@ -600,9 +600,10 @@ TrapKind lowered_call(HostContext& ctx, Slot* args) {
   const abi::Types& ts = *li->site.types;
   Abi abi(*li->store, li->site);
   std::vector<CoreVal> in;
-  for (size_t k = 0; k < li->sig.params.size(); ++k) in.push_back(from_slot(args[k], li->sig.params[k]));
+  const abi::CoreSignature& sig = li->lowered->sig;
+  for (size_t k = 0; k < sig.params.size(); ++k) in.push_back(from_slot(args[k], sig.params[k]));
   std::vector<Value> vals;
-  if (li->sig.params_in_memory) {
+  if (sig.params_in_memory) {
     uint32_t off = 0;
     for (const Field& p : ft.fields) {
       off = align_to(off, abi::alignment(p.type, ts));
@@ -627,7 +628,7 @@ TrapKind lowered_call(HostContext& ctx, Slot* args) {
       ctx.message = "import `" + li->site.name + "` returned no value";
       return TrapKind::HostError;
     }
-    if (li->sig.results_in_memory) {
+    if (sig.results_in_memory) {
       abi.store(r.value()[0], *ft.result, in.back().bits.u32, ts);
     } else {
       std::vector<CoreVal> out;
@@ -654,8 +655,17 @@ wisp::ValType core_type_of(Flat f) {
 
 }  // namespace
 
+std::shared_ptr<const InstanceCache::Lowered> ComponentInstance::lowered_signature(const ComponentFunc& f) {
+  auto l = std::make_shared<InstanceCache::Lowered>();
+  l->sig = abi::flatten_func(*f.type, *f.types, true);
+  for (Flat p : l->sig.params) l->core_type.params.push_back(core_type_of(p));
+  for (Flat r : l->sig.results) l->core_type.results.push_back(core_type_of(r));
+  l->type_id = canonical_type_id(l->core_type);
+  return l;
+}
+
 FuncInst* ComponentInstance::lower(const ComponentFunc& f, const CanonOptions& opts, MemoryInst* memory,
-                                   FuncInst* realloc) {
+                                   FuncInst* realloc, std::shared_ptr<const InstanceCache::Lowered> sig) {
   auto owned = std::make_shared<LoweredImport>();
   keep_.push_back(owned);
   LoweredImport* li = owned.get();
@@ -668,10 +678,8 @@ FuncInst* ComponentInstance::lower(const ComponentFunc& f, const CanonOptions& o
   li->site.memory = memory;
   li->site.realloc = realloc;
   li->host = f.host;
-  li->sig = abi::flatten_func(*f.type, *f.types, true);
-  for (Flat p : li->sig.params) li->core_type.params.push_back(core_type_of(p));
-  for (Flat r : li->sig.results) li->core_type.results.push_back(core_type_of(r));
-  return store_.host_func(li->core_type, &lowered_call, li, f.import_name);
+  li->lowered = std::move(sig);
+  return store_.host_func(li->lowered->core_type, li->lowered->type_id, &lowered_call, li, f.import_name);
 }
 
 ComponentInstance::~ComponentInstance() = default;

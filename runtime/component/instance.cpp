@@ -27,14 +27,17 @@ int core_space(Sort s) {
 
 Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& store,
                                                                      std::shared_ptr<const Component> c,
-                                                                     const ComponentLinker* linker) {
-  return create(store, std::move(c), linker, nullptr);
+                                                                     const ComponentLinker* linker,
+                                                                     InstanceCache* cache) {
+  return create(store, std::move(c), linker, nullptr, cache);
 }
 
 Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& store,
                                                                      std::shared_ptr<const Component> c,
-                                                                     const ComponentLinker* linker, const Args* args) {
+                                                                     const ComponentLinker* linker, const Args* args,
+                                                                     InstanceCache* cache) {
   std::unique_ptr<ComponentInstance> ci(new ComponentInstance(store));
+  if (cache) cache->reset(c.get(), linker);
   std::vector<std::shared_ptr<const Component>> components;  // the component index space
   ci->component_ = c;
   ci->types_ = c->types;
@@ -52,6 +55,7 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
   std::vector<std::map<std::string, Args::Funcs, std::less<>>> instance_instances;
   if (args) ci->resource_names_ = args->resource_names;
   for (const Definition& d : c->defs) {
+    const size_t di = size_t(&d - c->defs.data());  // the definition's index, for the cache
     switch (d.kind) {
       case Definition::Type:
         ++type_index;
@@ -161,12 +165,18 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           if (!cf.type || cf.type->kind != Type::Func) return link_error("canon lower: not a function type");
           const Extern* mem = opt(Sort::CoreMemory, cn.opts.memory);
           const Extern* re = opt(Sort::CoreFunc, cn.opts.realloc);
-          const abi::NeededOptions need = abi::needed_options(*cf.type, *cf.types, true);
-          if (need.memory && !mem)
-            return link_error("canon lower of `" + cf.import_name + "`: the `memory` option is required");
-          if (need.realloc && !re)
-            return link_error("canon lower of `" + cf.import_name + "`: the `realloc` option is required");
-          FuncInst* lowered = ci->lower(cf, cn.opts, mem ? mem->memory() : nullptr, re ? re->func() : nullptr);
+          std::shared_ptr<const InstanceCache::Lowered> sig = cache ? cache->lowered[di] : nullptr;
+          if (!sig) {  // the options checked, the signature made: once per cache
+            const abi::NeededOptions need = abi::needed_options(*cf.type, *cf.types, true);
+            if (need.memory && !mem)
+              return link_error("canon lower of `" + cf.import_name + "`: the `memory` option is required");
+            if (need.realloc && !re)
+              return link_error("canon lower of `" + cf.import_name + "`: the `realloc` option is required");
+            sig = lowered_signature(cf);
+            if (cache) cache->lowered[di] = sig;
+          }
+          FuncInst* lowered =
+              ci->lower(cf, cn.opts, mem ? mem->memory() : nullptr, re ? re->func() : nullptr, std::move(sig));
           ci->core_[0].push_back(Extern{wisp::ExternKind::Func, lowered});
           break;
         }
@@ -215,6 +225,12 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
         if ((cn.opts.memory && !f->memory) || (cn.opts.realloc && !f->realloc) ||
             (cn.opts.post_return && !f->post_return))
           return link_error("canon lift: an option names an item wisp cannot provide yet");
+        if (cache && cache->lifted[di]) {  // checked when the cache was filled
+          f->sig = *cache->lifted[di];
+          ci->funcs_.push_back(ComponentFunc{f.get(), nullptr, {}, f->type, f->types});
+          ci->lifted_.push_back(std::move(f));
+          break;
+        }
         const abi::NeededOptions need = abi::needed_options(*f->type, ci->types_, false);
         if (need.memory && !f->memory) return link_error("canon lift: the `memory` option is required");
         if (need.realloc && !f->realloc) return link_error("canon lift: the `realloc` option is required");
@@ -234,6 +250,7 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           if (std::string why = abi::check_core_type(pr, f->post_return->type()); !why.empty())
             return link_error("canon lift: post-return " + why);
         }
+        if (cache) cache->lifted[di] = std::make_shared<const abi::CoreSignature>(f->sig);
         ci->funcs_.push_back(ComponentFunc{f.get(), nullptr, {}, f->type, f->types});
         ci->lifted_.push_back(std::move(f));
         break;
@@ -263,6 +280,9 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           auto scope = std::make_unique<abi::Types>();
           std::map<std::string, ComponentFunc, std::less<>> funcs;
           Args::Types types;
+          const std::vector<const HostFunc*>* cached_hosts =
+              cache && !cache->hosts[di].empty() ? &cache->hosts[di] : nullptr;
+          size_t host_n = 0;
           for (const Decl& dl : it->decls) {
             if (dl.kind == Decl::Type) {
               scope->push_back(dl.type.get());
@@ -284,7 +304,12 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
             } else if (dl.kind == Decl::Export && dl.extern_type.kind == ExternKind::Func) {
               ComponentFunc f;
               f.import_name = im.name + "#" + dl.name;
-              f.host = linker ? linker->find(f.import_name) : nullptr;
+              if (cached_hosts && host_n < cached_hosts->size()) {
+                f.host = (*cached_hosts)[host_n++];
+              } else {
+                f.host = linker ? linker->find(f.import_name) : nullptr;
+                if (cache) cache->hosts[di].push_back(f.host);
+              }
               f.type = dl.extern_type.idx < scope->size() ? (*scope)[dl.extern_type.idx] : nullptr;
               f.types = scope.get();
               funcs.emplace(dl.name, f);
@@ -326,7 +351,12 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
                                 " is not supported yet");
           }
           nested.resource_names = ci->resource_names_;
-          auto child = create(store, components[in.component], linker, &nested);
+          InstanceCache* child_cache = nullptr;
+          if (cache) {
+            if (!cache->nested[di]) cache->nested[di] = std::make_unique<InstanceCache>();
+            child_cache = cache->nested[di].get();
+          }
+          auto child = create(store, components[in.component], linker, &nested, child_cache);
           if (!child.ok()) return child.error();
           std::map<std::string, ComponentFunc, std::less<>> funcs;
           for (const auto& [name, f] : child.value()->exports_)

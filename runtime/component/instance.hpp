@@ -90,6 +90,47 @@ struct ComponentFunc {
   const abi::Types* types = nullptr;  // the scope type indices of `type` refer to
 };
 
+// What instantiating a component computes that does not depend on the
+// instance: the core signatures of its lowered and lifted functions (their
+// options and types checked) and the host functions its imports resolve
+// to. Kept for the next instantiation of the same component with the same
+// linker (wisp serve keeps one per event loop); another component or
+// linker empties it. Not thread-safe: one per thread.
+class InstanceCache {
+ public:
+  InstanceCache() = default;
+  InstanceCache(const InstanceCache&) = delete;
+  InstanceCache& operator=(const InstanceCache&) = delete;
+  struct Lowered {  // a `canon lower`'s core signature
+    abi::CoreSignature sig;
+    FuncType core_type;
+    uint32_t type_id = 0;  // core_type's canonical id
+  };
+
+ private:
+  friend class ComponentInstance;
+  const Component* component = nullptr;
+  const ComponentLinker* linker = nullptr;
+  // By definition index of the component:
+  std::vector<std::shared_ptr<const Lowered>> lowered;  // canon lower
+  std::vector<std::shared_ptr<const abi::CoreSignature>> lifted;  // canon lift
+  std::vector<std::vector<const HostFunc*>> hosts;  // an instance import's functions, in order
+  std::vector<std::unique_ptr<InstanceCache>> nested;  // an instantiated nested component's
+  void reset(const Component* c, const ComponentLinker* l) {
+    if (component == c && linker == l) return;
+    component = c;
+    linker = l;
+    lowered.clear();
+    lifted.clear();
+    hosts.clear();
+    nested.clear();
+    lowered.resize(c->defs.size());
+    lifted.resize(c->defs.size());
+    hosts.resize(c->defs.size());
+    nested.resize(c->defs.size());
+  }
+};
+
 // A type and the scope its own type indices are in (abi::Types::home).
 struct ScopedType {
   const Type* type = nullptr;
@@ -98,8 +139,11 @@ struct ScopedType {
 
 class ComponentInstance {
  public:
+  // cache, if given, keeps what this instantiation works out for the next
+  // one of the same component and linker (InstanceCache).
   static Result<std::unique_ptr<ComponentInstance>> create(Store& store, std::shared_ptr<const Component> c,
-                                                           const ComponentLinker* linker = nullptr);
+                                                           const ComponentLinker* linker = nullptr,
+                                                           InstanceCache* cache = nullptr);
   // What an enclosing component passes a nested one it instantiates
   // (`with` arguments): functions, and instances as their functions.
   struct Args {
@@ -175,14 +219,20 @@ class ComponentInstance {
   FuncInst* resource_builtin(Canon::Kind kind, const Type* t, FuncInst* dtor, const HostFunc* host_drop,
                              std::string name);
   // A core function that calls f through the canonical ABI (abi.cpp).
-  FuncInst* lower(const ComponentFunc& f, const CanonOptions& opts, MemoryInst* memory, FuncInst* realloc);
+  FuncInst* lower(const ComponentFunc& f, const CanonOptions& opts, MemoryInst* memory, FuncInst* realloc,
+                  std::shared_ptr<const InstanceCache::Lowered> sig);
+ public:
+  // f's core signature as `canon lower` makes it (for InstanceCache).
+  static std::shared_ptr<const InstanceCache::Lowered> lowered_signature(const ComponentFunc& f);
+ private:
   std::vector<std::pair<std::string, const LiftedFunc*>> exports_;
   std::vector<std::pair<std::string, uint32_t>> exported_instances_;
   std::vector<std::unique_ptr<ComponentInstance>> children_;  // nested component instances
   bool on_stack_ = false;
   uint32_t next_scope_ = 0;  // calls of exports so far: a borrow's scope  // one of its exports is running (CanonicalABI.md's may_enter is false)
   static Result<std::unique_ptr<ComponentInstance>> create(Store& store, std::shared_ptr<const Component> c,
-                                                           const ComponentLinker* linker, const Args* args);
+                                                           const ComponentLinker* linker, const Args* args,
+                                                           InstanceCache* cache);
 };
 
 }  // namespace wisp::component

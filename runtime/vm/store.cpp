@@ -126,8 +126,12 @@ Store::~Store() {
 }
 
 FuncInst* Store::host_func(const FuncType& type, HostFn fn, void* data, std::string name) {
+  return host_func(type, canonical_type_id(type), fn, data, std::move(name));
+}
+
+FuncInst* Store::host_func(const FuncType& type, uint32_t type_id, HostFn fn, void* data, std::string name) {
   FuncInst& f = add(host_funcs_);
-  f.type_id = canonical_type_id(type);
+  f.type_id = type_id;
   f.nparams = uint32_t(type.params.size());
   f.nresults = uint32_t(type.results.size());
   f.kind = FuncKind::Host;

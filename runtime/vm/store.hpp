@@ -90,6 +90,8 @@ class Store {
   Result<Instance*> instantiate(std::shared_ptr<const Module> m, std::span<const Extern> imports);
 
   FuncInst* host_func(const FuncType& type, HostFn fn, void* data = nullptr, std::string name = {});
+  // The same, with type's canonical id (canonical_type_id) already known.
+  FuncInst* host_func(const FuncType& type, uint32_t type_id, HostFn fn, void* data, std::string name);
   GlobalInst* global(GlobalType type, Value init);
   // Host-made tables and memories count against the limits too.
   Result<TableInst*> table(TableType type, Ref init = nullptr);
