@@ -52,7 +52,7 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
   // Types exported by imported instances, by instance and name.
   std::vector<Args::Types> instance_types;
   // Instances exported by nested component instances, by instance and name.
-  std::vector<std::map<std::string, Args::Funcs, std::less<>>> instance_instances;
+  std::vector<NameMap<Args::Funcs>> instance_instances;
   if (args) ci->resource_names_ = args->resource_names;
   for (const Definition& d : c->defs) {
     const size_t di = size_t(&d - c->defs.data());  // the definition's index, for the cache
@@ -75,7 +75,7 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
       }
       case Definition::CoreInstance: {
         const CoreInstance& in = *d.core_instance;
-        std::map<std::string, Extern, std::less<>> exports;
+        NameMap<Extern> exports;
         if (in.instantiate) {
           if (in.module >= ci->modules_.size()) return link_error("unknown core module");
           const std::shared_ptr<Module>& m = ci->modules_[in.module];
@@ -278,7 +278,7 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           const Type* it = c->type(im.type.idx);
           if (!it || it->kind != Type::Instance) return link_error("import `" + im.name + "`: not an instance type");
           auto scope = std::make_unique<abi::Types>();
-          std::map<std::string, ComponentFunc, std::less<>> funcs;
+          NameMap<ComponentFunc> funcs;
           Args::Types types;
           const std::vector<const HostFunc*>* cached_hosts =
               cache && !cache->hosts[di].empty() ? &cache->hosts[di] : nullptr;
@@ -358,10 +358,10 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           }
           auto child = create(store, components[in.component], linker, &nested, child_cache);
           if (!child.ok()) return child.error();
-          std::map<std::string, ComponentFunc, std::less<>> funcs;
+          NameMap<ComponentFunc> funcs;
           for (const auto& [name, f] : child.value()->exports_)
             funcs.emplace(name, ComponentFunc{f, nullptr, {}, f->type, f->types});
-          std::map<std::string, Args::Funcs, std::less<>> sub;  // its exported instances
+          NameMap<Args::Funcs> sub;  // its exported instances
           for (const auto& [name, idx] : child.value()->exported_instances_)
             sub.emplace(name, child.value()->instances_[idx]);
           ci->instances_.push_back(std::move(funcs));
@@ -371,7 +371,7 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
           break;
         }
         // A bag of inline exports: functions and types.
-        std::map<std::string, ComponentFunc, std::less<>> funcs;
+        NameMap<ComponentFunc> funcs;
         Args::Types types;
         for (const auto& [name, si] : in.exports) {
           if (si.sort == Sort::Func && si.idx < ci->funcs_.size()) funcs.emplace(name, ci->funcs_[si.idx]);

@@ -14,6 +14,7 @@
 #pragma once
 #include <functional>
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,6 +26,14 @@
 #include "runtime/vm/store.hpp"
 
 namespace wisp::component {
+
+// Maps by name, found by string_view without a copy.
+struct NameHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+template <class V>
+using NameMap = std::unordered_map<std::string, V, NameHash, std::equal_to<>>;
 
 // A `canon lift`: the core function, the component function type, and the
 // options the ABI needs (memory, realloc, post-return).
@@ -76,7 +85,7 @@ class ComponentLinker {
   }
 
  private:
-  std::map<std::string, HostFunc, std::less<>> funcs_;
+  NameMap<HostFunc> funcs_;
   HostFunc fallback_;
 };
 
@@ -147,11 +156,11 @@ class ComponentInstance {
   // What an enclosing component passes a nested one it instantiates
   // (`with` arguments): functions, and instances as their functions.
   struct Args {
-    using Funcs = std::map<std::string, ComponentFunc, std::less<>>;
-    using Types = std::map<std::string, ScopedType, std::less<>>;
-    std::map<std::string, ComponentFunc, std::less<>> funcs;
-    std::map<std::string, Funcs, std::less<>> instances;
-    std::map<std::string, Types, std::less<>> instance_types;  // the types (resources) they export
+    using Funcs = NameMap<ComponentFunc>;
+    using Types = NameMap<ScopedType>;
+    NameMap<ComponentFunc> funcs;
+    NameMap<Funcs> instances;
+    NameMap<Types> instance_types;  // the types (resources) they export
     // The imported (host) resources the enclosing component knows, by
     // identity: a drop of one calls the host's destructor.
     std::map<const Type*, std::string> resource_names;
@@ -197,12 +206,12 @@ class ComponentInstance {
   std::shared_ptr<const Component> component_;
   abi::Types types_;
   std::vector<std::shared_ptr<Module>> modules_;
-  std::vector<std::map<std::string, Extern, std::less<>>> core_instances_;  // their exports
+  std::vector<NameMap<Extern>> core_instances_;  // their exports
   std::vector<Extern> core_[4];  // core funcs, tables, memories, globals, by index
   std::vector<std::unique_ptr<LiftedFunc>> lifted_;
   std::vector<ComponentFunc> funcs_;  // the func index space
   // Imported instances: their functions by name.
-  std::vector<std::map<std::string, ComponentFunc, std::less<>>> instances_;
+  std::vector<NameMap<ComponentFunc>> instances_;
   std::vector<std::unique_ptr<abi::Types>> scopes_;  // type spaces of imported instance types
   // What each trampoline (`canon lower`, resource built-ins) needs (abi.cpp).
   std::vector<std::shared_ptr<void>> keep_;
