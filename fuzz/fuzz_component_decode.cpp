@@ -114,7 +114,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     return std::vector<wisp::component::Value>{wild(seed)};
   });
-  auto inst = wisp::component::ComponentInstance::create(store, c.value(), &linker);
+  // Twice through an InstanceCache (what wisp serve does per request): the
+  // second instantiation takes what the first worked out.
+  wisp::component::InstanceCache cache;
+  {
+    wisp::Store first(cfg);
+    (void)wisp::component::ComponentInstance::create(first, c.value(), &linker, &cache);
+  }
+  auto inst = wisp::component::ComponentInstance::create(store, c.value(), &linker, &cache);
   if (!inst.ok()) return 0;
   for (const auto& [name, f] : inst.value()->funcs()) {
     std::vector<wisp::component::Value> args;

@@ -37,7 +37,7 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
                                                                      const ComponentLinker* linker, const Args* args,
                                                                      InstanceCache* cache) {
   std::unique_ptr<ComponentInstance> ci(new ComponentInstance(store));
-  if (cache) cache->reset(c.get(), linker);
+  if (cache) cache->reset(c, linker);
   std::vector<std::shared_ptr<const Component>> components;  // the component index space
   ci->component_ = c;
   ci->types_ = c->types;

@@ -104,7 +104,8 @@ struct ComponentFunc {
 // options and types checked) and the host functions its imports resolve
 // to. Kept for the next instantiation of the same component with the same
 // linker (wisp serve keeps one per event loop); another component or
-// linker empties it. Not thread-safe: one per thread.
+// linker empties it. It holds the component; the linker must outlive it.
+// Not thread-safe: one per thread.
 class InstanceCache {
  public:
   InstanceCache() = default;
@@ -118,14 +119,14 @@ class InstanceCache {
 
  private:
   friend class ComponentInstance;
-  const Component* component = nullptr;
+  std::shared_ptr<const Component> component;  // held: its address must not be reused while cached
   const ComponentLinker* linker = nullptr;
   // By definition index of the component:
   std::vector<std::shared_ptr<const Lowered>> lowered;  // canon lower
   std::vector<std::shared_ptr<const abi::CoreSignature>> lifted;  // canon lift
   std::vector<std::vector<const HostFunc*>> hosts;  // an instance import's functions, in order
   std::vector<std::unique_ptr<InstanceCache>> nested;  // an instantiated nested component's
-  void reset(const Component* c, const ComponentLinker* l) {
+  void reset(const std::shared_ptr<const Component>& c, const ComponentLinker* l) {
     if (component == c && linker == l) return;
     component = c;
     linker = l;

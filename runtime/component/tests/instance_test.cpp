@@ -353,6 +353,39 @@ TEST(ComponentInstantiate, ImportsAreHostFunctionsCalledThroughTheAbi) {
   EXPECT_NE(r.error().message.find("import `greet`: no name"), std::string::npos) << r.error().message;
 }
 
+TEST(ComponentInstantiate, AnInstanceCacheGivesTheSameInstancesFaster) {
+  const Bytes b = importing_component();
+  auto c = decode(b.data(), b.size());
+  ASSERT_TRUE(c.ok());
+  ComponentLinker doubling, tripling;
+  doubling.define("double", [](const std::vector<Value>& a) -> Result<std::vector<Value>> {
+    Value v = a.at(0);
+    v.bits *= 2;
+    return std::vector<Value>{v};
+  });
+  tripling.define("double", [](const std::vector<Value>& a) -> Result<std::vector<Value>> {
+    Value v = a.at(0);
+    v.bits *= 3;
+    return std::vector<Value>{v};
+  });
+  for (ComponentLinker* l : {&doubling, &tripling})
+    l->define("greet", [](const std::vector<Value>& a) -> Result<std::vector<Value>> { return a; });
+  InstanceCache cache;
+  Value five;
+  five.kind = Value::U32;
+  five.bits = 5;
+  // The same linker: the second and third instances come from the cache;
+  // another linker: the cache starts over (its host functions, not the old).
+  for (auto [linker, want] : {std::pair{&doubling, 20u}, {&doubling, 20u}, {&doubling, 20u}, {&tripling, 45u}}) {
+    Store store;
+    auto inst = ComponentInstance::create(store, c.value(), linker, &cache);
+    ASSERT_TRUE(inst.ok()) << inst.error().message;
+    auto r = inst.value()->call("quad", {five});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r.value().at(0).bits, want);
+  }
+}
+
 TEST(ComponentInstantiate, AHostFunctionMayNotReenterTheComponentThatCalledIt) {
   const Bytes b = importing_component();
   auto c = decode(b.data(), b.size());
