@@ -12,7 +12,7 @@ PACKAGES=(
   clang-19 lld-19 libclang-rt-19-dev libclang-rt-19-dev-wasm32 wasi-libc
   binaryen
   hyperfine gnuplot-nox nodejs
-  libevent-dev curl wrk
+  libevent-dev libmicrohttpd-dev curl wrk
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
