@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -53,12 +54,73 @@ const char* const kServeUsage =
     "  --allow-http HOST[:PORT],...\n"
     "                         let handlers send HTTP requests to these hosts\n"
     "                         (wasi:http/outgoing-handler; none by default)\n"
+    "  --metrics-addr HOST:PORT\n"
+    "                         serve Prometheus metrics there (GET /metrics)\n"
     "  --quiet                no access log on stderr\n"
     "  --dir, --env, --tier, --fuel, --max-memory, -W ...\n"
     "                         as for `wisp run`, for every request's instance\n"
     "COMPONENT exports wasi:http/incoming-handler@0.2.x (the wasi:http/proxy\n"
     "world). Every request runs in a fresh instance; nothing is shared between\n"
     "requests.\n";
+
+// Prometheus metrics (--metrics-addr): counters and two histograms, updated
+// by every event loop without locks.
+struct Histogram {
+  static constexpr double kBounds[] = {0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025,
+                                       0.005,   0.01,     0.025,   0.05,   0.1,     0.25,   0.5,   1,
+                                       2.5,     5,        10,      30};
+  static constexpr size_t kN = sizeof kBounds / sizeof kBounds[0];
+  std::atomic<uint64_t> counts[kN + 1] = {};  // the last: +Inf
+  std::atomic<uint64_t> sum_ns{0};
+  void add(int64_t ns) {
+    const double s = double(ns) / 1e9;
+    size_t i = 0;
+    while (i < kN && s > kBounds[i]) ++i;
+    counts[i].fetch_add(1, std::memory_order_relaxed);
+    sum_ns.fetch_add(uint64_t(ns), std::memory_order_relaxed);
+  }
+  void write(std::string& out, const char* name, const char* help) const {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " histogram\n";
+    uint64_t cum = 0;
+    char line[160];
+    for (size_t i = 0; i <= kN; ++i) {
+      cum += counts[i].load(std::memory_order_relaxed);
+      if (i < kN) snprintf(line, sizeof line, "%s_bucket{le=\"%g\"} %llu\n", name, kBounds[i], (unsigned long long)cum);
+      else snprintf(line, sizeof line, "%s_bucket{le=\"+Inf\"} %llu\n", name, (unsigned long long)cum);
+      out += line;
+    }
+    snprintf(line, sizeof line, "%s_sum %.9f\n%s_count %llu\n", name, double(sum_ns.load()) / 1e9, name,
+             (unsigned long long)cum);
+    out += line;
+  }
+};
+
+struct Metrics {
+  std::atomic<uint64_t> by_class[6] = {};  // 1xx .. 5xx (index 1..5)
+  std::atomic<uint64_t> traps{0}, timeouts{0}, failed_instantiations{0};
+  Histogram latency, instantiation;
+  std::string text() const {
+    std::string out = "# HELP wisp_serve_requests_total Requests answered, by status class.\n"
+                      "# TYPE wisp_serve_requests_total counter\n";
+    char line[128];
+    for (int c = 1; c <= 5; ++c) {
+      snprintf(line, sizeof line, "wisp_serve_requests_total{status=\"%dxx\"} %llu\n", c,
+               (unsigned long long)by_class[c].load());
+      out += line;
+    }
+    auto counter = [&](const char* name, const char* help, uint64_t v) {
+      snprintf(line, sizeof line, "%llu", (unsigned long long)v);
+      out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name + " " + line + "\n";
+    };
+    counter("wisp_serve_traps_total", "Handlers that trapped (answered 500).", traps.load());
+    counter("wisp_serve_timeouts_total", "Handlers cut off at the deadline (answered 504).", timeouts.load());
+    counter("wisp_serve_instantiation_failures_total", "Instances that could not be made.",
+            failed_instantiations.load());
+    latency.write(out, "wisp_serve_request_duration_seconds", "Time from the request to the response.");
+    instantiation.write(out, "wisp_serve_instantiation_seconds", "Time to make a request's instance.");
+    return out;
+  }
+};
 
 struct Server {
   std::shared_ptr<const component::Component> component;
@@ -69,6 +131,7 @@ struct Server {
   bool log = true;
   uint64_t timeout_ms = 30000;
   std::vector<std::string> allow_http;
+  Metrics* metrics = nullptr;
 };
 
 const char* method_name(evhttp_cmd_type c) {
@@ -210,6 +273,16 @@ void on_request(evhttp_request* req, void* arg) {
     reply_text(req, status, status == 504 ? "Gateway Timeout" : "Internal Server Error",
                "wisp serve: " + problem + "\n");
   }
+  if (Metrics* m = s.metrics) {
+    const int64_t total_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
+    m->by_class[std::clamp(status / 100, 1, 5)].fetch_add(1, std::memory_order_relaxed);
+    m->latency.add(total_ns);
+    if (inst_us || status != 500) m->instantiation.add(inst_us * 1000);
+    if (problem.rfind("trap: ", 0) == 0) m->traps.fetch_add(1, std::memory_order_relaxed);
+    if (status == 504) m->timeouts.fetch_add(1, std::memory_order_relaxed);
+    if (problem.rfind("instantiation failed", 0) == 0) m->failed_instantiations.fetch_add(1, std::memory_order_relaxed);
+  }
   if (s.log) {
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
     fprintf(stderr, "%s %d %zu bytes %lld us (instance %lld us)%s%s\n", what.c_str(), status, sent,
@@ -232,6 +305,45 @@ int listen_on(const sockaddr_storage& addr, socklen_t len, std::string& err) {
   return fd;
 }
 
+// "HOST:PORT" (numeric port; [v6]:port) to a socket address, or an error.
+std::string resolve_addr(const std::string& addr, sockaddr_storage& sa, socklen_t& len) {
+  const size_t colon = addr.rfind(':');
+  if (colon == std::string::npos) return "needs HOST:PORT, got '" + addr + "'";
+  std::string host = addr.substr(0, colon), port = addr.substr(colon + 1);
+  if (host.size() > 1 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  addrinfo hints{}, *res = nullptr;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0 || !res) return "cannot resolve '" + addr + "'";
+  len = socklen_t(res->ai_addrlen);
+  std::memcpy(&sa, res->ai_addr, res->ai_addrlen);
+  freeaddrinfo(res);
+  return {};
+}
+
+// "ip:port" of a bound socket.
+std::string bound_name(int fd) {
+  sockaddr_storage sa{};
+  socklen_t len = sizeof sa;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
+  char name[INET6_ADDRSTRLEN] = "?";
+  const bool v6 = sa.ss_family == AF_INET6;
+  const void* ip = v6 ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(&sa)->sin6_addr)
+                      : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(&sa)->sin_addr);
+  inet_ntop(sa.ss_family, ip, name, sizeof name);
+  const unsigned p = ntohs(v6 ? reinterpret_cast<sockaddr_in6*>(&sa)->sin6_port : reinterpret_cast<sockaddr_in*>(&sa)->sin_port);
+  return std::string(v6 ? "[" : "") + name + (v6 ? "]" : "") + ":" + std::to_string(p);
+}
+
+void on_metrics(evhttp_request* req, void* arg) {
+  const std::string text = static_cast<const Metrics*>(arg)->text();
+  evbuffer* out = evbuffer_new();
+  evhttp_add_header(evhttp_request_get_output_headers(req), "content-type", "text/plain; version=0.0.4");
+  evbuffer_add(out, text.data(), text.size());
+  evhttp_send_reply(req, 200, "OK", out);
+  evbuffer_free(out);
+}
+
 }  // namespace
 
 int cmd_serve(int argc, char** argv) {
@@ -239,6 +351,7 @@ int cmd_serve(int argc, char** argv) {
   std::string addr = "0.0.0.0:8080";
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   uint64_t max_body = 16u << 20;
+  std::string metrics_addr;
   int i = 0;
   for (; i < argc; ++i) {
     std::string a = argv[i];
@@ -279,6 +392,8 @@ int cmd_serve(int argc, char** argv) {
         if (comma > start) s.allow_http.push_back(list.substr(start, comma - start));
         start = comma + 1;
       }
+    } else if (a == "--metrics-addr" && i + 1 < argc) {
+      metrics_addr = argv[++i];
     } else if (a == "--quiet") {
       s.log = false;
     } else if (a.size() > 1 && a[0] == '-') {
@@ -337,25 +452,14 @@ int cmd_serve(int argc, char** argv) {
     s.handler = iface + "#handle";
   }
 
-  // The address.
-  const size_t colon = addr.rfind(':');
-  if (colon == std::string::npos) {
-    error("serve: --addr needs HOST:PORT, got '" + addr + "'");
-    return 1;
-  }
-  std::string host = addr.substr(0, colon), port = addr.substr(colon + 1);
-  if (host.size() > 1 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  addrinfo hints{}, *res = nullptr;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-  if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0 || !res) {
-    error("serve: cannot resolve '" + addr + "'");
-    return 1;
-  }
   sockaddr_storage sa{};
-  socklen_t sa_len = socklen_t(res->ai_addrlen);
-  std::memcpy(&sa, res->ai_addr, res->ai_addrlen);
-  freeaddrinfo(res);
+  socklen_t sa_len = 0;
+  if (std::string err = resolve_addr(addr, sa, sa_len); !err.empty()) {
+    error("serve: --addr: " + err);
+    return 1;
+  }
+  Metrics metrics;
+  s.metrics = &metrics;
 
   signal(SIGPIPE, SIG_IGN);
   evthread_use_pthreads();
@@ -370,13 +474,7 @@ int cmd_serve(int argc, char** argv) {
     }
     if (t == 0) {  // port 0: the others take the port the kernel chose
       getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &sa_len);
-      char name[INET6_ADDRSTRLEN] = "?";
-      const void* ip = sa.ss_family == AF_INET6 ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(&sa)->sin6_addr)
-                                                : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(&sa)->sin_addr);
-      inet_ntop(sa.ss_family, ip, name, sizeof name);
-      const unsigned p = ntohs(sa.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&sa)->sin6_port
-                                                         : reinterpret_cast<sockaddr_in*>(&sa)->sin_port);
-      fprintf(stderr, "wisp serve: %s on http://%s:%u/ (%u threads)\n", path.c_str(), name, p, threads);
+      fprintf(stderr, "wisp serve: %s on http://%s/ (%u threads)\n", path.c_str(), bound_name(fd).c_str(), threads);
     }
     auto w = std::make_unique<Worker>();
     w->server = &s;
@@ -401,6 +499,24 @@ int cmd_serve(int argc, char** argv) {
     }
     workers.push_back(std::move(w));
   }
+  // Metrics on their own loop and address.
+  event_base* metrics_base = nullptr;
+  evhttp* metrics_http = nullptr;
+  if (!metrics_addr.empty()) {
+    sockaddr_storage ma{};
+    socklen_t ma_len = 0;
+    std::string err = resolve_addr(metrics_addr, ma, ma_len);
+    const int fd = err.empty() ? listen_on(ma, ma_len, err) : -1;
+    if (fd < 0) {
+      error("serve: --metrics-addr: " + err);
+      return 1;
+    }
+    metrics_base = event_base_new();
+    metrics_http = evhttp_new(metrics_base);
+    evhttp_set_cb(metrics_http, "/metrics", on_metrics, &metrics);
+    evhttp_accept_socket_with_handle(metrics_http, fd);
+    fprintf(stderr, "wisp serve: metrics on http://%s/metrics\n", bound_name(fd).c_str());
+  }
   // Signals go to this thread alone, which stops the loops.
   sigset_t stop;
   sigemptyset(&stop);
@@ -408,6 +524,8 @@ int cmd_serve(int argc, char** argv) {
   sigaddset(&stop, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
   for (auto& w : workers) w->thread = std::thread([b = w->base] { event_base_dispatch(b); });
+  std::thread metrics_thread;
+  if (metrics_base) metrics_thread = std::thread([metrics_base] { event_base_dispatch(metrics_base); });
   std::atomic<bool> stopping{false};
   std::thread dog;
   if (s.timeout_ms) dog = std::thread([&] { watchdog(workers, stopping); });
@@ -422,6 +540,12 @@ int cmd_serve(int argc, char** argv) {
   }
   stopping = true;
   if (dog.joinable()) dog.join();
+  if (metrics_base) {
+    event_base_loopexit(metrics_base, nullptr);
+    metrics_thread.join();
+    evhttp_free(metrics_http);
+    event_base_free(metrics_base);
+  }
   return 0;
 }
 

@@ -20,7 +20,7 @@ start() {
   "$wisp" serve --addr 127.0.0.1:0 --threads 2 "$@" "$comp" 2> "$work/serve.log" &
   pid=$!
   for _ in $(seq 100); do
-    url=$(grep -o "http://127.0.0.1:[0-9]*/" "$work/serve.log" || true)
+    url=$(grep -o " on http://127.0.0.1:[0-9]*/" "$work/serve.log" | head -n 1 | cut -c5- || true)
     [ -n "$url" ] && return 0
     sleep 0.1
   done
@@ -38,7 +38,7 @@ status() { curl -s --max-time 20 -o /dev/null -w "%{http_code}" "$@"; }
 # The hand-written handler: jco's binary of hello.wat is the checked-in one.
 "$jco" parse "$here/hello.wat" -o "$work/hello.component.wasm"
 cmp "$work/hello.component.wasm" "$here/hello.component.wasm"
-start "$here/hello.component.wasm" --timeout 1
+start "$here/hello.component.wasm" --timeout 1 --metrics-addr 127.0.0.1:0
 [ "$(get "${url}")" = "hello from wat" ]
 get -i "${url}" | grep -qi "^x-wat: yes"
 [ "$(status "${url}teapot")" = 418 ]
@@ -50,8 +50,18 @@ elapsed_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 [ "$(get "${url}")" = "hello from wat" ]  # still serving
 grep -q "GET /trap 500 .*trap: unreachable" "$work/serve.log"
 grep -q "GET /loop 504 .*deadline" "$work/serve.log"
+# Prometheus metrics: 3 answered 2xx (/, /, and / after the loop), 1 4xx
+# (418), 2 5xx; one trap, one timeout.
+metrics=$(grep -o "http://127.0.0.1:[0-9]*/metrics" "$work/serve.log")
+get "$metrics" > "$work/metrics.txt"
+grep -q '^wisp_serve_requests_total{status="2xx"} 3$' "$work/metrics.txt"
+grep -q '^wisp_serve_requests_total{status="4xx"} 1$' "$work/metrics.txt"
+grep -q '^wisp_serve_requests_total{status="5xx"} 2$' "$work/metrics.txt"
+grep -q '^wisp_serve_traps_total 1$' "$work/metrics.txt"
+grep -q '^wisp_serve_timeouts_total 1$' "$work/metrics.txt"
+grep -q '^wisp_serve_request_duration_seconds_count 6$' "$work/metrics.txt"
 stop
-echo "hello.wat: 200, 418, 500 on a trap, 504 at the deadline (${elapsed_ms} ms), still serving"
+echo "hello.wat: 200, 418, 500 on a trap, 504 at the deadline (${elapsed_ms} ms), still serving; metrics"
 
 # The JavaScript handler.
 "$here/build_js_handler.sh" "$jco" "$work/handler.wasm" "$work"
