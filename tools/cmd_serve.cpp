@@ -48,7 +48,8 @@ const char* const kServeUsage =
     "  --addr HOST:PORT       listen there (default 0.0.0.0:8080; port 0: any free\n"
     "                         port, printed on stderr)\n"
     "  --threads N            event loops (default: one per core)\n"
-    "  --max-body BYTES       refuse larger request bodies (413; default 16 MiB)\n"
+    "  --max-body BYTES       refuse larger request bodies (413), fail a handler's\n"
+    "                         writes past it in a response body (default 16 MiB)\n"
     "  --timeout SECONDS      cut off a handler running longer (504; default 30;\n"
     "                         0: never)\n"
     "  --allow-http HOST[:PORT],...\n"
@@ -485,6 +486,7 @@ int cmd_serve(int argc, char** argv) {
     }
     w->ctx = std::move(ctx.value());
     w->ctx->allow_http = s.allow_http;
+    w->ctx->max_http_body = max_body;  // responses (and outgoing requests) as large as requests may be
     wasi::p2::define(w->linker, *w->ctx);
     w->base = event_base_new();
     w->http = evhttp_new(w->base);

@@ -39,6 +39,8 @@ struct Context {
   // Hosts the guest may send HTTP requests to (wasi:http/outgoing-handler):
   // "host" (any port) or "host:port"; none by default.
   std::vector<std::string> allow_http;
+  // The most a guest may write into an HTTP body (the host buffers it).
+  uint64_t max_http_body = uint64_t(1) << 30;
   bool exited = false;            // wasi:cli/exit was called: the run's error is that
   int exit_code = 0;
 };

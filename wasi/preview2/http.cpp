@@ -316,7 +316,7 @@ void define_http(component::ComponentLinker& l, Context& ctx) {
     b.http = e->http;
     return one(ok(own(table->add(std::move(b)))));
   });
-  def("[method]outgoing-body.write", [table, get](const Values& a) -> Ret {
+  def("[method]outgoing-body.write", [&ctx, table, get](const Values& a) -> Ret {
     Entry* e = get(a, 0, Kind::OutgoingBody);
     if (!e) return not_a("an outgoing-body", a.at(0).bits);
     if (e->taken) return one(component::val::err());
@@ -325,6 +325,7 @@ void define_http(component::ComponentLinker& l, Context& ctx) {
     s.kind = Kind::OutputStream;
     s.stream = StreamKind::Memory;
     s.mem = e->http->body;
+    s.mem_limit = ctx.max_http_body;
     return one(ok(own(table->add(std::move(s)))));
   });
   def("[static]outgoing-body.finish", [table](const Values& a) -> Ret {

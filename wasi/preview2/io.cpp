@@ -102,6 +102,7 @@ bool read_some(Entry& s, uint64_t n, bool blocking, std::string& out, Errno& e) 
 // Writes all of data to an output stream; an errno on failure.
 Errno write_all(Entry& s, const char* data, size_t n) {
   if (s.stream == StreamKind::Memory) {
+    if (n > s.mem_limit || s.mem->size() > s.mem_limit - n) return Errno::Fbig;
     s.mem->append(data, n);
     return Errno::Success;
   }

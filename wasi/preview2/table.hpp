@@ -98,8 +98,10 @@ struct Entry {
   // Directory listings: the entries not yet read.
   DirSnapshot listing;
   size_t next = 0;
-  // Memory streams: the buffer (read from `offset`, or appended to).
+  // Memory streams: the buffer (read from `offset`, or appended to, up to
+  // mem_limit bytes: an output stream fails past it).
   std::shared_ptr<std::string> mem;
+  uint64_t mem_limit = UINT64_MAX;
   // wasi:http resources.
   std::shared_ptr<HttpFields> fields;
   std::shared_ptr<HttpMessage> http;

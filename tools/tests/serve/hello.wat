@@ -3,23 +3,31 @@
 ;;   /trap   traps (unreachable)
 ;;   /loop   never returns (the server's deadline must cut it off)
 ;;   /teapot answers 418
+;;   /echo   streams the request body back, 4 KiB at a time through a
+;;           64 KiB memory (bodies far larger than the memory go through)
 ;;   else    answers 200 "hello from wat\n" with the header `x-wat: yes`
 (component
   (import "wasi:io/error@0.2.0" (instance $io-error (export "error" (type (sub resource)))))
   (alias export $io-error "error" (type $error))
   (import "wasi:io/streams@0.2.0" (instance $streams
-    (export "output-stream" (type (sub resource)))
+    (export "output-stream" (type (sub resource)))                            ;; 0
     (alias outer 1 $error (type (;1;)))
-    (export "error" (type (eq 1)))
+    (export "error" (type (eq 1)))                                            ;; 2
     (type (;3;) (own 2))
     (type (;4;) (variant (case "last-operation-failed" 3) (case "closed")))
-    (export "stream-error" (type (eq 4)))
+    (export "stream-error" (type (eq 4)))                                     ;; 5
     (type (;6;) (borrow 0))
     (type (;7;) (list u8))
     (type (;8;) (result (error 5)))
     (type (;9;) (func (param "self" 6) (param "contents" 7) (result 8)))
-    (export "[method]output-stream.blocking-write-and-flush" (func (type 9)))))
+    (export "[method]output-stream.blocking-write-and-flush" (func (type 9)))
+    (export "input-stream" (type (sub resource)))                             ;; 10
+    (type (;11;) (borrow 10))
+    (type (;12;) (result 7 (error 5)))
+    (type (;13;) (func (param "self" 11) (param "len" u64) (result 12)))
+    (export "[method]input-stream.blocking-read" (func (type 13)))))
   (alias export $streams "output-stream" (type $output-stream))
+  (alias export $streams "input-stream" (type $input-stream))
   (import "wasi:http/types@0.2.0" (instance $types
     (export "fields" (type (sub resource)))                                   ;; 0
     (export "incoming-request" (type (sub resource)))                         ;; 1
@@ -92,7 +100,19 @@
     (type (;46;) (own 3))
     (type (;47;) (result 31 (error 20)))
     (type (;48;) (func (param "param" 46) (param "response" 47)))
-    (export "[static]response-outparam.set" (func (type 48)))))
+    (export "[static]response-outparam.set" (func (type 48)))
+    (export "incoming-body" (type (sub resource)))                            ;; 49
+    (alias outer 1 $input-stream (type (;50;)))
+    (export "input-stream" (type (eq 50)))                                    ;; 51
+    (type (;52;) (own 49))
+    (type (;53;) (result 52))
+    (type (;54;) (func (param "self" 29) (result 53)))
+    (export "[method]incoming-request.consume" (func (type 54)))
+    (type (;55;) (borrow 49))
+    (type (;56;) (own 51))
+    (type (;57;) (result 56))
+    (type (;58;) (func (param "self" 55) (result 57)))
+    (export "[method]incoming-body.stream" (func (type 58)))))
   (alias export $types "incoming-request" (type $incoming-request))
   (alias export $types "response-outparam" (type $response-outparam))
   (alias export $types "[constructor]fields" (func $fields-new))
@@ -105,15 +125,18 @@
   (alias export $types "[static]outgoing-body.finish" (func $body-finish))
   (alias export $types "[static]response-outparam.set" (func $outparam-set))
   (alias export $streams "[method]output-stream.blocking-write-and-flush" (func $write))
+  (alias export $streams "[method]input-stream.blocking-read" (func $read))
+  (alias export $types "[method]incoming-request.consume" (func $consume))
+  (alias export $types "[method]incoming-body.stream" (func $body-stream))
+  (alias export $types "incoming-body" (type $incoming-body))
 
   (core module $mem
     (memory (export "memory") 1)
-    (global $bump (mut i32) (i32.const 4096))
-    (func (export "realloc") (param i32 i32 i32 i32) (result i32) (local $p i32)
-      (local.set $p (i32.and (i32.add (global.get $bump) (i32.sub (local.get 2) (i32.const 1)))
-                             (i32.sub (i32.const 0) (local.get 2))))
-      (global.set $bump (i32.add (local.get $p) (local.get 3)))
-      (local.get $p)))
+    ;; Every block the host asks for (a path, a 4 KiB chunk) is used before
+    ;; the next is asked for: one scratch buffer at 16384 serves them all.
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+      (if (i32.gt_u (local.get 3) (i32.const 16384)) (then unreachable))
+      (i32.const 16384)))
   (core instance $m (instantiate $mem))
   (alias core export $m "memory" (core memory $memory))
   (alias core export $m "realloc" (core func $realloc))
@@ -129,6 +152,11 @@
   (core func $c-write (canon lower (func $write) (memory $memory)))
   (core func $c-stream-drop (canon resource.drop $output-stream))
   (core func $c-request-drop (canon resource.drop $incoming-request))
+  (core func $c-read (canon lower (func $read) (memory $memory) (realloc $realloc)))
+  (core func $c-consume (canon lower (func $consume) (memory $memory)))
+  (core func $c-body-stream (canon lower (func $body-stream) (memory $memory)))
+  (core func $c-input-drop (canon resource.drop $input-stream))
+  (core func $c-body-drop (canon resource.drop $incoming-body))
   (core module $handler
     (import "m" "memory" (memory 1))
     (import "h" "fields-new" (func $fields-new (result i32)))
@@ -143,12 +171,18 @@
     (import "h" "write" (func $write (param i32 i32 i32 i32)))
     (import "h" "stream-drop" (func $stream-drop (param i32)))
     (import "h" "request-drop" (func $request-drop (param i32)))
+    (import "h" "read" (func $read (param i32 i64 i32)))
+    (import "h" "consume" (func $consume (param i32 i32)))
+    (import "h" "body-stream" (func $body-stream (param i32 i32)))
+    (import "h" "input-drop" (func $input-drop (param i32)))
+    (import "h" "body-drop" (func $body-drop (param i32)))
     (data (i32.const 16) "x-wat")
     (data (i32.const 32) "yes")
     (data (i32.const 48) "hello from wat\n")
     ;; Scratch: return areas at 256 and 512.
     (func (export "handle") (param $req i32) (param $out i32)
       (local $headers i32) (local $resp i32) (local $body i32) (local $stream i32) (local $c i32)
+      (local $in-body i32) (local $in i32)
       ;; The path's second byte: /t(rap), /l(oop), /t(eapot) is told by its third.
       (call $path (local.get $req) (i32.const 256))
       (if (i32.and (i32.load8_u (i32.const 256)) (i32.gt_u (i32.load (i32.const 264)) (i32.const 2)))
@@ -158,6 +192,13 @@
           (if (i32.and (i32.eq (local.get $c) (i32.const 0x74))                          ;; 't' 'r'
                        (i32.eq (i32.load8_u (i32.add (i32.load (i32.const 260)) (i32.const 2))) (i32.const 0x72)))
             (then unreachable))))
+      ;; /echo: the request body's stream, before the request is dropped.
+      (if (i32.eq (local.get $c) (i32.const 0x65))                                       ;; 'e'
+        (then
+          (call $consume (local.get $req) (i32.const 256))
+          (local.set $in-body (i32.load (i32.const 260)))
+          (call $body-stream (local.get $in-body) (i32.const 256))
+          (local.set $in (i32.load (i32.const 260)))))
       (call $request-drop (local.get $req))
       (local.set $headers (call $fields-new))
       (call $fields-append (local.get $headers) (i32.const 16) (i32.const 5) (i32.const 32) (i32.const 3)
@@ -173,7 +214,20 @@
       ;; payloads joined (i32 i32 i64 i32 i32 i32 i32).
       (call $outparam-set (local.get $out) (i32.const 0) (local.get $resp) (i32.const 0)
                           (i64.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0))
-      (call $write (local.get $stream) (i32.const 48) (i32.const 15) (i32.const 512))
+      (if (i32.eq (local.get $c) (i32.const 0x65))
+        (then
+          ;; Chunks of up to 4 KiB until the stream is closed (result err).
+          (block $done
+            (loop $chunk
+              (call $read (local.get $in) (i64.const 4096) (i32.const 256))
+              (br_if $done (i32.load8_u (i32.const 256)))
+              (call $write (local.get $stream) (i32.load (i32.const 260)) (i32.load (i32.const 264))
+                           (i32.const 512))
+              (br $chunk)))
+          (call $input-drop (local.get $in))
+          (call $body-drop (local.get $in-body)))
+        (else
+          (call $write (local.get $stream) (i32.const 48) (i32.const 15) (i32.const 512))))
       (call $stream-drop (local.get $stream))
       (call $body-finish (local.get $body) (i32.const 0) (i32.const 0) (i32.const 512))))
   (core instance $h (instantiate $handler
@@ -184,7 +238,10 @@
       (export "set-status" (func $c-set-status)) (export "response-body" (func $c-response-body))
       (export "body-write" (func $c-body-write)) (export "body-finish" (func $c-body-finish))
       (export "outparam-set" (func $c-outparam-set)) (export "write" (func $c-write))
-      (export "stream-drop" (func $c-stream-drop)) (export "request-drop" (func $c-request-drop))))))
+      (export "stream-drop" (func $c-stream-drop)) (export "request-drop" (func $c-request-drop))
+      (export "read" (func $c-read)) (export "consume" (func $c-consume))
+      (export "body-stream" (func $c-body-stream)) (export "input-drop" (func $c-input-drop))
+      (export "body-drop" (func $c-body-drop))))))
   (type $handle-type (func (param "request" (own $incoming-request)) (param "response-out" (own $response-outparam))))
   (func $handle (type $handle-type) (canon lift (core func $h "handle")))
   (instance $incoming-handler (export "handle" (func $handle)))

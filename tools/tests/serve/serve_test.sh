@@ -48,20 +48,25 @@ start_ns=$(date +%s%N)
 elapsed_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 [ "$elapsed_ms" -lt 5000 ]
 [ "$(get "${url}")" = "hello from wat" ]  # still serving
+# /echo streams 3 MB back through its 64 KiB of linear memory.
+head -c 3000000 /dev/urandom > "$work/random.bin"
+get -X POST --data-binary "@$work/random.bin" "${url}echo" -o "$work/echoed.bin"
+cmp "$work/random.bin" "$work/echoed.bin"
 grep -q "GET /trap 500 .*trap: unreachable" "$work/serve.log"
 grep -q "GET /loop 504 .*deadline" "$work/serve.log"
-# Prometheus metrics: 3 answered 2xx (/, /, and / after the loop), 1 4xx
-# (418), 2 5xx; one trap, one timeout.
+# Prometheus metrics: 4 answered 2xx (/, /, / after the loop, /echo), 1
+# 4xx (418), 2 5xx; one trap, one timeout.
 metrics=$(grep -o "http://127.0.0.1:[0-9]*/metrics" "$work/serve.log")
 get "$metrics" > "$work/metrics.txt"
-grep -q '^wisp_serve_requests_total{status="2xx"} 3$' "$work/metrics.txt"
+grep -q '^wisp_serve_requests_total{status="2xx"} 4$' "$work/metrics.txt"
 grep -q '^wisp_serve_requests_total{status="4xx"} 1$' "$work/metrics.txt"
 grep -q '^wisp_serve_requests_total{status="5xx"} 2$' "$work/metrics.txt"
 grep -q '^wisp_serve_traps_total 1$' "$work/metrics.txt"
 grep -q '^wisp_serve_timeouts_total 1$' "$work/metrics.txt"
-grep -q '^wisp_serve_request_duration_seconds_count 6$' "$work/metrics.txt"
+grep -q '^wisp_serve_request_duration_seconds_count 7$' "$work/metrics.txt"
 stop
-echo "hello.wat: 200, 418, 500 on a trap, 504 at the deadline (${elapsed_ms} ms), still serving; metrics"
+echo "hello.wat: 200, 418, 3 MB streamed through 64 KiB, 500 on a trap, 504 at the deadline (${elapsed_ms} ms),"
+echo "  still serving; metrics"
 
 # The JavaScript handler.
 "$here/build_js_handler.sh" "$jco" "$work/handler.wasm" "$work"
