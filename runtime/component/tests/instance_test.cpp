@@ -183,24 +183,24 @@ std::string encoded_call(uint8_t encoding, const char* fn, const char* arg) {
 }
 
 TEST(ComponentStrings, Utf16RoundTripsAndCountsCodeUnits) {
-  EXPECT_EQ(encoded_call(0x01, "echo", "\"h\u{e9}llo \u{1f600}\""), "\"h\u{e9}llo \u{1f600}\"");
-  EXPECT_EQ(encoded_call(0x01, "len", "\"h\u{e9}llo\""), "5");
-  EXPECT_EQ(encoded_call(0x01, "len", "\"\u{1f600}\""), "2");  // a surrogate pair
+  EXPECT_EQ(encoded_call(0x01, "echo", "\"h\xc3\xa9llo \xf0\x9f\x98\x80\""), "\"h\xc3\xa9llo \xf0\x9f\x98\x80\"");
+  EXPECT_EQ(encoded_call(0x01, "len", "\"h\xc3\xa9llo\""), "5");
+  EXPECT_EQ(encoded_call(0x01, "len", "\"\xf0\x9f\x98\x80\""), "2");  // a surrogate pair
   EXPECT_EQ(encoded_call(0x01, "echo", "\"\""), "\"\"");
   EXPECT_EQ(encoded_call(0x01, "lone", "\"x\""),
             "error: component function `lone`: string is not valid UTF-16 (an unpaired surrogate)");
 }
 
 TEST(ComponentStrings, Latin1WhenItFitsElseTaggedUtf16) {
-  EXPECT_EQ(encoded_call(0x02, "echo", "\"caf\u{e9}\""), "\"caf\u{e9}\"");
-  EXPECT_EQ(encoded_call(0x02, "len", "\"caf\u{e9}\""), "4");  // Latin-1: one byte each
-  EXPECT_EQ(encoded_call(0x02, "echo", "\"\u{2713} ok\""), "\"\u{2713} ok\"");
-  EXPECT_EQ(encoded_call(0x02, "len", "\"\u{2713} ok\""), std::to_string((1u << 31) | 4));  // UTF-16, tagged
+  EXPECT_EQ(encoded_call(0x02, "echo", "\"caf\xc3\xa9\""), "\"caf\xc3\xa9\"");
+  EXPECT_EQ(encoded_call(0x02, "len", "\"caf\xc3\xa9\""), "4");  // Latin-1: one byte each
+  EXPECT_EQ(encoded_call(0x02, "echo", "\"\xe2\x9c\x93 ok\""), "\"\xe2\x9c\x93 ok\"");
+  EXPECT_EQ(encoded_call(0x02, "len", "\"\xe2\x9c\x93 ok\""), std::to_string((1u << 31) | 4));  // UTF-16, tagged
 }
 
 TEST(ComponentStrings, Utf8IsCheckedWhenLifted) {
-  EXPECT_EQ(encoded_call(0x00, "echo", "\"h\u{e9}\""), "\"h\u{e9}\"");
-  EXPECT_EQ(encoded_call(0x00, "len", "\"h\u{e9}\""), "3");
+  EXPECT_EQ(encoded_call(0x00, "echo", "\"h\xc3\xa9\""), "\"h\xc3\xa9\"");
+  EXPECT_EQ(encoded_call(0x00, "len", "\"h\xc3\xa9\""), "3");
 }
 
 TEST(ComponentInstantiate, ALiftOfACoreFunctionOfAnotherTypeIsALinkError) {
