@@ -60,6 +60,8 @@ const char* const kServeUsage =
     "  --quiet                no access log on stderr\n"
     "  --dir, --env, --tier, --fuel, --max-memory, -W ...\n"
     "                         as for `wisp run`, for every request's instance\n"
+    "                         (the tier defaults to jit here: compiled code is kept\n"
+    "                         with the component across requests)\n"
     "COMPONENT exports wasi:http/incoming-handler@0.2.x (the wasi:http/proxy\n"
     "world). Every request runs in a fresh instance; nothing is shared between\n"
     "requests.\n";
@@ -349,6 +351,11 @@ void on_metrics(evhttp_request* req, void* arg) {
 
 int cmd_serve(int argc, char** argv) {
   Server s;
+  // Every request is a new instance, so tiering up per instance does not
+  // pay (auto measured 397 req/s on the JS handler, interp 429): compile
+  // each function on its first call; the code stays with the module, so
+  // later requests find it compiled (jit: 551 req/s).
+  s.store.tier = Tier::Jit;
   std::string addr = "0.0.0.0:8080";
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   uint64_t max_body = 16u << 20;
