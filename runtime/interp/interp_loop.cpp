@@ -299,8 +299,7 @@ TrapKind interp_call(ExecContext& ctx, FuncInst* fn) {
   return k;
 }
 
-void interp_prepare(Instance& inst, FuncInst* funcs, uint32_t n) {
-  const Module& m = *inst.module;
+void interp_prepare(const Module& m, FuncInst* funcs, uint32_t n) {
   for (uint32_t i = 0; i < n; ++i) {
     const Function& fd = m.funcs[funcs[i].index];
     funcs[i].interp.side_table = m.side_table.data() + fd.side_table;

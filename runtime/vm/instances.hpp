@@ -122,7 +122,7 @@ struct Instance {
   const uint32_t* type_ids = nullptr;  // module->canonical_types.data()
   uint8_t* mem0 = nullptr;             // base of memory 0, cached for the interpreter
   // Defined entities, owned here (imports point into other instances).
-  std::unique_ptr<FuncInst[]> own_funcs;
+  std::vector<FuncInst> own_funcs;  // never resized once made: funcs points into it
   // Reserved to their exact sizes before the first element is added, so
   // pointers into them stay valid. (std::deque would do that too, but
   // allocates ~600 bytes even when empty, per container.)

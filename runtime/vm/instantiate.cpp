@@ -3,6 +3,7 @@
 // and memories from segments in order, then run the start function).
 #include <algorithm>
 #include <cstring>
+#include <mutex>
 
 #include "runtime/valid/validator.hpp"
 #include "runtime/vm/linker.hpp"
@@ -58,6 +59,35 @@ std::string check_import(const Module& m, const Import& im, const Extern& e) {
   return bad;
 }
 
+// The module's defined functions as every instance starts them, all but
+// `instance` and `kind` set: made once per module (a 14 MB module has tens
+// of thousands of functions: copying a template is one pass over memory
+// where filling each function in was three). Thread-safe.
+const std::vector<FuncInst>& func_template(const Module& m) {
+  static std::mutex* mu = new std::mutex;  // leaked: modules may die during static destruction
+  std::lock_guard lock(*mu);
+  if (!m.func_template) {
+    auto t = std::make_shared<std::vector<FuncInst>>(m.funcs.size() - m.num_imported_funcs);
+    for (uint32_t i = 0; i < t->size(); ++i) {
+      const uint32_t idx = m.num_imported_funcs + i;
+      const Function& fd = m.funcs[idx];
+      const FuncType& ft = m.types[fd.type];
+      FuncInst& f = (*t)[i];
+      f.type_id = m.canonical_types[fd.type];
+      f.nparams = uint32_t(ft.params.size());
+      f.nresults = uint32_t(ft.results.size());
+      f.index = idx;
+      f.code = m.bytes + fd.code_offset;
+      f.code_end = m.bytes + fd.body_offset + fd.body_size - 1;
+      f.nlocals = fd.num_locals;
+      f.max_height = fd.max_height;
+    }
+    interp_prepare(m, t->data(), uint32_t(t->size()));
+    m.func_template = t;
+  }
+  return *static_cast<const std::vector<FuncInst>*>(m.func_template.get());
+}
+
 struct Instantiator {
   Store& store;
   Instance& inst;
@@ -107,27 +137,17 @@ struct Instantiator {
       }
     }
 
-    // Functions: one array for all defined functions.
-    uint32_t ndefined = uint32_t(m.funcs.size()) - m.num_imported_funcs;
-    inst.own_funcs.reset(new FuncInst[ndefined]);
+    // Functions: one array for all defined functions, a copy of the
+    // module's template (func_template) with this instance filled in.
+    const uint32_t ndefined = uint32_t(m.funcs.size()) - m.num_imported_funcs;
+    inst.own_funcs = func_template(m);
+    const FuncKind kind = store.cfg_.tier == Tier::Jit ? FuncKind::Uncompiled : FuncKind::Interpreted;
     for (uint32_t i = 0; i < ndefined; ++i) {
-      uint32_t idx = m.num_imported_funcs + i;
-      const Function& fd = m.funcs[idx];
-      const FuncType& ft = m.types[fd.type];
       FuncInst& f = inst.own_funcs[i];
-      f.type_id = m.canonical_types[fd.type];
-      f.nparams = uint32_t(ft.params.size());
-      f.nresults = uint32_t(ft.results.size());
       f.instance = &inst;
-      f.index = idx;
-      f.code = m.bytes + fd.code_offset;
-      f.code_end = m.bytes + fd.body_offset + fd.body_size - 1;
-      f.nlocals = fd.num_locals;
-      f.max_height = fd.max_height;
-      if (store.cfg_.tier == Tier::Jit) f.kind = FuncKind::Uncompiled;
-      inst.funcs[idx] = &f;
+      f.kind = kind;
+      inst.funcs[m.num_imported_funcs + i] = &f;
     }
-    interp_prepare(inst, inst.own_funcs.get(), ndefined);
     // Tables and memories, under the store's limits. The counts are checked
     // first, so a module declaring a million of them allocates nothing.
     const size_t ntables = m.tables.size() - m.num_imported_tables;

@@ -11,6 +11,8 @@
 
 namespace wisp {
 
+struct Module;
+
 struct FuncInst;
 struct Instance;
 
@@ -80,9 +82,9 @@ inline TrapKind run_compiled(CompiledEntry entry, Slot* fp, ExecContext* ctx, Fu
   return entry(fp, ctx, self);
 }
 
-// Fills the interpreter's data of inst's n defined functions, funcs[0..n),
-// from the validated module (called by instantiation, once per instance).
-void interp_prepare(Instance& inst, FuncInst* funcs, uint32_t n);
+// Fills the interpreter's data of m's n defined functions, funcs[0..n),
+// from the validated module (once per module: the instances' template).
+void interp_prepare(const Module& m, FuncInst* funcs, uint32_t n);
 
 // Runs wasm function fn with its arguments at ctx.stack_top[0..nparams)
 // and leaves the results at stack_top[0..nresults). Must run inside

@@ -176,6 +176,8 @@ struct Module {
   // Copy-on-write images of the initial memories (vm/memory_image.hpp),
   // made on first instantiation; opaque here.
   mutable std::shared_ptr<void> memory_images;
+  // Its defined functions as instances start them (vm/instantiate.cpp).
+  mutable std::shared_ptr<void> func_template;
   std::vector<SideEntry> side_table;
   std::vector<uint32_t> canonical_types;  // type index -> process-wide id
 
