@@ -39,8 +39,8 @@ int component_command(const std::string& path, const std::vector<uint8_t>& bytes
                       const StoreConfig& store = {});
 
 // One of the options `run` and `serve` share at argv[i] (--dir, --env,
-// --tier, --tier-sample, --fuel, --max-memory, --max-table-elements, -W,
-// --max-stack), taken into wasi and store: 1 if it was one (i moved past
+// --allow-http, --tier, --tier-sample, --fuel, --max-memory,
+// --max-table-elements, -W, --max-stack), taken into wasi and store: 1 if it was one (i moved past
 // its value), 0 if not, -1 after printing an error.
 int parse_shared_option(const char* cmd, int argc, char** argv, int& i, wasi::WasiConfig& wasi, StoreConfig& store);
 

@@ -55,6 +55,9 @@ const char* const kRunUsage =
     "  --env NAME=VALUE       set a variable in the guest's environment\n"
     "  --env NAME             copy one variable from wisp's environment\n"
     "  --tcplisten HOST:PORT  preopen a listening socket (for sock_accept)\n"
+    "  --allow-http HOST[:PORT],...\n"
+    "                         let a component send HTTP requests to these hosts\n"
+    "                         (wasi:http/outgoing-handler)\n"
     "The guest gets nothing else: no host environment, no other files, no network.\n";
 
 // "--dir HOST::GUEST" as in wasmtime; without "::" the guest sees HOST as written.
@@ -236,6 +239,12 @@ int parse_shared_option(const char* cmd, int argc, char** argv, int& i, wasi::Wa
     if (!set_limit(kv.substr(0, eq), v, store)) {
       error(c + ": unknown -W option '" + kv.substr(0, eq) + "'");
       return -1;
+    }
+  } else if (str("--allow-http")) {
+    for (size_t start = 0; start <= sval.size();) {
+      const size_t comma = std::min(sval.find(',', start), sval.size());
+      if (comma > start) wasi.allow_http.push_back(sval.substr(start, comma - start));
+      start = comma + 1;
     }
   } else if (a == "--max-stack") {
     uint64_t v;

@@ -133,7 +133,6 @@ struct Server {
   StoreConfig store;
   bool log = true;
   uint64_t timeout_ms = 30000;
-  std::vector<std::string> allow_http;
   Metrics* metrics = nullptr;
 };
 
@@ -393,13 +392,6 @@ int cmd_serve(int argc, char** argv) {
         return 1;
       }
       s.timeout_ms = uint64_t(secs * 1000);
-    } else if ((a == "--allow-http" && i + 1 < argc) || a.rfind("--allow-http=", 0) == 0) {
-      const std::string list = a == "--allow-http" ? argv[++i] : a.substr(13);
-      for (size_t start = 0; start <= list.size();) {
-        const size_t comma = std::min(list.find(',', start), list.size());
-        if (comma > start) s.allow_http.push_back(list.substr(start, comma - start));
-        start = comma + 1;
-      }
     } else if (a == "--metrics-addr" && i + 1 < argc) {
       metrics_addr = argv[++i];
     } else if (a == "--quiet") {
@@ -492,7 +484,6 @@ int cmd_serve(int argc, char** argv) {
       return 1;
     }
     w->ctx = std::move(ctx.value());
-    w->ctx->allow_http = s.allow_http;
     w->ctx->max_http_body = max_body;  // responses (and outgoing requests) as large as requests may be
     wasi::p2::define(w->linker, *w->ctx);
     w->base = event_base_new();

@@ -32,6 +32,9 @@ struct WasiConfig {
   std::vector<std::string> env;   // "NAME=VALUE" entries, in order
   std::vector<PreopenDir> dirs;
   std::vector<std::string> tcp_listen;  // "HOST:PORT", bound and listening before start
+  // Hosts a component may send HTTP requests to (WASI 0.2's
+  // wasi:http/outgoing-handler): "host" (any port) or "host:port".
+  std::vector<std::string> allow_http;
   // Host descriptors behind guest fds 0, 1, 2 (borrowed, never closed).
   int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;
 };

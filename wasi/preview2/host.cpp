@@ -13,6 +13,7 @@ Result<std::unique_ptr<Context>> Context::create(const WasiConfig& cfg) {
   ctx->caps = std::move(caps.value());
   ctx->args = cfg.args;
   ctx->env = cfg.env;
+  ctx->allow_http = cfg.allow_http;
   return ctx;
 }
 
