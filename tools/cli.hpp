@@ -38,6 +38,22 @@ int component_command(const std::string& path, const std::vector<uint8_t>& bytes
                       const std::string& invoke = {}, const wasi::WasiConfig& wasi = {},
                       const StoreConfig& store = {});
 
+// The value of option `name` at argv[i], written "--name VALUE" (i moves
+// onto the value) or "--name=VALUE"; false if argv[i] is not that option.
+inline bool option_value(const char* name, int argc, char** argv, int& i, std::string& out) {
+  const std::string a = argv[i];
+  const size_t n = std::char_traits<char>::length(name);
+  if (a == name && i + 1 < argc) {
+    out = argv[++i];
+    return true;
+  }
+  if (a.size() > n && a.compare(0, n, name) == 0 && a[n] == '=') {
+    out = a.substr(n + 1);
+    return true;
+  }
+  return false;
+}
+
 // One of the options `run` and `serve` share at argv[i] (--dir, --env,
 // --allow-http, --tier, --tier-sample, --fuel, --max-memory,
 // --max-table-elements, -W, --max-stack), taken into wasi and store: 1 if it was one (i moved past

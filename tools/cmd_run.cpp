@@ -182,18 +182,7 @@ int parse_shared_option(const char* cmd, int argc, char** argv, int& i, wasi::Wa
     return true;
   };
   std::string sval;
-  auto str = [&](const char* name) {
-    size_t n = strlen(name);
-    if (a == name && i + 1 < argc) {
-      sval = argv[++i];
-      return true;
-    }
-    if (a.size() > n && a.compare(0, n, name) == 0 && a[n] == '=') {
-      sval = a.substr(n + 1);
-      return true;
-    }
-    return false;
-  };
+  auto str = [&](const char* name) { return option_value(name, argc, argv, i, sval); };
   if (str("--dir")) {
     wasi.dirs.push_back(parse_dir(sval));
   } else if (str("--env")) {
@@ -262,18 +251,7 @@ int cmd_run(int argc, char** argv) {
   for (; i < argc; ++i) {
     std::string a = argv[i];
     std::string sval;
-    auto str = [&](const char* name) {
-      size_t n = strlen(name);
-      if (a == name && i + 1 < argc) {
-        sval = argv[++i];
-        return true;
-      }
-      if (a.size() > n && a.compare(0, n, name) == 0 && a[n] == '=') {
-        sval = a.substr(n + 1);
-        return true;
-      }
-      return false;
-    };
+    auto str = [&](const char* name) { return option_value(name, argc, argv, i, sval); };
     if (a == "--help" || a == "-h") {
       fputs(kRunUsage, stdout);
       return 0;

@@ -361,39 +361,35 @@ int cmd_serve(int argc, char** argv) {
   std::string metrics_addr;
   int i = 0;
   for (; i < argc; ++i) {
-    std::string a = argv[i];
+    std::string a = argv[i], sval;
     if (a == "--help" || a == "-h") {
       fputs(kServeUsage, stdout);
       return 0;
     }
     if (int r = parse_shared_option("serve", argc, argv, i, s.wasi, s.store); r != 0) {
       if (r < 0) return 1;
-    } else if (a == "--addr" && i + 1 < argc) {
-      addr = argv[++i];
-    } else if (a.rfind("--addr=", 0) == 0) {
-      addr = a.substr(7);
-    } else if (a == "--threads" && i + 1 < argc) {
+    } else if (option_value("--addr", argc, argv, i, addr)) {
+    } else if (option_value("--threads", argc, argv, i, sval)) {
       uint64_t n;
-      if (!parse_u64(argv[++i], n) || n == 0 || n > 1024) {
+      if (!parse_u64(sval.c_str(), n) || n == 0 || n > 1024) {
         error("serve: --threads needs a number from 1 to 1024");
         return 1;
       }
       threads = unsigned(n);
-    } else if (a == "--max-body" && i + 1 < argc) {
-      if (!parse_u64(argv[++i], max_body)) {
+    } else if (option_value("--max-body", argc, argv, i, sval)) {
+      if (!parse_u64(sval.c_str(), max_body)) {
         error("serve: --max-body needs a number of bytes");
         return 1;
       }
-    } else if (a == "--timeout" && i + 1 < argc) {
+    } else if (option_value("--timeout", argc, argv, i, sval)) {
       char* end = nullptr;
-      const double secs = strtod(argv[++i], &end);
+      const double secs = strtod(sval.c_str(), &end);
       if (!end || *end || !(secs >= 0) || secs > 1e6) {
         error("serve: --timeout needs a number of seconds");
         return 1;
       }
       s.timeout_ms = uint64_t(secs * 1000);
-    } else if (a == "--metrics-addr" && i + 1 < argc) {
-      metrics_addr = argv[++i];
+    } else if (option_value("--metrics-addr", argc, argv, i, metrics_addr)) {
     } else if (a == "--quiet") {
       s.log = false;
     } else if (a.size() > 1 && a[0] == '-') {

@@ -304,26 +304,19 @@ void define_filesystem(component::ComponentLinker& l, Context& ctx) {
     n.fd = std::make_shared<HostFd>(fd.release(), true);
     return one(ok(own(table->add(std::move(n)))));
   });
-  method("stat-at", [desc, no_desc, readable_dir](const Values& a) -> Ret {
-    Entry* d;
-    if (!desc(a, 0, d)) return no_desc(a, 0);
-    if (Errno e = readable_dir(*d); e != Errno::Success) return one(fs_err(e));
-    struct stat st;
-    if (Errno e = path_ops::stat_at(d->fd->fd, a.at(2).text, a.at(1).bits & kSymlinkFollow, st);
-        e != Errno::Success)
-      return one(fs_err(e));
-    return one(ok(stat_value(st)));
-  });
-  method("metadata-hash-at", [desc, no_desc, readable_dir](const Values& a) -> Ret {
-    Entry* d;
-    if (!desc(a, 0, d)) return no_desc(a, 0);
-    if (Errno e = readable_dir(*d); e != Errno::Success) return one(fs_err(e));
-    struct stat st;
-    if (Errno e = path_ops::stat_at(d->fd->fd, a.at(2).text, a.at(1).bits & kSymlinkFollow, st);
-        e != Errno::Success)
-      return one(fs_err(e));
-    return one(ok(hash_value(st)));
-  });
+  // stat-at and metadata-hash-at: what a path names, as a stat or a hash.
+  for (auto [name, shape] : {std::pair{"stat-at", &stat_value}, {"metadata-hash-at", &hash_value}}) {
+    method(name, [desc, no_desc, readable_dir, shape](const Values& a) -> Ret {
+      Entry* d;
+      if (!desc(a, 0, d)) return no_desc(a, 0);
+      if (Errno e = readable_dir(*d); e != Errno::Success) return one(fs_err(e));
+      struct stat st;
+      if (Errno e = path_ops::stat_at(d->fd->fd, a.at(2).text, a.at(1).bits & kSymlinkFollow, st);
+          e != Errno::Success)
+        return one(fs_err(e));
+      return one(ok(shape(st)));
+    });
+  }
   method("set-times-at", [desc, no_desc, mutable_dir](const Values& a) -> Ret {
     Entry* d;
     if (!desc(a, 0, d)) return no_desc(a, 0);

@@ -49,14 +49,15 @@ bool forbidden(const std::string& name) {
 
 Value header_error(uint32_t c) { return err(variant(c)); }
 
+// wasi:http's method cases, in order (the last, `other`, carries its name).
+const char* const kMethods[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"};
+
 Value method_value(const std::string& m) {
-  static const char* const kMethods[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"};
   for (uint32_t i = 0; i < 9; ++i)
     if (m == kMethods[i]) return variant(i);
   return variant(9, text(m));
 }
 std::string method_text(const Value& v) {
-  static const char* const kMethods[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"};
   if (v.index < 9) return kMethods[v.index];
   return v.items.empty() ? "" : v.items[0].text;
 }
@@ -72,9 +73,6 @@ std::string scheme_text(const Value& v) {
 }
 Value opt_text(const std::optional<std::string>& s) { return s ? some(text(*s)) : none(); }
 
-Error not_a(const char* what, uint64_t rep) {
-  return make_error(ErrorKind::Other, "handle rep " + std::to_string(rep) + " is not " + what);
-}
 
 }  // namespace
 
@@ -201,6 +199,33 @@ void define_http(component::ComponentLinker& l, Context& ctx) {
     return one(fields_entry(copy));
   });
 
+  // A message's headers (a child fields resource sharing its storage, as
+  // mutable as the message's headers are) and its body (given out once: an
+  // incoming-body to read, an outgoing-body to write), for requests and
+  // responses alike.
+  for (auto [msg, kind, body_kind, verb] :
+       {std::tuple{"incoming-request", Kind::IncomingRequest, Kind::IncomingBody, "consume"},
+        {"outgoing-response", Kind::OutgoingResponse, Kind::OutgoingBody, "body"},
+        {"outgoing-request", Kind::OutgoingRequest, Kind::OutgoingBody, "body"},
+        {"incoming-response", Kind::IncomingResponse, Kind::IncomingBody, "consume"}}) {
+    const std::string what = std::string(msg[0] == 'i' || msg[0] == 'o' ? "an " : "a ") + msg;
+    def(std::string("[method]") + msg + ".headers", [get, fields_entry, kind, what](const Values& a) -> Ret {
+      const Entry* e = get(a, 0, kind);
+      if (!e) return not_a(what.c_str(), a.at(0).bits);
+      return one(fields_entry(e->http->headers));
+    });
+    def(std::string("[method]") + msg + "." + verb, [table, get, kind, body_kind, what](const Values& a) -> Ret {
+      Entry* e = get(a, 0, kind);
+      if (!e) return not_a(what.c_str(), a.at(0).bits);
+      if (e->http->body_taken) return one(component::val::err());
+      e->http->body_taken = true;
+      Entry b;
+      b.kind = body_kind;
+      b.http = e->http;
+      return one(ok(own(table->add(std::move(b)))));
+    });
+  }
+
   // ---- incoming-request ----
   auto request = [get](const Values& a) { return get(a, 0, Kind::IncomingRequest); };
   def("[method]incoming-request.method", [request](const Values& a) -> Ret {
@@ -222,21 +247,6 @@ void define_http(component::ComponentLinker& l, Context& ctx) {
     const Entry* e = request(a);
     if (!e) return not_a("an incoming-request", a.at(0).bits);
     return one(opt_text(e->http->authority));
-  });
-  def("[method]incoming-request.headers", [request, fields_entry](const Values& a) -> Ret {
-    const Entry* e = request(a);
-    if (!e) return not_a("an incoming-request", a.at(0).bits);
-    return one(fields_entry(e->http->headers));  // immutable, shared with the request
-  });
-  def("[method]incoming-request.consume", [table, request](const Values& a) -> Ret {
-    Entry* e = request(a);
-    if (!e) return not_a("an incoming-request", a.at(0).bits);
-    if (e->http->body_taken) return one(component::val::err());
-    e->http->body_taken = true;
-    Entry b;
-    b.kind = Kind::IncomingBody;
-    b.http = e->http;
-    return one(ok(own(table->add(std::move(b)))));
   });
   def("[method]incoming-body.stream", [table, get](const Values& a) -> Ret {
     Entry* e = get(a, 0, Kind::IncomingBody);
@@ -300,21 +310,6 @@ void define_http(component::ComponentLinker& l, Context& ctx) {
     if (s < 100 || s > 999) return one(component::val::err());
     e->http->status = uint16_t(s);
     return one(ok());
-  });
-  def("[method]outgoing-response.headers", [response, fields_entry](const Values& a) -> Ret {
-    const Entry* e = response(a);
-    if (!e) return not_a("an outgoing-response", a.at(0).bits);
-    return one(fields_entry(e->http->headers));
-  });
-  def("[method]outgoing-response.body", [table, response](const Values& a) -> Ret {
-    Entry* e = response(a);
-    if (!e) return not_a("an outgoing-response", a.at(0).bits);
-    if (e->http->body_taken) return one(component::val::err());
-    e->http->body_taken = true;
-    Entry b;
-    b.kind = Kind::OutgoingBody;
-    b.http = e->http;
-    return one(ok(own(table->add(std::move(b)))));
   });
   def("[method]outgoing-body.write", [&ctx, table, get](const Values& a) -> Ret {
     Entry* e = get(a, 0, Kind::OutgoingBody);
@@ -431,21 +426,6 @@ void define_http(component::ComponentLinker& l, Context& ctx) {
     def(std::string("[method]outgoing-request.") + name, getter);
     def(std::string("[method]outgoing-request.set-") + name, setter);
   }
-  def("[method]outgoing-request.headers", [outreq, fields_entry](const Values& a) -> Ret {
-    const Entry* e = outreq(a);
-    if (!e) return not_a("an outgoing-request", a.at(0).bits);
-    return one(fields_entry(e->http->headers));
-  });
-  def("[method]outgoing-request.body", [table, outreq](const Values& a) -> Ret {
-    Entry* e = outreq(a);
-    if (!e) return not_a("an outgoing-request", a.at(0).bits);
-    if (e->http->body_taken) return one(component::val::err());
-    e->http->body_taken = true;
-    Entry b;
-    b.kind = Kind::OutgoingBody;
-    b.http = e->http;
-    return one(ok(own(table->add(std::move(b)))));
-  });
   // ---- outgoing-handler: a request to an allowed host, sent when the
   // guest first asks for the response (its body is finished by then) ----
   l.define("wasi:http/outgoing-handler@0.2#handle", [&ctx, table](const Values& a) -> Ret {
@@ -494,21 +474,6 @@ void define_http(component::ComponentLinker& l, Context& ctx) {
     const Entry* e = incoming(a);
     if (!e) return not_a("an incoming-response", a.at(0).bits);
     return one(scalar(Value::U16, e->http->status));
-  });
-  def("[method]incoming-response.headers", [incoming, fields_entry](const Values& a) -> Ret {
-    const Entry* e = incoming(a);
-    if (!e) return not_a("an incoming-response", a.at(0).bits);
-    return one(fields_entry(e->http->headers));
-  });
-  def("[method]incoming-response.consume", [table, incoming](const Values& a) -> Ret {
-    Entry* e = incoming(a);
-    if (!e) return not_a("an incoming-response", a.at(0).bits);
-    if (e->http->body_taken) return one(component::val::err());
-    e->http->body_taken = true;
-    Entry b;
-    b.kind = Kind::IncomingBody;
-    b.http = e->http;
-    return one(ok(own(table->add(std::move(b)))));
   });
 }
 

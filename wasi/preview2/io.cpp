@@ -24,15 +24,7 @@ namespace {
 
 constexpr uint64_t kMaxChunk = 1 << 20;  // bytes a read or check-write offers at most
 
-uint64_t monotonic_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return uint64_t(ts.tv_sec) * 1000000000u + uint64_t(ts.tv_nsec);
-}
 
-Error not_a(const char* what, uint32_t rep) {
-  return make_error(ErrorKind::Other, "handle rep " + std::to_string(rep) + " is not " + what);
-}
 
 // Waits until fd is ready for `events` (or failed, or hung up).
 void wait_fd(int fd, short events) {

@@ -1,6 +1,8 @@
 // Building the component values WASI 0.2 functions return: value.hpp's
 // constructors, and the shapes WASI uses often.
 #pragma once
+#include <time.h>
+
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -38,6 +40,18 @@ inline Ret one(Value v) { return Values{std::move(v)}; }
 uint32_t error_code(Errno e);
 // result<_, error-code> err(e) and friends.
 inline Value fs_err(Errno e) { return err(enumv(error_code(e))); }
+// The error (a trap) for a handle rep that is not the resource expected.
+inline Error not_a(const char* what, uint64_t rep) {
+  return make_error(ErrorKind::Other, "handle rep " + std::to_string(rep) + " is not " + what);
+}
+
+// CLOCK_MONOTONIC in nanoseconds (wasi:clocks/monotonic-clock, deadlines).
+inline uint64_t monotonic_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return uint64_t(ts.tv_sec) * 1000000000u + uint64_t(ts.tv_nsec);
+}
+
 // wasi:clocks datetime from seconds and nanoseconds.
 inline Value datetime(uint64_t s, uint32_t ns) { return record({u64v(s), u32v(ns)}); }
 
