@@ -416,7 +416,9 @@ int cmd_serve(int argc, char** argv) {
   }
   auto c = component::decode(s.bytes.data(), s.bytes.size());
   if (!c.ok()) {
-    error(path + ": component: " + c.error().message);
+    char at[40] = "";
+    if (c.error().offset != SIZE_MAX) snprintf(at, sizeof at, " at offset 0x%zx", c.error().offset);
+    error(path + ": component" + at + ": " + c.error().message);
     return 1;
   }
   s.component = c.value();
