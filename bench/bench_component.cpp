@@ -11,6 +11,7 @@
 // The component is bench/component/abi.wat (abi.component.wasm).
 #include <benchmark/benchmark.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -19,6 +20,7 @@
 #include "runtime/component/decoder.hpp"
 #include "runtime/component/instance.hpp"
 #include "wasi/preview2/host.hpp"
+#include "wasi/preview2/http.hpp"
 
 namespace wisp::bench {
 namespace {
@@ -132,8 +134,12 @@ BENCHMARK(BM_Component_CallDescribe)->Unit(benchmark::kNanosecond)->Repetitions(
 
 // BM_Component_Instantiate/<file>: a new Store and instance of each
 // component in $WISP_BENCH_COMPONENTS (colon-separated paths), decoded once,
-// linked against WASI 0.2 (wasi:http included): what `wisp serve` does per
-// request before the handler runs.
+// linked against WASI 0.2 (wasi:http included): what `wisp serve --no-reuse`
+// does per request before the handler runs.
+// BM_Component_Reset/<file>: what `wisp serve` does instead when the last
+// request's handler returned: ComponentInstance::reset of the instance it
+// ran in. Each iteration runs the handler (GET /, not timed) and times the
+// reset after it (manual time).
 const bool kInstantiateRegistered = [] {
   const char* env = getenv("WISP_BENCH_COMPONENTS");
   if (!env) return false;
@@ -161,6 +167,37 @@ const bool kInstantiateRegistered = [] {
         if (!inst.ok()) return state.SkipWithError(inst.error().message.c_str());
       }
     })->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("BM_Component_Reset/" + name).c_str(), [path](benchmark::State& state) {
+      std::ifstream f(path, std::ios::binary);
+      static std::vector<uint8_t> bytes;
+      bytes.assign(std::istreambuf_iterator<char>(f), {});
+      auto c = component::decode(bytes.data(), bytes.size());
+      if (!c.ok()) return state.SkipWithError(c.error().message.c_str());
+      auto ctx = wasi::p2::Context::create({});
+      component::ComponentLinker linker;
+      wasi::p2::define(linker, *ctx.value());
+      StoreConfig cfg;
+      cfg.tier = Tier::Jit;  // as wisp serve
+      Store store(cfg);
+      auto inst = component::ComponentInstance::create(store, c.value(), &linker);
+      if (!inst.ok()) return state.SkipWithError(inst.error().message.c_str());
+      const std::string handler = inst.value()->exported_instance("wasi:http/incoming-handler@0.2") + "#handle";
+      for (auto _ : state) {
+        ctx.value()->table = wasi::p2::Table{};
+        wasi::p2::HttpRequest req;
+        req.method = "GET";
+        req.path_with_query = "/";
+        req.authority = "localhost";
+        req.headers = {{"host", "localhost"}};
+        wasi::p2::HttpCall call = wasi::p2::start_http_call(*ctx.value(), std::move(req));
+        auto r = inst.value()->call(handler, {call.request, call.outparam});
+        if (!r.ok()) return state.SkipWithError(r.error().message.c_str());
+        const auto t0 = std::chrono::steady_clock::now();
+        Status st = inst.value()->reset();
+        state.SetIterationTime(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        if (!st.ok()) return state.SkipWithError(st.error().message.c_str());
+      }
+    })->Unit(benchmark::kMicrosecond)->UseManualTime();
   }
   return true;
 }();

@@ -10,6 +10,14 @@
 // the guest set there is sent. A trap or a handler that sets no response
 // is answered 500; the server keeps serving. SIGINT/SIGTERM stop the
 // loops after the requests they are running.
+//
+// Instances are reused, as wasmtime's pooling allocator reuses instance
+// slots: the instance of a request whose handler returned is kept by its
+// loop and reset (ComponentInstance::reset: memories back to their images
+// by madvise, tables, globals and segments initialised again, no handles)
+// when the next request comes, which then sees it exactly as a new one.
+// A handler that trapped or ran out of time leaves its instance to be
+// destroyed. --no-reuse makes a new one for every request.
 #include <arpa/inet.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -26,6 +34,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -58,6 +67,9 @@ const char* const kServeUsage =
     "  --metrics-addr HOST:PORT\n"
     "                         serve Prometheus metrics there (GET /metrics)\n"
     "  --quiet                no access log on stderr\n"
+    "  --no-reuse             make every request's instance anew rather than\n"
+    "                         resetting the last one's (the same guest-visible\n"
+    "                         state either way; slower)\n"
     "  --dir, --env, --tier, --fuel, --max-memory, -W ...\n"
     "                         as for `wisp run`, for every request's instance\n"
     "                         (the tier defaults to jit here: compiled code is kept\n"
@@ -132,6 +144,7 @@ struct Server {
   wasi::WasiConfig wasi;
   StoreConfig store;
   bool log = true;
+  bool reuse = true;  // reset the last request's instance (--no-reuse: make one)
   uint64_t timeout_ms = 30000;
   Metrics* metrics = nullptr;
 };
@@ -161,6 +174,13 @@ struct Worker {
   std::unique_ptr<wasi::p2::Context> ctx;
   component::ComponentLinker linker;
   component::InstanceCache cache;  // what instantiating the component works out once
+  // The last request's instance when its handler returned: the next
+  // request resets it rather than making one (ComponentInstance::reset).
+  struct Pooled {
+    std::unique_ptr<Store> store;
+    std::unique_ptr<component::ComponentInstance> inst;
+  };
+  std::unique_ptr<Pooled> spare;
   std::thread thread;
   // The request running now, for the watchdog: its store and deadline
   // (steady-clock ns; 0: none), under mu; expired: the watchdog stopped it.
@@ -175,17 +195,39 @@ int64_t now_ns() {
       .count();
 }
 
-// Interrupts every request past its deadline, every millisecond until it
-// ends (Store::interrupt races with the running code's own fuel updates).
-void watchdog(std::vector<std::unique_ptr<Worker>>& workers, const std::atomic<bool>& stop) {
-  while (!stop.load()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+// Interrupts every request past its deadline, and again every millisecond
+// until it ends (Store::interrupt races with the running code's own fuel
+// updates). It sleeps until the earliest deadline of the requests running,
+// and when none runs for an eighth of the timeout (a request that starts
+// meanwhile is cut off at most that late): a thread waking every
+// millisecond cost the JavaScript handler a third of its throughput (its
+// wake-ups on the other core make every memory reset's madvise a TLB
+// shootdown there).
+struct Watchdog {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stop = false;
+};
+
+void watchdog(std::vector<std::unique_ptr<Worker>>& workers, uint64_t timeout_ms, Watchdog& dog) {
+  const int64_t idle_ns = std::max<int64_t>(int64_t(timeout_ms) * 1000000 / 8, 1000000);
+  int64_t sleep_ns = idle_ns;
+  for (;;) {
+    {
+      std::unique_lock lock(dog.mu);
+      if (dog.cv.wait_for(lock, std::chrono::nanoseconds(sleep_ns), [&] { return dog.stop; })) return;
+    }
     const int64_t now = now_ns();
+    sleep_ns = idle_ns;
     for (auto& w : workers) {
       std::lock_guard lock(w->mu);
-      if (w->running && w->deadline && now >= w->deadline) {
+      if (!w->running || !w->deadline) continue;
+      if (now >= w->deadline) {
         w->expired = true;
         w->running->interrupt();
+        sleep_ns = 1000000;
+      } else {
+        sleep_ns = std::min(sleep_ns, w->deadline - now);
       }
     }
   }
@@ -217,14 +259,17 @@ void on_request(evhttp_request* req, void* arg) {
 
   int status = 500;
   size_t sent = 0;
-  long long inst_us = 0;  // until the instance exists
+  long long inst_us = 0;  // making (or resetting) the instance
   std::string problem;
   {
-    w->ctx->table = wasi::p2::Table{};
-    Store store(s.store);
+    std::unique_ptr<Worker::Pooled> p = std::move(w->spare);
+    if (!p) {
+      p = std::make_unique<Worker::Pooled>();
+      p->store = std::make_unique<Store>(s.store);
+    }
     if (s.timeout_ms) {
       std::lock_guard lock(w->mu);
-      w->running = &store;
+      w->running = p->store.get();
       w->deadline = now_ns() + int64_t(s.timeout_ms) * 1000000;
       w->expired = false;
     }
@@ -236,18 +281,29 @@ void on_request(evhttp_request* req, void* arg) {
         w->deadline = 0;
       }
     } done{w};
-    auto inst = component::ComponentInstance::create(store, s.component, &w->linker, &w->cache);
-    inst_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
-    if (!inst.ok()) {
-      problem = "instantiation failed: " + inst.error().message;
-    } else {
+    const auto inst_start = std::chrono::steady_clock::now();
+    if (p->inst && !p->inst->reset().ok()) {  // not expected: then a new one
+      p->inst.reset();
+      p->store = std::make_unique<Store>(s.store);
+      std::lock_guard lock(w->mu);
+      w->running = s.timeout_ms ? p->store.get() : nullptr;
+    }
+    if (!p->inst) {
+      auto inst = component::ComponentInstance::create(*p->store, s.component, &w->linker, &w->cache);
+      if (inst.ok()) p->inst = std::move(inst.value());
+      else problem = "instantiation failed: " + inst.error().message;
+    }
+    inst_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - inst_start).count();
+    if (p->inst) {
       wasi::p2::HttpCall call = wasi::p2::start_http_call(*w->ctx, std::move(hr));
-      auto r = inst.value()->call(s.handler, {call.request, call.outparam});
+      auto r = p->inst->call(s.handler, {call.request, call.outparam});
       bool expired;
       {
         std::lock_guard lock(w->mu);
         expired = w->expired;
       }
+      if (r.ok() && !expired && s.reuse) w->spare = std::move(p);
       if (!r.ok() && expired) {
         status = 504;
         problem = "deadline: the handler ran longer than " + std::to_string(s.timeout_ms) + " ms";
@@ -290,6 +346,7 @@ void on_request(evhttp_request* req, void* arg) {
     fprintf(stderr, "%s %d %zu bytes %lld us (instance %lld us)%s%s\n", what.c_str(), status, sent,
             (long long)us.count(), inst_us, problem.empty() ? "" : ": ", problem.c_str());
   }
+  w->ctx->table = wasi::p2::Table{};  // the request's host resources, after its response
 }
 
 // A listening socket on addr (SO_REUSEPORT, so every loop can have its own).
@@ -392,6 +449,8 @@ int cmd_serve(int argc, char** argv) {
     } else if (option_value("--metrics-addr", argc, argv, i, metrics_addr)) {
     } else if (a == "--quiet") {
       s.log = false;
+    } else if (a == "--no-reuse") {
+      s.reuse = false;
     } else if (a.size() > 1 && a[0] == '-') {
       error("serve: unknown option " + a);
       return 1;
@@ -524,9 +583,9 @@ int cmd_serve(int argc, char** argv) {
   for (auto& w : workers) w->thread = std::thread([b = w->base] { event_base_dispatch(b); });
   std::thread metrics_thread;
   if (metrics_base) metrics_thread = std::thread([metrics_base] { event_base_dispatch(metrics_base); });
-  std::atomic<bool> stopping{false};
+  Watchdog dog_state;
   std::thread dog;
-  if (s.timeout_ms) dog = std::thread([&] { watchdog(workers, stopping); });
+  if (s.timeout_ms) dog = std::thread([&] { watchdog(workers, s.timeout_ms, dog_state); });
   int sig = 0;
   sigwait(&stop, &sig);
   fprintf(stderr, "wisp serve: %s: finishing the requests in flight\n", strsignal(sig));
@@ -536,7 +595,11 @@ int cmd_serve(int argc, char** argv) {
     evhttp_free(w->http);
     event_base_free(w->base);
   }
-  stopping = true;
+  {
+    std::lock_guard lock(dog_state.mu);
+    dog_state.stop = true;
+  }
+  dog_state.cv.notify_all();
   if (dog.joinable()) dog.join();
   if (metrics_base) {
     event_base_loopexit(metrics_base, nullptr);

@@ -165,8 +165,7 @@ class Abi {
     }
     // The discriminant, then the case's payload coerced into the joined
     // flat types, the rest zero.
-    std::vector<Flat> joined;
-    abi::flatten(t, ts, joined);
+    const std::vector<Flat>& joined = abi::flat_of(t, ts);
     const auto cs = cases_of(d);
     if (v.index >= cs.size()) return void(shape_mismatch());
     out.push_back(CoreVal::i32(v.index));
@@ -343,8 +342,7 @@ class Abi {
       trap("this type cannot be returned yet");
       return v;
     }
-    std::vector<Flat> joined;
-    abi::flatten(t, ts, joined);
+    const std::vector<Flat>& joined = abi::flat_of(t, ts);
     const auto cs = cases_of(d);
     v.index = next().bits.u32;
     if (v.index >= cs.size()) {
@@ -353,8 +351,7 @@ class Abi {
     }
     const size_t payload_start = i;
     if (cs[v.index]) {
-      std::vector<Flat> own;
-      abi::flatten(*cs[v.index], in, own);
+      const std::vector<Flat>& own = abi::flat_of(*cs[v.index], in);
       std::vector<CoreVal> coerced;  // the joined values back in the case's own types
       for (size_t k = 0; k < own.size() && payload_start + k < vals.size(); ++k)
         coerced.push_back(core(own[k], bits_of(vals[payload_start + k])));

@@ -31,7 +31,7 @@ uint32_t align_to(uint32_t n, uint32_t a) { return (n + a - 1) / a * a; }
 
 uint32_t flags_size(size_t n) { return n <= 8 ? 1 : n <= 16 ? 2 : 4; }
 
-uint32_t max_case_alignment(const std::vector<const ValType*>& cases, const Types& ts) {
+uint32_t max_case_alignment(const TypeList& cases, const Types& ts) {
   uint32_t a = 1;
   for (const ValType* c : cases)
     if (c) a = std::max(a, alignment(*c, ts));
@@ -50,30 +50,27 @@ bool is_variant(const Type& t) {
   return t.kind == Type::Variant || t.kind == Type::Enum || t.kind == Type::Option || t.kind == Type::Result;
 }
 
-// A variant-like type's cases, as despecialize() gives them: each with its
-// payload type or none.
-std::vector<const ValType*> cases_of(const Type& t) {
-  std::vector<const ValType*> out;
-  switch (t.kind) {
-    case Type::Variant:
-      for (const Case& c : t.cases) out.push_back(c.type ? &*c.type : nullptr);
-      break;
-    case Type::Enum: out.assign(t.labels.size(), nullptr); break;
-    case Type::Option: out = {nullptr, &*t.a}; break;
-    case Type::Result: out = {t.a ? &*t.a : nullptr, t.b ? &*t.b : nullptr}; break;
-    default: break;
+TypeList::TypeList(const Type& t, Kind k) : t_(t), kind_(k) {
+  if (k == Cases) {
+    switch (t.kind) {
+      case Type::Variant: n_ = t.cases.size(); break;
+      case Type::Enum: n_ = t.labels.size(); break;
+      case Type::Option: case Type::Result: n_ = 2; break;
+      default: break;
+    }
+  } else {
+    n_ = t.kind == Type::Record ? t.fields.size() : t.kind == Type::Tuple ? t.types.size() : 0;
   }
-  return out;
 }
 
-// A record-like type's fields (record, tuple).
-std::vector<const ValType*> fields_of(const Type& t) {
-  std::vector<const ValType*> out;
-  if (t.kind == Type::Record)
-    for (const Field& f : t.fields) out.push_back(&f.type);
-  if (t.kind == Type::Tuple)
-    for (const ValType& v : t.types) out.push_back(&v);
-  return out;
+const ValType* TypeList::operator[](size_t i) const {
+  if (kind_ == Fields) return t_.kind == Type::Record ? &t_.fields[i].type : &t_.types[i];
+  switch (t_.kind) {
+    case Type::Variant: return t_.cases[i].type ? &*t_.cases[i].type : nullptr;
+    case Type::Option: return i == 0 ? nullptr : &*t_.a;
+    case Type::Result: return i == 0 ? (t_.a ? &*t_.a : nullptr) : (t_.b ? &*t_.b : nullptr);
+    default: return nullptr;  // enum
+  }
 }
 
 Resolved resolve(const ValType& t, const Types& ts) {
@@ -85,11 +82,40 @@ Resolved resolve(const ValType& t, const Types& ts) {
 
 uint32_t discriminant_size(size_t n) { return n <= 256 ? 1 : n <= 65536 ? 2 : 4; }
 
+uint32_t compute_alignment(const Type& def, const Types& ts);
+uint32_t compute_elem_size(const Type& def, const Types& ts, uint32_t align);
+
+namespace {
+
+// A defined type's layout in the scope of its own indices, ts (references
+// into an unordered_map stay valid while the nested types are added).
+Types::Layout& layout_of(const Type* t, const Types& ts) {
+  Types::Layout& l = ts.layouts[t];
+  if (l.align == 0) {
+    l.align = compute_alignment(*t, ts);
+    l.size = compute_elem_size(*t, ts, l.align);
+  }
+  return l;
+}
+
+}  // namespace
+
 uint32_t alignment(const ValType& v, const Types& outer) {
   if (v.is_prim) return prim_align(v.prim);
   const Type* t = def(v, outer);
   if (!t) return 4;
-  const Types& ts = inner(v, outer);
+  return layout_of(t, inner(v, outer)).align;
+}
+
+uint32_t elem_size(const ValType& v, const Types& outer) {
+  if (v.is_prim) return prim_size(v.prim);
+  const Type* t = def(v, outer);
+  if (!t) return 4;
+  return layout_of(t, inner(v, outer)).size;
+}
+
+uint32_t compute_alignment(const Type& def, const Types& ts) {
+  const Type* t = &def;
   switch (t->kind) {
     case Type::Prim: return prim_align(t->prim.prim);
     case Type::FixedList: return alignment(*t->a, ts);
@@ -111,11 +137,8 @@ uint32_t alignment(const ValType& v, const Types& outer) {
   }
 }
 
-uint32_t elem_size(const ValType& v, const Types& outer) {
-  if (v.is_prim) return prim_size(v.prim);
-  const Type* t = def(v, outer);
-  if (!t) return 4;
-  const Types& ts = inner(v, outer);
+uint32_t compute_elem_size(const Type& def, const Types& ts, uint32_t align) {
+  const Type* t = &def;
   switch (t->kind) {
     case Type::Prim: return prim_size(t->prim.prim);
     case Type::List:
@@ -125,7 +148,7 @@ uint32_t elem_size(const ValType& v, const Types& outer) {
     case Type::Tuple: {
       uint32_t s = 0;
       for (const ValType* f : fields_of(*t)) s = align_to(s, alignment(*f, ts)) + elem_size(*f, ts);
-      return align_to(s, alignment(v, outer));
+      return align_to(s, align);
     }
     case Type::Variant:
     case Type::Enum:
@@ -136,7 +159,7 @@ uint32_t elem_size(const ValType& v, const Types& outer) {
       uint32_t payload = 0;
       for (const ValType* c : cases)
         if (c) payload = std::max(payload, elem_size(*c, ts));
-      return align_to(s + payload, alignment(v, outer));
+      return align_to(s + payload, align);
     }
     case Type::Flags: return flags_size(t->labels.size());
     default: return 4;  // handles, stream, future
@@ -190,6 +213,25 @@ void flatten(const ValType& v, const Types& outer, std::vector<Flat>& out) {
     }
     default: out.push_back(Flat::I32); return;  // flags, handles, stream, future
   }
+}
+
+const std::vector<Flat>& flat_of(const ValType& v, const Types& outer) {
+  const Type* t = def(v, outer);
+  if (v.is_prim || !t) {
+    static const auto* prims = [] {
+      auto* a = new std::vector<std::vector<Flat>>(size_t(Prim::ErrorContext) + 1);
+      for (size_t p = 0; p < a->size(); ++p) flatten(ValType{true, Prim(p), 0}, Types{}, (*a)[p]);
+      return a;
+    }();
+    static const std::vector<Flat> unknown{Flat::I32};
+    return v.is_prim ? (*prims)[size_t(v.prim)] : unknown;
+  }
+  Types::Layout& l = layout_of(t, inner(v, outer));
+  if (!l.flattened) {
+    flatten(v, outer, l.flat);
+    l.flattened = true;
+  }
+  return l.flat;
 }
 
 CoreSignature flatten_func(const Type& func, const Types& ts, bool lower) {

@@ -7,12 +7,16 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "runtime/component/component.hpp"
 #include "runtime/wasm/types.hpp"
 
 namespace wisp::component::abi {
+
+// Core value types of flattened values.
+enum class Flat : uint8_t { I32, I64, F32, F64 };
 
 // A scope's types by index (null: not a defined value type, e.g. from an
 // import); a ValType's index is looked up here. A type may have come from
@@ -21,7 +25,25 @@ namespace wisp::component::abi {
 struct Types : std::vector<const Type*> {
   Types() = default;
   Types(const std::vector<const Type*>& v) : std::vector<const Type*>(v) {}
+  Types(const Types& o) : std::vector<const Type*>(o), home(o.home) {}
+  Types& operator=(const Types& o) {
+    std::vector<const Type*>::operator=(o);
+    home = o.home;
+    layouts.clear();
+    return *this;
+  }
   std::vector<const Types*> home;
+  // alignment() and elem_size() of the types whose indices are in this
+  // scope, worked out once: the ABI asks on every value it moves, and
+  // wasi:http's error-code (39 cases, records of options inside) took a
+  // tenth of a small handler's request. A scope belongs to one instance,
+  // used by one thread at a time.
+  struct Layout {
+    uint32_t align = 0, size = 0;
+    bool flattened = false;
+    std::vector<Flat> flat;
+  };
+  mutable std::unordered_map<const Type*, Layout> layouts;
   // The scope the indices inside type i are in.
   const Types& scope_of(uint32_t i) const { return i < home.size() && home[i] ? *home[i] : *this; }
   // Entry i is t, whose indices are in h (null: this scope).
@@ -38,9 +60,6 @@ struct Types : std::vector<const Type*> {
   }
 };
 
-// Core value types of flattened values.
-enum class Flat : uint8_t { I32, I64, F32, F64 };
-
 // The type a ValType stands for: a primitive (directly, or a defined
 // primitive), or its definition (null when not known here).
 struct Resolved {
@@ -55,6 +74,8 @@ uint32_t alignment(const ValType& t, const Types& types);
 uint32_t elem_size(const ValType& t, const Types& types);
 // Appends t's flattening to out.
 void flatten(const ValType& t, const Types& types, std::vector<Flat>& out);
+// t's flattening, worked out once per type (Types::layouts).
+const std::vector<Flat>& flat_of(const ValType& t, const Types& types);
 
 // A function type's core signature for `canon lift` (lower = false) or
 // `canon lower` (lower = true): more than 16 flat parameters go through
@@ -75,9 +96,31 @@ uint32_t discriminant_size(size_t n);
 
 // As despecialize() sees them: a variant-like type's (variant, enum,
 // option, result) cases with their payload types (null: none), and a
-// record-like type's (record, tuple) fields.
-std::vector<const ValType*> cases_of(const Type& t);
-std::vector<const ValType*> fields_of(const Type& t);
+// record-like type's (record, tuple) fields. Views of t, made without
+// allocating (the ABI asks for them on every value it moves).
+class TypeList {
+ public:
+  enum Kind : uint8_t { Cases, Fields };
+  TypeList(const Type& t, Kind k);
+  size_t size() const { return n_; }
+  const ValType* operator[](size_t i) const;
+  struct iterator {
+    const TypeList* l;
+    size_t i;
+    const ValType* operator*() const { return (*l)[i]; }
+    iterator& operator++() { return ++i, *this; }
+    bool operator!=(const iterator& o) const { return i != o.i; }
+  };
+  iterator begin() const { return {this, 0}; }
+  iterator end() const { return {this, n_}; }
+
+ private:
+  const Type& t_;
+  Kind kind_;
+  size_t n_ = 0;
+};
+inline TypeList cases_of(const Type& t) { return TypeList(t, TypeList::Cases); }
+inline TypeList fields_of(const Type& t) { return TypeList(t, TypeList::Fields); }
 bool is_variant(const Type& t);
 // Whether a value of type t holds a string or list anywhere (and so needs
 // `memory`, and `realloc` to be written into a component).

@@ -424,6 +424,19 @@ Result<std::unique_ptr<ComponentInstance>> ComponentInstance::create(Store& stor
   return ci;
 }
 
+Status ComponentInstance::reset() {
+  if (on_stack_) return make_error(ErrorKind::Other, "cannot reset a component instance while it runs");
+  drop_handles();
+  return store_.reset();
+}
+
+void ComponentInstance::drop_handles() {
+  handles_.assign(1, Handle{});
+  free_handles_.clear();
+  next_scope_ = 0;
+  for (auto& child : children_) child->drop_handles();
+}
+
 const Type* ComponentInstance::imported_resource(const std::string& full_name) {
   auto t = std::make_unique<Type>();
   t->kind = Type::Resource;

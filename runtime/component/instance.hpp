@@ -168,6 +168,14 @@ class ComponentInstance {
   };
   ~ComponentInstance();
 
+  // Returns the instance to the state create() left it in, for another
+  // use that must not see anything of the last (wisp serve's next
+  // request): no handles (nor in nested instances), and its core instances
+  // reset (Store::reset). The store must hold this component's instances
+  // alone; not while one of its exports runs. After an error the instance
+  // is fit only for destruction.
+  Status reset();
+
   // The exported function `name` ("f", or "interface#f" for a function of
   // an exported instance), or null.
   const LiftedFunc* func(std::string_view name) const;
@@ -238,6 +246,7 @@ class ComponentInstance {
   std::vector<std::pair<std::string, const LiftedFunc*>> exports_;
   std::vector<std::pair<std::string, uint32_t>> exported_instances_;
   std::vector<std::unique_ptr<ComponentInstance>> children_;  // nested component instances
+  void drop_handles();  // reset()'s part, here and in nested instances
   bool on_stack_ = false;
   uint32_t next_scope_ = 0;  // calls of exports so far: a borrow's scope  // one of its exports is running (CanonicalABI.md's may_enter is false)
   static Result<std::unique_ptr<ComponentInstance>> create(Store& store, std::shared_ptr<const Component> c,

@@ -182,57 +182,83 @@ struct Instantiator {
                           "limited, e.g. ulimit -v?)");
     }
     inst.mem0 = inst.memories.empty() ? nullptr : inst.memories[0]->mem.base();
-    // Globals (initialisers may read imported globals and ref.func).
     u.globals += uint32_t(nglobals);
     for (uint32_t i = m.num_imported_globals; i < m.globals.size(); ++i) {
       GlobalInst& g = inst.own_globals.emplace_back();
       g.type = m.globals[i].type;
-      g.value = eval(m.globals[i].init);
       inst.globals[i] = &g;
     }
-    // Element segment instances.
-    inst.elems.resize(m.elems.size());
-    for (size_t i = 0; i < m.elems.size(); ++i) {
-      const ElemSegment& seg = m.elems[i];
-      std::vector<Ref>& refs = inst.elems[i].refs;
-      refs.resize(seg.size());
-      if (seg.uses_exprs) {
-        for (size_t j = 0; j < seg.exprs.size(); ++j) refs[j] = eval(seg.exprs[j]).ref;
-      } else {
-        for (size_t j = 0; j < seg.funcs.size(); ++j) refs[j] = inst.funcs[seg.funcs[j]];
-      }
-    }
-    inst.data_dropped.assign(m.datas.size(), 0);
+    return initialize();
+  }
 
-    // Active segments, in order; the first out-of-bounds one traps, and
-    // what was written before it stays written.
+  // What instantiation writes into the instance's globals, tables and
+  // memories, in the spec's order: the first instantiation, and each reset
+  // (Store::reset) after the tables and memories are back to their
+  // initial sizes, empty.
+  Result<Instance*> initialize() {
+    // Globals (initialisers may read imported globals and ref.func).
+    for (uint32_t i = m.num_imported_globals; i < m.globals.size(); ++i)
+      inst.globals[i]->value = eval(m.globals[i].init);
+    // Element segments: a passive one becomes its element instance; an
+    // active one is written into its table, in order (the first out of
+    // bounds traps, and what was written before it stays written), and it
+    // and a declarative one are dropped at once. (The spec evaluates every
+    // segment's references first; constant expressions read nothing a
+    // table write changes, so doing both in one pass is the same.)
+    inst.elems.resize(m.elems.size());
+    inst.data_dropped.assign(m.datas.size(), 0);
     for (size_t i = 0; i < m.elems.size(); ++i) {
       const ElemSegment& seg = m.elems[i];
-      if (seg.mode == SegmentMode::Passive) continue;
-      if (seg.mode == SegmentMode::Active) {
-        uint32_t off = eval(seg.offset).u32;
+      Ref* out;
+      if (seg.mode == SegmentMode::Declarative) continue;
+      if (seg.mode == SegmentMode::Passive) {
+        std::vector<Ref>& refs = inst.elems[i].refs;
+        refs.resize(seg.size());
+        out = refs.data();
+      } else {
+        const uint32_t off = eval(seg.offset).u32;
         TableInst* t = inst.tables[seg.table];
-        const std::vector<Ref>& refs = inst.elems[i].refs;
-        if (uint64_t(off) + refs.size() > t->elems.size())
-          return trap_error(TrapKind::TableOutOfBounds);
-        std::copy(refs.begin(), refs.end(), t->elems.begin() + off);
+        if (uint64_t(off) + seg.size() > t->elems.size()) return trap_error(TrapKind::TableOutOfBounds);
+        out = t->elems.data() + off;
       }
-      inst.elems[i].refs.clear();  // active and declarative segments are dropped
+      if (seg.uses_exprs) {
+        for (size_t j = 0; j < seg.exprs.size(); ++j) out[j] = eval(seg.exprs[j]).ref;
+      } else {
+        for (size_t j = 0; j < seg.funcs.size(); ++j) out[j] = inst.funcs[seg.funcs[j]];
+      }
     }
     // Memories with an image (memory_image.hpp) start as it: its segments
     // are in place, all in bounds.
+    bool all_mapped = true;
     for (const auto& img : memory_images(m)) {
-      if (!inst.memories[img->memory]->mem.map_image(img->fd, img->bytes)) continue;
-      for (uint32_t i : img->segments) inst.data_dropped[i] = 1;
+      LinearMemory& mem = inst.memories[img->memory]->mem;
+      // (A reset memory has its image mapped still: mem.reset.)
+      if (mem.image_bytes() == img->bytes || mem.map_image(img->fd, img->bytes)) continue;
+      all_mapped = false;
+      break;
     }
-    for (size_t i = 0; i < m.datas.size(); ++i) {
+    auto copy = [&](uint32_t i) {
       const DataSegment& seg = m.datas[i];
-      if (seg.mode != SegmentMode::Active || inst.data_dropped[i]) continue;
       uint32_t off = eval(seg.offset).u32;
       LinearMemory& mem = inst.memories[seg.memory]->mem;
-      if (!mem.in_bounds(off, seg.data_size)) return trap_error(TrapKind::MemoryOutOfBounds);
+      if (!mem.in_bounds(off, seg.data_size)) return false;
       std::memcpy(mem.base() + off, m.bytes + seg.data_offset, seg.data_size);
       inst.data_dropped[i] = 1;
+      return true;
+    };
+    if (all_mapped) {  // the segments no image stands for (data_plan)
+      const DataPlan& plan = data_plan(m);
+      for (uint32_t i : plan.copied)
+        if (!copy(i)) return trap_error(TrapKind::MemoryOutOfBounds);
+      inst.data_dropped = plan.dropped;
+    } else {
+      for (const auto& img : memory_images(m))
+        if (inst.memories[img->memory]->mem.image_bytes() == img->bytes)
+          for (uint32_t i : img->segments) inst.data_dropped[i] = 1;
+      for (uint32_t i = 0; i < m.datas.size(); ++i) {
+        if (m.datas[i].mode != SegmentMode::Active || inst.data_dropped[i]) continue;
+        if (!copy(i)) return trap_error(TrapKind::MemoryOutOfBounds);
+      }
     }
 
     if (m.start >= 0) {
@@ -245,7 +271,50 @@ struct Instantiator {
     }
     return &inst;
   }
+
+  // Back to the state instantiation left: own tables and memories to their
+  // initial sizes and empty, then initialize() again. Imports are the
+  // instances they were (reset before this one: Store::reset goes in
+  // creation order, as instantiation did).
+  Result<Instance*> reset() {
+    ResourceUsage& u = store.usage_;
+    for (TableInst& t : inst.own_tables) {
+      const uint64_t min = t.type.limits.min;
+      u.give_back_table_elements(t.elems.size() - min);
+      t.elems.assign(size_t(min), nullptr);
+    }
+    for (MemoryInst& mi : inst.own_memories) {
+      const uint64_t bytes = mi.type.limits.min * kPageSize;
+      const uint64_t grown = mi.mem.size() - bytes;
+      if (!mi.mem.reset(bytes))
+        return make_error(ErrorKind::Other, "cannot reset a memory without guard pages");
+      u.give_back_memory_bytes(grown);
+    }
+    inst.elems.clear();
+    return initialize();
+  }
 };
+
+Status Store::reset() {
+  if (!tables_.empty() || !memories_.empty())
+    return make_error(ErrorKind::Other, "cannot reset a store with tables or memories the host made");
+  for (const auto& g : globals_)
+    if (g->type.mut) return make_error(ErrorKind::Other, "cannot reset a store with mutable host globals");
+  if (exec_.frame_top != exec_.frames_base - 1)
+    return make_error(ErrorKind::Other, "cannot reset a store while it runs");
+  exec_.stack_top = exec_.stack_base;
+  if (cfg_.fuel) set_fuel(*cfg_.fuel);
+  try {
+    for (const auto& inst : instances_) {
+      Instantiator in{*this, *inst, *inst->module};
+      auto r = in.reset();
+      if (!r.ok()) return r.take_error();
+    }
+  } catch (const std::bad_alloc&) {
+    return out_of_memory();
+  }
+  return ok_status();
+}
 
 Result<Instance*> Store::instantiate(std::shared_ptr<const Module> m, std::span<const Extern> imports) {
   if (!m->validated) return make_error(ErrorKind::Invalid, "module is not validated");

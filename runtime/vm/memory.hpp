@@ -75,6 +75,18 @@ class LinearMemory {
   // be whole OS pages within size(), on a guarded memory. False if the OS
   // refuses (the memory is then unchanged).
   bool map_image(int fd, uint64_t len);
+  // The length of the image mapped (0: none).
+  uint64_t image_bytes() const { return image_bytes_; }
+
+  // Makes the memory read as it did when it was created with `bytes` bytes
+  // and its image (if one is mapped) was mapped: MADV_DONTNEED drops the
+  // image's pages (they read as the image again), the first
+  // kResetResidentBytes past it are zeroed in place, the rest dropped, and
+  // pages past `bytes` are closed again. For reusing an instance
+  // (Store::reset); false, and the memory unusable for that, on a memory
+  // without guard pages or when `bytes` is past its size.
+  bool reset(uint64_t bytes);
+  static constexpr uint64_t kResetResidentBytes = uint64_t(1) << 20;
 
   // Caps future growth at `bytes` (rounded down to whole pages). Does not
   // shrink a memory that is already larger.

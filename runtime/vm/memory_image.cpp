@@ -18,6 +18,7 @@ namespace {
 
 struct Images {
   std::vector<std::unique_ptr<MemoryImage>> list;
+  DataPlan plan;
 };
 
 std::mutex& creation() {
@@ -79,15 +80,29 @@ MemoryImage::~MemoryImage() {
   if (fd >= 0) close(fd);
 }
 
-const std::vector<std::unique_ptr<MemoryImage>>& memory_images(const Module& m) {
+static const Images& images_of(const Module& m) {
   std::lock_guard lock(creation());
   if (!m.memory_images) {
     auto images = std::make_shared<Images>();
     for (uint32_t i = 0; i < m.memories.size(); ++i)
       if (auto img = build(m, i)) images->list.push_back(std::move(img));
+    std::vector<uint8_t> in_image(m.datas.size(), 0);
+    for (const auto& img : images->list)
+      for (uint32_t i : img->segments) in_image[i] = 1;
+    DataPlan& plan = images->plan;
+    plan.dropped.assign(m.datas.size(), 0);
+    for (uint32_t i = 0; i < m.datas.size(); ++i) {
+      if (m.datas[i].mode != SegmentMode::Active) continue;
+      plan.dropped[i] = 1;
+      if (!in_image[i]) plan.copied.push_back(i);
+    }
     m.memory_images = images;
   }
-  return static_cast<const Images*>(m.memory_images.get())->list;
+  return *static_cast<const Images*>(m.memory_images.get());
 }
+
+const std::vector<std::unique_ptr<MemoryImage>>& memory_images(const Module& m) { return images_of(m).list; }
+
+const DataPlan& data_plan(const Module& m) { return images_of(m).plan; }
 
 }  // namespace wisp

@@ -89,6 +89,20 @@ class Store {
   // as the 2.0 spec says).
   Result<Instance*> instantiate(std::shared_ptr<const Module> m, std::span<const Extern> imports);
 
+  // Returns every instance to the state its instantiation left it in, as
+  // if made again from the same imports (wisp serve reuses a request's
+  // instances for the next request this way, as wasmtime's pooling
+  // allocator reuses instance slots): in creation order, each instance's
+  // own memories back to their initial size and contents (a memory image
+  // mapped again, madvise: LinearMemory::reset), own tables to their
+  // initial size, globals, element and data segments initialised again,
+  // the start function run again; the fuel refilled from the config.
+  // Functions stay as they are (compiled ones compiled). Not while a call
+  // runs, and not for a store with host-made tables, memories or mutable
+  // globals (they are the host's to reset); an error leaves the store fit
+  // only for destruction.
+  Status reset();
+
   FuncInst* host_func(const FuncType& type, HostFn fn, void* data = nullptr, std::string name = {});
   // The same, with type's canonical id (canonical_type_id) already known.
   FuncInst* host_func(const FuncType& type, uint32_t type_id, HostFn fn, void* data, std::string name);

@@ -5,6 +5,11 @@
 ;;   /teapot answers 418
 ;;   /echo   streams the request body back, 4 KiB at a time through a
 ;;           64 KiB memory (bodies far larger than the memory go through)
+;;   /count  changes every kind of state an instance has (a global, memory,
+;;           its size, a table's size, a passive segment) and answers what
+;;           it found, and the request's handle: "count 1 1 1 1 1!" in a
+;;           fresh instance, and in every request when none of it is
+;;           carried over to the next
 ;;   else    answers 200 "hello from wat\n" with the header `x-wat: yes`
 (component
   (import "wasi:io/error@0.2.0" (instance $io-error (export "error" (type (sub resource)))))
@@ -179,6 +184,10 @@
     (data (i32.const 16) "x-wat")
     (data (i32.const 32) "yes")
     (data (i32.const 48) "hello from wat\n")
+    (data (i32.const 64) "count 0 0 0 0 0?\n")
+    (data $bang "!")
+    (global $count (mut i32) (i32.const 0))
+    (table $t 1 funcref)
     ;; Scratch: return areas at 256 and 512.
     (func (export "handle") (param $req i32) (param $out i32)
       (local $headers i32) (local $resp i32) (local $body i32) (local $stream i32) (local $c i32)
@@ -199,6 +208,17 @@
           (local.set $in-body (i32.load (i32.const 260)))
           (call $body-stream (local.get $in-body) (i32.const 256))
           (local.set $in (i32.load (i32.const 260)))))
+      (if (i32.eq (local.get $c) (i32.const 0x63))                                       ;; /count
+        (then
+          (global.set $count (i32.add (global.get $count) (i32.const 1)))
+          (i32.store (i32.const 1000) (i32.add (i32.load (i32.const 1000)) (i32.const 1)))
+          (i32.store8 (i32.const 70) (i32.add (global.get $count) (i32.const 0x30)))
+          (i32.store8 (i32.const 72) (i32.add (i32.load (i32.const 1000)) (i32.const 0x30)))
+          (i32.store8 (i32.const 74) (i32.add (memory.grow (i32.const 1)) (i32.const 0x30)))
+          (i32.store8 (i32.const 76) (i32.add (table.grow $t (ref.null func) (i32.const 1)) (i32.const 0x30)))
+          (i32.store8 (i32.const 78) (i32.add (local.get $req) (i32.const 0x30)))
+          (memory.init $bang (i32.const 79) (i32.const 0) (i32.const 1))  ;; traps once dropped
+          (data.drop $bang)))
       (call $request-drop (local.get $req))
       (local.set $headers (call $fields-new))
       (call $fields-append (local.get $headers) (i32.const 16) (i32.const 5) (i32.const 32) (i32.const 3)
@@ -227,7 +247,9 @@
           (call $input-drop (local.get $in))
           (call $body-drop (local.get $in-body)))
         (else
-          (call $write (local.get $stream) (i32.const 48) (i32.const 15) (i32.const 512))))
+          (if (i32.eq (local.get $c) (i32.const 0x63))
+            (then (call $write (local.get $stream) (i32.const 64) (i32.const 17) (i32.const 512)))
+            (else (call $write (local.get $stream) (i32.const 48) (i32.const 15) (i32.const 512))))))
       (call $stream-drop (local.get $stream))
       (call $body-finish (local.get $body) (i32.const 0) (i32.const 0) (i32.const 512))))
   (core instance $h (instantiate $handler

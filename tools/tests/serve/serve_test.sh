@@ -64,9 +64,26 @@ grep -q '^wisp_serve_requests_total{status="5xx"} 2$' "$work/metrics.txt"
 grep -q '^wisp_serve_traps_total 1$' "$work/metrics.txt"
 grep -q '^wisp_serve_timeouts_total 1$' "$work/metrics.txt"
 grep -q '^wisp_serve_request_duration_seconds_count 7$' "$work/metrics.txt"
+# Nothing carries over from one request to the next: /count changes a
+# global, memory, the memory's and a table's size, drops a segment and
+# reports them with its request handle, "1" each in a fresh instance; so
+# in every request, whether its instance is a reset one (the default), one
+# made after a trap, or one made anew (--no-reuse). Two threads: 12
+# requests give each loop's instance several uses.
+count_all_fresh() {
+  for i in $(seq 12); do
+    [ "$(get "${url}count")" = "count 1 1 1 1 1!" ] || { echo "request $i: $(get "${url}count")" >&2; return 1; }
+    [ "$i" = 6 ] && [ "$(status "${url}trap")" = 500 ]
+  done
+  return 0
+}
+count_all_fresh
+stop
+start "$here/hello.component.wasm" --no-reuse
+count_all_fresh
 stop
 echo "hello.wat: 200, 418, 3 MB streamed through 64 KiB, 500 on a trap, 504 at the deadline (${elapsed_ms} ms),"
-echo "  still serving; metrics"
+echo "  still serving; metrics; no state carried over between requests (reset or new instances)"
 
 # The JavaScript handler.
 "$here/build_js_handler.sh" "$jco" "$work/handler.wasm" "$work"
