@@ -140,6 +140,24 @@ BENCHMARK(BM_Component_CallDescribe)->Unit(benchmark::kNanosecond)->Repetitions(
 // request's handler returned: ComponentInstance::reset of the instance it
 // ran in. Each iteration runs the handler (GET /, not timed) and times the
 // reset after it (manual time).
+struct Served {  // a component file decoded, and WASI 0.2 to link it with
+  std::vector<uint8_t> bytes;
+  std::shared_ptr<const component::Component> component;
+  std::unique_ptr<wasi::p2::Context> ctx;
+  component::ComponentLinker linker;
+};
+std::unique_ptr<Served> load_served(const std::string& path, benchmark::State& state) {
+  auto s = std::make_unique<Served>();
+  std::ifstream f(path, std::ios::binary);
+  s->bytes.assign(std::istreambuf_iterator<char>(f), {});
+  auto c = component::decode(s->bytes.data(), s->bytes.size());
+  if (!c.ok()) return state.SkipWithError(c.error().message.c_str()), nullptr;
+  s->component = c.value();
+  s->ctx = std::move(wasi::p2::Context::create({}).value());
+  wasi::p2::define(s->linker, *s->ctx);
+  return s;
+}
+
 const bool kInstantiateRegistered = [] {
   const char* env = getenv("WISP_BENCH_COMPONENTS");
   if (!env) return false;
@@ -152,44 +170,32 @@ const bool kInstantiateRegistered = [] {
     if (path.empty()) continue;
     const std::string name = path.substr(path.find_last_of('/') + 1);
     benchmark::RegisterBenchmark(("BM_Component_Instantiate/" + name).c_str(), [path](benchmark::State& state) {
-      std::ifstream f(path, std::ios::binary);
-      static std::vector<uint8_t> bytes;
-      bytes.assign(std::istreambuf_iterator<char>(f), {});
-      auto c = component::decode(bytes.data(), bytes.size());
-      if (!c.ok()) return state.SkipWithError(c.error().message.c_str());
-      auto ctx = wasi::p2::Context::create({});
-      component::ComponentLinker linker;
-      wasi::p2::define(linker, *ctx.value());
+      auto s = load_served(path, state);
+      if (!s) return;
       component::InstanceCache cache;  // as wisp serve keeps one per event loop
       for (auto _ : state) {
         Store store;
-        auto inst = component::ComponentInstance::create(store, c.value(), &linker, &cache);
+        auto inst = component::ComponentInstance::create(store, s->component, &s->linker, &cache);
         if (!inst.ok()) return state.SkipWithError(inst.error().message.c_str());
       }
     })->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("BM_Component_Reset/" + name).c_str(), [path](benchmark::State& state) {
-      std::ifstream f(path, std::ios::binary);
-      static std::vector<uint8_t> bytes;
-      bytes.assign(std::istreambuf_iterator<char>(f), {});
-      auto c = component::decode(bytes.data(), bytes.size());
-      if (!c.ok()) return state.SkipWithError(c.error().message.c_str());
-      auto ctx = wasi::p2::Context::create({});
-      component::ComponentLinker linker;
-      wasi::p2::define(linker, *ctx.value());
+      auto s = load_served(path, state);
+      if (!s) return;
       StoreConfig cfg;
       cfg.tier = Tier::Jit;  // as wisp serve
       Store store(cfg);
-      auto inst = component::ComponentInstance::create(store, c.value(), &linker);
+      auto inst = component::ComponentInstance::create(store, s->component, &s->linker);
       if (!inst.ok()) return state.SkipWithError(inst.error().message.c_str());
       const std::string handler = inst.value()->exported_instance("wasi:http/incoming-handler@0.2") + "#handle";
       for (auto _ : state) {
-        ctx.value()->table = wasi::p2::Table{};
+        s->ctx->table = wasi::p2::Table{};
         wasi::p2::HttpRequest req;
         req.method = "GET";
         req.path_with_query = "/";
         req.authority = "localhost";
         req.headers = {{"host", "localhost"}};
-        wasi::p2::HttpCall call = wasi::p2::start_http_call(*ctx.value(), std::move(req));
+        wasi::p2::HttpCall call = wasi::p2::start_http_call(*s->ctx, std::move(req));
         auto r = inst.value()->call(handler, {call.request, call.outparam});
         if (!r.ok()) return state.SkipWithError(r.error().message.c_str());
         const auto t0 = std::chrono::steady_clock::now();
