@@ -119,6 +119,27 @@ TEST(StoreReset, AnInstanceReadsAsNewAfterAReset) {
   }
 }
 
+TEST(StoreReset, AnImageWrittenAllOverIsDroppedRatherThanCopied) {
+  // A 2 MiB image, written on every page: more than kResetResidentBytes
+  // to copy back, so reset drops the pages instead (madvise); a few pages
+  // written are copied back. Either way it reads as the image.
+  static_assert(LinearMemory::kResetResidentBytes < (uint64_t(2) << 20));
+  const std::string fill(2 << 20, 'x');
+  auto m = test::compile("(module (memory 40) (data (i32.const 0) \"" + fill + "\")"
+                         " (func (export \"load8\") (param i32) (result i32) (i32.load8_u (local.get 0)))"
+                         " (func (export \"store8\") (param i32 i32) (i32.store8 (local.get 0) (local.get 1))))");
+  ASSERT_TRUE(m);
+  Store s;
+  auto inst = s.instantiate(m, {});
+  ASSERT_TRUE(inst.ok());
+  Instance* i = inst.value();
+  for (uint32_t pages : {512u, 3u, 512u}) {
+    for (uint32_t p = 0; p < pages; ++p) call(s, i, "store8", {p * 4096 + 7, 'y'});
+    ASSERT_TRUE(s.reset().ok());
+    for (uint32_t p = 0; p < 512; ++p) ASSERT_EQ(call(s, i, "load8", {p * 4096 + 7}), uint32_t('x')) << p;
+  }
+}
+
 TEST(StoreReset, CompiledCodeRunsOnAfterAReset) {
   auto m = test::compile(wat());
   ASSERT_TRUE(m);

@@ -233,7 +233,7 @@ struct Instantiator {
     for (const auto& img : memory_images(m)) {
       LinearMemory& mem = inst.memories[img->memory]->mem;
       // (A reset memory has its image mapped still: mem.reset.)
-      if (mem.image_bytes() == img->bytes || mem.map_image(img->fd, img->bytes)) continue;
+      if (mem.image_bytes() == img->bytes || mem.map_image(img->fd, img->bytes, img->view)) continue;
       all_mapped = false;
       break;
     }

@@ -1,5 +1,7 @@
 #include "runtime/vm/memory.hpp"
 
+#include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -86,6 +88,54 @@ void scrub(uint8_t* p, uint64_t len) {
     }
     done += chunk;
   }
+}
+
+// Pages in [p, p + len) that are the process's own (anonymous) rather than
+// a file's: in a private file mapping, those written since it was mapped.
+// Asked with PAGEMAP_SCAN (Linux 6.7; declared here as linux/fs.h has it,
+// for Debian 12's older headers), which walks the page tables and answers
+// in runs. The number of runs (at most kMaxWrittenRuns) in out, or -1
+// when the kernel cannot say, or there are more runs or more than
+// max_pages pages.
+struct PageRun {
+  uint8_t* start;
+  uint64_t len;
+};
+constexpr int kMaxWrittenRuns = 256;
+
+struct PmScanArg {
+  uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages, category_inverted, category_mask,
+      category_anyof_mask, return_mask;
+};
+struct PageRegion {
+  uint64_t start, end, categories;
+};
+constexpr unsigned long kPagemapScan = _IOWR('f', 16, PmScanArg);
+constexpr uint64_t kPageIsFile = 1 << 2, kPageIsPresent = 1 << 3, kPageIsSwapped = 1 << 4;
+
+int written_runs(uint8_t* p, uint64_t len, PageRun* out, uint64_t max_pages) {
+  static const int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  PageRegion regions[kMaxWrittenRuns];
+  PmScanArg arg{};
+  arg.size = sizeof arg;
+  arg.start = uintptr_t(p);
+  arg.end = uintptr_t(p) + len;
+  arg.vec = uintptr_t(regions);
+  arg.vec_len = kMaxWrittenRuns;
+  arg.max_pages = max_pages + 1;  // one more: then there are too many
+  arg.category_inverted = kPageIsFile;
+  arg.category_mask = kPageIsFile;                          // not a file's page,
+  arg.category_anyof_mask = kPageIsPresent | kPageIsSwapped;  // and there
+  arg.return_mask = kPageIsFile | kPageIsPresent | kPageIsSwapped;
+  const long n = ioctl(fd, kPagemapScan, &arg);
+  if (n < 0 || arg.walk_end != arg.end) return -1;  // (stopped early: too many)
+  uint64_t pages = 0;
+  for (long i = 0; i < n; ++i) {
+    out[i] = {reinterpret_cast<uint8_t*>(regions[i].start), regions[i].end - regions[i].start};
+    pages += out[i].len / os_page_size();
+  }
+  return pages > max_pages ? -1 : int(n);
 }
 
 // Takes ownership of an unregistered guarded reservation whose first
@@ -207,6 +257,7 @@ LinearMemory::LinearMemory(LinearMemory&& o) noexcept
       max_pages_(o.max_pages_),
       limit_bytes_(o.limit_bytes_),
       image_bytes_(std::exchange(o.image_bytes_, 0)),
+      image_src_(std::exchange(o.image_src_, nullptr)),
       region_(std::exchange(o.region_, 0)),
       has_max_(o.has_max_),
       is64_(o.is64_),
@@ -221,6 +272,7 @@ LinearMemory& LinearMemory::operator=(LinearMemory&& o) noexcept {
     max_pages_ = o.max_pages_;
     limit_bytes_ = o.limit_bytes_;
     image_bytes_ = std::exchange(o.image_bytes_, 0);
+    image_src_ = std::exchange(o.image_src_, nullptr);
     region_ = std::exchange(o.region_, 0);
     has_max_ = o.has_max_;
     is64_ = o.is64_;
@@ -231,17 +283,33 @@ LinearMemory& LinearMemory::operator=(LinearMemory&& o) noexcept {
 
 LinearMemory::~LinearMemory() { release(); }
 
-bool LinearMemory::map_image(int fd, uint64_t len) {
+bool LinearMemory::map_image(int fd, uint64_t len, const uint8_t* src) {
   if (!guarded_ || len > size_ || len % os_page_size() != 0) return false;
   if (mmap(base_, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) return false;
   image_bytes_ = len;
+  image_src_ = src;
   return true;
 }
 
 bool LinearMemory::reset(uint64_t bytes) {
   if (!guarded_ || bytes > size_ || bytes % kPageSize != 0) return false;
-  // The image's pages are dropped: they read as the image again.
-  if (image_bytes_ && madvise(base_, image_bytes_, MADV_DONTNEED) != 0) return false;
+  // The image's pages the guest wrote are its own (anonymous) copies: the
+  // image's bytes go back over them, when the kernel can say which they
+  // are and they are few; else all are dropped (they read as the image
+  // again). Copying keeps the pages the guest only read mapped, and the
+  // written ones writable: no page faults when the next request touches
+  // them again, and no TLB flush (madvise's, an interrupt of every other
+  // core running this process, was most of a reset).
+  if (image_bytes_) {
+    bool copied = false;
+    if (image_src_) {
+      PageRun runs[kMaxWrittenRuns];
+      const int n = written_runs(base_, image_bytes_, runs, kResetResidentBytes / os_page_size());
+      for (int i = 0; i < n; ++i) std::memcpy(runs[i].start, image_src_ + (runs[i].start - base_), runs[i].len);
+      copied = n >= 0;
+    }
+    if (!copied && madvise(base_, image_bytes_, MADV_DONTNEED) != 0) return false;
+  }
   // Past it, the first kResetResidentBytes are zeroed in place where
   // resident (scrub: memset, no page faults when the next request touches
   // them again, and no syscall that flushes TLBs: with an event loop per
@@ -272,6 +340,7 @@ void LinearMemory::release() {
     base_ = nullptr;
   }
   image_bytes_ = 0;
+  image_src_ = nullptr;
   if (base_ && !(guarded_ && cache_put(base_, size_))) munmap(base_, reserved_);
   base_ = nullptr;
   size_ = reserved_ = 0;

@@ -74,17 +74,22 @@ class LinearMemory {
   // private and copy-on-write (a memory image: memory_image.hpp). len must
   // be whole OS pages within size(), on a guarded memory. False if the OS
   // refuses (the memory is then unchanged).
-  bool map_image(int fd, uint64_t len);
+  // src, if given, is the same bytes readable elsewhere: what reset()
+  // copies back over pages the guest wrote.
+  bool map_image(int fd, uint64_t len, const uint8_t* src = nullptr);
   // The length of the image mapped (0: none).
   uint64_t image_bytes() const { return image_bytes_; }
 
   // Makes the memory read as it did when it was created with `bytes` bytes
-  // and its image (if one is mapped) was mapped: MADV_DONTNEED drops the
-  // image's pages (they read as the image again), the first
-  // kResetResidentBytes past it are zeroed in place, the rest dropped, and
-  // pages past `bytes` are closed again. For reusing an instance
-  // (Store::reset); false, and the memory unusable for that, on a memory
-  // without guard pages or when `bytes` is past its size.
+  // and its image (if one is mapped) was mapped. The image's pages the
+  // guest wrote get the image's bytes copied back when the kernel can say
+  // which they are (PAGEMAP_SCAN, Linux 6.7) and they are at most
+  // kResetResidentBytes, else every image page is dropped (MADV_DONTNEED:
+  // it reads as the image again); the first kResetResidentBytes past the
+  // image are zeroed in place, the rest dropped; pages past `bytes` are
+  // closed again. MEMORY.md has why and the measurements. For reusing an
+  // instance (Store::reset); false, and the memory unusable for that, on a
+  // memory without guard pages or when `bytes` is past its size.
   bool reset(uint64_t bytes);
   static constexpr uint64_t kResetResidentBytes = uint64_t(1) << 20;
 
@@ -117,6 +122,7 @@ class LinearMemory {
   uint64_t max_pages_ = 0;
   uint64_t limit_bytes_ = kNoLimit;
   uint64_t image_bytes_ = 0;  // a mapped image's length (map_image)
+  const uint8_t* image_src_ = nullptr;  // its bytes, readable (map_image's src)
   GuardRegionHandle region_ = 0;
   bool has_max_ = false;
   bool is64_ = false;

@@ -71,12 +71,15 @@ std::unique_ptr<MemoryImage> build(const Module& m, uint32_t mem) {
   }
   // Sealed: nothing can change an image that instances map.
   fcntl(img->fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+  void* view = mmap(nullptr, img->bytes, PROT_READ, MAP_SHARED, img->fd, 0);
+  if (view != MAP_FAILED) img->view = static_cast<const uint8_t*>(view);
   return img;
 }
 
 }  // namespace
 
 MemoryImage::~MemoryImage() {
+  if (view) munmap(const_cast<uint8_t*>(view), bytes);
   if (fd >= 0) close(fd);
 }
 

@@ -20,6 +20,7 @@ namespace wisp {
 struct MemoryImage {
   int fd = -1;           // memfd holding the bytes
   uint64_t bytes = 0;    // mapped length: the initialised prefix, OS pages
+  const uint8_t* view = nullptr;  // the bytes mapped shared, read-only (LinearMemory::reset copies from it)
   uint32_t memory = 0;   // the module's memory index (a defined memory)
   std::vector<uint32_t> segments;  // the active data segments it stands for
   ~MemoryImage();
