@@ -81,7 +81,7 @@ class Runner {
   void pass(size_t line) {
     if (expected(line)) {
       ++stats_.unexpected_passed;
-      if (opts_.verbose) out_ << "  " << file_ << ":" << line << ": passed but listed as expected failure\n";
+      out_ << "  " << file_ << ":" << line << ": passed but listed as expected failure\n";
     }
     ++stats_.passed;
   }
@@ -92,7 +92,7 @@ class Runner {
       return;
     }
     ++stats_.failed;
-    if (opts_.verbose) out_ << "  " << file_ << ":" << line << ": FAIL: " << why << "\n";
+    out_ << "  " << file_ << ":" << line << ": FAIL: " << why << "\n";
   }
   void skip(size_t line, const std::string& why) {
     ++stats_.skipped;

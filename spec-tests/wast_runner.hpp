@@ -29,7 +29,9 @@ struct Stats {
   Stats& operator+=(const Stats& o);
 };
 
-// Runs one script; prints a per-file line (and failures with --verbose).
+// Runs one script; prints each failing assertion (file:line, what was
+// expected and got) and a per-file line; with verbose, also skips,
+// expected failures and message mismatches.
 Stats run_file(const std::string& path, const Options& opts, std::ostream& out);
 
 // Reads an expected-failures file: one "file.wast:line" per line, '#' comments.

@@ -10,6 +10,8 @@
 #include "runtime/component/instance.hpp"
 #include "wasi/preview2/host.hpp"
 #include "tools/cli.hpp"
+#include "tools/deadline.hpp"
+#include "tools/options.hpp"
 
 namespace wisp::cli {
 
@@ -31,7 +33,7 @@ bool is_component_file(const std::vector<uint8_t>& bytes) {
 
 int component_command(const std::string& path, const std::vector<uint8_t>& bytes, const char* command,
                       const std::string& invoke, const wasi::WasiConfig& wasi_config,
-                      const StoreConfig& store_config) {
+                      const StoreConfig& store_config, uint64_t timeout_ms) {
   auto c = component::decode(bytes.data(), bytes.size());
   if (!c.ok()) {
     error(path + ": component" + where(c.error()) + ": " + c.error().message);
@@ -72,6 +74,7 @@ int component_command(const std::string& path, const std::vector<uint8_t>& bytes
   wasi::restore_stdio_on_signals(*wasi.caps);
   LinearMemory::configure_reservation_cache(0, 0);  // one run: nothing to reuse
   Store store(store_config);
+  Deadline deadline(store, timeout_ms);
   component::ComponentLinker linker;
   wasi::p2::define(linker, wasi);
   auto inst = component::ComponentInstance::create(store, c.value(), &linker);
@@ -118,11 +121,12 @@ int component_command(const std::string& path, const std::vector<uint8_t>& bytes
 }
 
 int cmd_inspect(int argc, char** argv) {
-  if (argc != 1) {
-    error("usage: wisp inspect FILE");
-    return 1;
-  }
-  const std::string path = argv[0];
+  int first = 0;
+  if (int r = operands("inspect", "usage: wisp inspect FILE\n"
+                       "Lists a module's or a component's imports and exports with their types.\n",
+                       argc, argv, 1, first))
+    return r < 0 ? 0 : r;
+  const std::string path = argv[first];
   auto bytes = load_binary(path);
   if (!bytes.ok()) {
     error(bytes.error().message);

@@ -15,6 +15,7 @@
 #include "runtime/valid/validator.hpp"
 #include "runtime/component/decoder.hpp"
 #include "tools/cli.hpp"
+#include "tools/options.hpp"
 
 namespace wisp::cli {
 
@@ -138,11 +139,13 @@ struct MappedBinary {
 }  // namespace
 
 int cmd_validate(int argc, char** argv) {
-  if (argc != 1) {
-    error("usage: wisp validate FILE");
-    return 1;
-  }
-  std::string path = argv[0];
+  int first = 0;
+  if (int r = operands("validate", "usage: wisp validate FILE\n"
+                       "Checks a module or component (binary or text): exit 0 if valid, else 1\n"
+                       "with the first error and its byte offset (or line).\n",
+                       argc, argv, 1, first))
+    return r < 0 ? 0 : r;
+  std::string path = argv[first];
   MappedBinary mapped;
   const bool is_mapped = mapped.map(path);
   Result<std::vector<uint8_t>> bytes = std::vector<uint8_t>{};
@@ -175,19 +178,30 @@ int cmd_validate(int argc, char** argv) {
 }
 
 int cmd_parse(int argc, char** argv) {
+  const char* const usage =
+      "usage: wisp parse FILE -o OUT.wasm\n"
+      "Converts a module in the text format (.wat) to binary.\n"
+      "  -o, --output OUT.wasm  where to write it\n";
   std::string in, out;
-  for (int i = 0; i < argc; ++i) {
-    if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
-    else if (in.empty()) in = argv[i];
-    else {
-      error("usage: wisp parse FILE -o OUT.wasm");
-      return 1;
+  Args a("parse", argc, argv);
+  for (; a.i < argc; a.next()) {
+    if (!a.option()) {  // an operand (or past "--")
+      if (a.at_end()) break;
+      if (!in.empty()) return usage_error("parse", usage);
+      in = a.arg();
+      continue;
     }
+    if (a.flag("--help", "-h")) {
+      fputs(usage, stdout);
+      return 0;
+    }
+    if (a.value("-o", out) || a.value("--output", out)) {
+    } else {
+      return a.unknown();
+    }
+    if (a.bad) return 1;
   }
-  if (in.empty() || out.empty()) {
-    error("usage: wisp parse FILE -o OUT.wasm");
-    return 1;
-  }
+  if (in.empty() || out.empty()) return usage_error("parse", usage);
   auto bytes = load_binary(in);
   if (!bytes.ok()) {
     error(bytes.error().message);

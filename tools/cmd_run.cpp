@@ -13,6 +13,8 @@
 
 #include "runtime/api/wisp.hpp"
 #include "tools/cli.hpp"
+#include "tools/deadline.hpp"
+#include "tools/options.hpp"
 #include "wasi/wasi.hpp"
 
 namespace wisp::cli {
@@ -20,6 +22,7 @@ namespace {
 
 struct RunOptions {
   bool stats = false;
+  uint64_t timeout_ms = 0;  // --timeout: 0 none
   std::string invoke;
   std::string file;
   std::vector<std::string> args;
@@ -38,7 +41,7 @@ const char* const kRunUsage =
     "usage: wisp run [options] FILE [ARGS...]\n"
     "  --invoke NAME          call export NAME with ARGS as its parameters\n"
     "  --fuel N               trap after N instructions (0: before the first)\n"
-    "  --max-memory BYTES     cap every linear memory\n"
+    "  --max-memory BYTES     cap every linear memory (suffixes K, M, G: 64M)\n"
     "  --max-table-elements N cap every table (default 10000000)\n"
     "  --max-stack FRAMES     cap the call depth\n"
     "  --tier interp|jit|auto run wasm in the interpreter; compile each function\n"
@@ -47,6 +50,8 @@ const char* const kRunUsage =
     "  --tier-sample N        auto: compile the function running every N\n"
     "                         interpreted instructions (default 5000)\n"
     "  --stats                print what the tiers did on stderr at exit\n"
+    "  --timeout DURATION     trap \"interrupted\" once the run has taken this long\n"
+    "                         (1.5, 1500ms, 2m; the code then counts fuel)\n"
     "  -W fuel=N, -W max-memory-size=BYTES, -W max-table-elements=N,\n"
     "  -W max-instances=N, -W max-tables=N, -W max-memories=N\n"
     "                         the same limits, spelled as wasmtime spells them\n"
@@ -166,118 +171,81 @@ std::string format_value(const Value& v) {
 }  // namespace
 
 // The options `run` and `serve` share (cli.hpp).
-int parse_shared_option(const char* cmd, int argc, char** argv, int& i, wasi::WasiConfig& wasi, StoreConfig& store) {
-  const std::string c = cmd;
-  std::string a = argv[i];
-  auto value = [&](uint64_t& out) {
-    if (i + 1 >= argc) {
-      error(c + ": " + a + " needs a number");
-      return false;
-    }
-    if (!parse_u64(argv[i + 1], out)) {
-      error(c + ": " + a + " needs a whole number from 0 to 2^64-1, got '" + argv[i + 1] + "'");
-      return false;
-    }
-    ++i;
-    return true;
-  };
+bool parse_shared_option(Args& a, wasi::WasiConfig& wasi, StoreConfig& store) {
   std::string sval;
-  auto str = [&](const char* name) { return option_value(name, argc, argv, i, sval); };
-  if (str("--dir")) {
+  uint64_t v = 0;
+  if (a.value("--dir", sval)) {
     wasi.dirs.push_back(parse_dir(sval));
-  } else if (str("--env")) {
+  } else if (a.value("--env", sval)) {
     size_t eq = sval.find('=');
     if (eq == 0 || sval.empty()) {
-      error(c + ": --env needs NAME=VALUE or NAME");
-      return -1;
-    }
-    if (eq != std::string::npos) {
+      a.fail("--env needs NAME=VALUE or NAME");
+    } else if (eq != std::string::npos) {
       set_env(wasi.env, sval.substr(0, eq), sval.substr(eq + 1));
     } else if (const char* host = getenv(sval.c_str())) {
       set_env(wasi.env, sval, host);
     }
-  } else if (str("--tier")) {
-    if (!parse_tier(sval, store.tier)) {
-      error(c + ": unknown tier '" + sval + "' (available: " + kTierNames + ")");
-      return -1;
-    }
-  } else if (a == "--tier-sample") {
-    uint64_t v;
-    if (!value(v)) return -1;
-    if (v == 0) {
-      error(c + ": --tier-sample needs a positive number");
-      return -1;
-    }
+  } else if (a.value("--tier", sval)) {
+    if (!a.bad && !parse_tier(sval, store.tier))
+      a.fail("unknown tier '" + sval + "' (available: " + kTierNames + ")");
+  } else if (a.number("--tier-sample", v)) {
+    if (!a.bad && v == 0) a.fail("--tier-sample needs a positive number");
     store.tier_sample = v;
-  } else if (a == "--fuel") {
-    uint64_t v;
-    if (!value(v)) return -1;
+  } else if (a.number("--fuel", v)) {
     store.fuel = v;
-  } else if (a == "--max-memory") {
-    if (!value(store.limits.max_memory_bytes)) return -1;
-  } else if (a == "--max-table-elements") {
-    if (!value(store.limits.max_table_elements)) return -1;
-  } else if (a == "-W" || a.compare(0, 2, "-W") == 0) {
-    std::string kv = a.size() > 2 ? a.substr(2) : (i + 1 < argc ? argv[++i] : "");
-    size_t eq = kv.find('=');
-    uint64_t v;
-    if (eq == std::string::npos || !parse_u64(kv.c_str() + eq + 1, v)) {
-      error(c + ": -W needs KEY=NUMBER, got '" + kv + "'");
-      return -1;
+  } else if (a.bytes("--max-memory", store.limits.max_memory_bytes)) {
+  } else if (a.number("--max-table-elements", store.limits.max_table_elements)) {
+  } else if (std::strncmp(a.arg(), "-W", 2) == 0) {
+    // -W KEY=VALUE or -WKEY=VALUE, as wasmtime's -W.
+    std::string kv = a.arg() + 2;
+    if (kv.empty()) {
+      if (a.i + 1 >= a.argc) return a.fail("-W needs KEY=VALUE"), true;
+      kv = a.argv[++a.i];
     }
-    if (!set_limit(kv.substr(0, eq), v, store)) {
-      error(c + ": unknown -W option '" + kv.substr(0, eq) + "'");
-      return -1;
-    }
-  } else if (str("--allow-http")) {
+    const size_t eq = kv.find('=');
+    const std::string key = kv.substr(0, eq);
+    const bool is_bytes = key == "max-memory-size";
+    if (eq == std::string::npos ||
+        !(is_bytes ? parse_bytes(kv.substr(eq + 1), v) : parse_u64(kv.c_str() + eq + 1, v)))
+      a.fail("-W needs KEY=NUMBER, got '" + kv + "'");
+    else if (!set_limit(key, v, store))
+      a.fail("unknown -W option '" + key + "'");
+  } else if (a.value("--allow-http", sval)) {
     for (size_t start = 0; start <= sval.size();) {
       const size_t comma = std::min(sval.find(',', start), sval.size());
       if (comma > start) wasi.allow_http.push_back(sval.substr(start, comma - start));
       start = comma + 1;
     }
-  } else if (a == "--max-stack") {
-    uint64_t v;
-    if (!value(v)) return -1;
+  } else if (a.number("--max-stack", v)) {
     store.max_call_depth = uint32_t(std::min<uint64_t>(v, 1u << 24));
   } else {
-    return 0;
+    return false;
   }
-  return 1;
+  return true;
 }
 
 int cmd_run(int argc, char** argv) {
   RunOptions o;
-  int i = 0;
-  for (; i < argc; ++i) {
-    std::string a = argv[i];
-    std::string sval;
-    auto str = [&](const char* name) { return option_value(name, argc, argv, i, sval); };
-    if (a == "--help" || a == "-h") {
+  Args a("run", argc, argv);
+  for (; a.option(); a.next()) {
+    if (a.flag("--help", "-h")) {
       fputs(kRunUsage, stdout);
       return 0;
     }
-    if (int r = parse_shared_option("run", argc, argv, i, o.wasi, o.store); r != 0) {
-      if (r < 0) return 1;
-    } else if (str("--invoke")) {
-      o.invoke = sval;
-    } else if (a == "--stats") {
+    if (parse_shared_option(a, o.wasi, o.store)) {
+    } else if (a.value("--invoke", o.invoke)) {
+    } else if (a.flag("--stats")) {
       o.stats = true;
-    } else if (str("--tcplisten")) {
-      o.wasi.tcp_listen.push_back(sval);
-    } else if (a == "--") {
-      ++i;
-      break;
-    } else if (a.size() > 1 && a[0] == '-') {
-      error("run: unknown option " + a);
-      return 1;
+    } else if (a.duration("--timeout", o.timeout_ms)) {
+    } else if (std::string v; a.value("--tcplisten", v)) {
+      o.wasi.tcp_listen.push_back(v);
     } else {
-      break;
+      return a.unknown();
     }
+    if (a.bad) return 1;
   }
-  if (i >= argc) {
-    fputs(kRunUsage, stderr);
-    return 1;
-  }
+  int i = a.i;
+  if (i >= argc) return usage_error("run", kRunUsage);
   o.file = argv[i++];
   for (; i < argc; ++i) o.args.push_back(argv[i]);
   // argv[0] is the module's file name; with --invoke, ARGS are the
@@ -290,7 +258,11 @@ int cmd_run(int argc, char** argv) {
     error(bytes.error().message);
     return 1;
   }
-  if (is_component_file(bytes.value())) return component_command(o.file, bytes.value(), "run", o.invoke, o.wasi, o.store);
+  // A deadline needs code that counts fuel (Store::interrupt): as good as
+  // unlimited unless --fuel set a budget.
+  if (o.timeout_ms && !o.store.fuel) o.store.fuel = UINT64_MAX / 4;
+  if (is_component_file(bytes.value()))
+    return component_command(o.file, bytes.value(), "run", o.invoke, o.wasi, o.store, o.timeout_ms);
   auto mod = load_module(std::move(bytes.value()));
   if (!mod.ok()) {
     const Error& e = mod.error();
@@ -311,6 +283,7 @@ int cmd_run(int argc, char** argv) {
   // keep (and scrub) it for reuse when the store goes away at exit.
   LinearMemory::configure_reservation_cache(0, 0);
   Store store(o.store);
+  Deadline deadline(store, o.timeout_ms);
   // --stats: what the tiers did, on stderr, however the run ends.
   struct PrintStats {
     const Store& store;

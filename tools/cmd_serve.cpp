@@ -45,6 +45,7 @@
 #include "runtime/component/decoder.hpp"
 #include "runtime/component/instance.hpp"
 #include "tools/cli.hpp"
+#include "tools/options.hpp"
 #include "wasi/preview2/host.hpp"
 #include "wasi/preview2/http.hpp"
 
@@ -59,8 +60,8 @@ const char* const kServeUsage =
     "  --threads N            event loops (default: one per core)\n"
     "  --max-body BYTES       refuse larger request bodies (413), fail a handler's\n"
     "                         writes past it in a response body (default 16 MiB)\n"
-    "  --timeout SECONDS      cut off a handler running longer (504; default 30;\n"
-    "                         0: never)\n"
+    "  --timeout DURATION     cut off a handler running longer (504; default 30s;\n"
+    "                         0: never; 1.5 or 1500ms or 2m)\n"
     "  --allow-http HOST[:PORT],...\n"
     "                         let handlers send HTTP requests to these hosts\n"
     "                         (wasi:http/outgoing-handler; none by default)\n"
@@ -416,52 +417,32 @@ int cmd_serve(int argc, char** argv) {
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   uint64_t max_body = 16u << 20;
   std::string metrics_addr;
-  int i = 0;
-  for (; i < argc; ++i) {
-    std::string a = argv[i], sval;
-    if (a == "--help" || a == "-h") {
+  Args a("serve", argc, argv);
+  for (; a.option(); a.next()) {
+    uint64_t n = 0;
+    if (a.flag("--help", "-h")) {
       fputs(kServeUsage, stdout);
       return 0;
     }
-    if (int r = parse_shared_option("serve", argc, argv, i, s.wasi, s.store); r != 0) {
-      if (r < 0) return 1;
-    } else if (option_value("--addr", argc, argv, i, addr)) {
-    } else if (option_value("--threads", argc, argv, i, sval)) {
-      uint64_t n;
-      if (!parse_u64(sval.c_str(), n) || n == 0 || n > 1024) {
-        error("serve: --threads needs a number from 1 to 1024");
-        return 1;
-      }
+    if (parse_shared_option(a, s.wasi, s.store)) {
+    } else if (a.value("--addr", addr)) {
+    } else if (a.number("--threads", n)) {
+      if (!a.bad && (n == 0 || n > 1024)) a.fail("--threads needs a number from 1 to 1024");
       threads = unsigned(n);
-    } else if (option_value("--max-body", argc, argv, i, sval)) {
-      if (!parse_u64(sval.c_str(), max_body)) {
-        error("serve: --max-body needs a number of bytes");
-        return 1;
-      }
-    } else if (option_value("--timeout", argc, argv, i, sval)) {
-      char* end = nullptr;
-      const double secs = strtod(sval.c_str(), &end);
-      if (!end || *end || !(secs >= 0) || secs > 1e6) {
-        error("serve: --timeout needs a number of seconds");
-        return 1;
-      }
-      s.timeout_ms = uint64_t(secs * 1000);
-    } else if (option_value("--metrics-addr", argc, argv, i, metrics_addr)) {
-    } else if (a == "--quiet") {
+    } else if (a.bytes("--max-body", max_body)) {
+    } else if (a.duration("--timeout", s.timeout_ms)) {
+    } else if (a.value("--metrics-addr", metrics_addr)) {
+    } else if (a.flag("--quiet")) {
       s.log = false;
-    } else if (a == "--no-reuse") {
+    } else if (a.flag("--no-reuse")) {
       s.reuse = false;
-    } else if (a.size() > 1 && a[0] == '-') {
-      error("serve: unknown option " + a);
-      return 1;
     } else {
-      break;
+      return a.unknown();
     }
+    if (a.bad) return 1;
   }
-  if (i + 1 != argc) {
-    fputs(kServeUsage, stderr);
-    return 1;
-  }
+  const int i = a.i;
+  if (i + 1 != argc) return usage_error("serve", kServeUsage);
   const std::string path = argv[i];
   auto bytes = load_binary(path);
   if (!bytes.ok()) {

@@ -1,46 +1,57 @@
 // wisp wast: the spec-test runner's command line.
+#include <cstdio>
 #include <cstring>
 #include <iostream>
 
 #include "spec-tests/wast_runner.hpp"
 #include "tools/cli.hpp"
+#include "tools/options.hpp"
 
 namespace wisp::cli {
+
+const char* const kWastUsage =
+    "usage: wisp wast [options] FILE...\n"
+    "Runs spec-test scripts (.wast): each failing assertion is printed with its\n"
+    "file:line and what was expected and got, then the counts.\n"
+    "  --tier interp|jit|auto  the tier to run them in (default interp)\n"
+    "  --tier-sample N         auto: compile the function running every N\n"
+    "                          interpreted instructions\n"
+    "  --expected-failures FILE  assertions (file:line per line) that may fail\n"
+    "  --strict-messages       fail when a rejection's message is not the spec's\n"
+    "  --verbose, -v           also print skipped assertions, expected failures and\n"
+    "                          message mismatches\n";
 
 int cmd_wast(int argc, char** argv) {
   spec::Options opts;
   bool strict_messages = false;
-  std::vector<std::string> files;
-  for (int i = 0; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--verbose" || a == "-v") opts.verbose = true;
-    else if (a == "--tier" && i + 1 < argc) opts.tier = argv[++i];
+  Args a("wast", argc, argv);
+  for (; a.option(); a.next()) {
+    std::string v;
+    if (a.flag("--help", "-h")) {
+      fputs(kWastUsage, stdout);
+      return 0;
+    }
+    if (a.flag("--verbose", "-v")) opts.verbose = true;
+    else if (a.value("--tier", opts.tier)) {}
     // Tier::Auto's sampling interval, in interpreted instructions: small
     // values compile almost everything early and exercise OSR.
-    else if (a == "--tier-sample" && i + 1 < argc) {
-      if (!parse_u64(argv[++i], opts.tier_sample) || opts.tier_sample == 0) {
-        error("wast: --tier-sample needs a positive number");
-        return 1;
-      }
+    else if (a.number("--tier-sample", opts.tier_sample)) {
+      if (!a.bad && opts.tier_sample == 0) a.fail("--tier-sample needs a positive number");
     }
     // A rejection with another message than the spec's fails the run (CI
     // holds the 2.0 suite to this).
-    else if (a == "--strict-messages") strict_messages = true;
-    else if (a == "--expected-failures" && i + 1 < argc)
-      opts.expected_failures = spec::read_expected_failures(argv[++i]);
-    else if (a.size() > 1 && a[0] == '-') {
-      error("wast: unknown option " + a);
-      return 1;
-    } else files.push_back(a);
+    else if (a.flag("--strict-messages")) strict_messages = true;
+    else if (a.value("--expected-failures", v)) {
+      if (!a.bad) opts.expected_failures = spec::read_expected_failures(v);
+    } else return a.unknown();
+    if (a.bad) return 1;
   }
+  const std::vector<std::string> files(argv + a.i, argv + argc);
   if (!parse_tier(opts.tier, opts.store_tier)) {
     error("wast: unknown tier '" + opts.tier + "' (available: " + kTierNames + ")");
     return 1;
   }
-  if (files.empty()) {
-    error("usage: wisp wast [--verbose] [--tier interp|jit|auto] [--tier-sample N] [--strict-messages] [--expected-failures FILE] FILE...");
-    return 1;
-  }
+  if (files.empty()) return usage_error("wast", kWastUsage);
   spec::Stats total;
   for (const std::string& f : files) total += spec::run_file(f, opts, std::cout);
   std::cout << "\n";

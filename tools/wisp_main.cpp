@@ -15,6 +15,7 @@ namespace {
 void usage(FILE* f) {
   fputs(
       "usage: wisp <command> [options]\n"
+      "       wisp [run options] FILE [ARGS...]   (as `wisp run`)\n"
       "\n"
       "commands:\n"
       "  run [options] FILE [ARGS...]\n"
@@ -30,7 +31,9 @@ void usage(FILE* f) {
       "  parse FILE -o OUT.wasm   convert text to binary\n"
       "  wast [--verbose] [--tier interp|jit|auto] [--expected-failures FILE] FILE...\n"
       "                           run spec-test scripts\n"
-      "  help                     this text\n"
+      "  help, --help             this text\n"
+      "  --version, -V            wisp's version\n"
+      "Every command takes --help; options are --name VALUE or --name=VALUE.\n"
       "\n"
       "exit status: 0 ok; 1 bad input or usage; 134 the module trapped;\n"
       "for `run`, a WASI program's proc_exit code.\n",
@@ -56,6 +59,10 @@ int dispatch(int argc, char** argv) {
     return 1;
   }
   std::string cmd = argv[1];
+  if (cmd == "--version" || cmd == "-V" || cmd == "version") {
+    printf("wisp %s\n", WISP_VERSION);
+    return 0;
+  }
   if (cmd == "run") return wisp::cli::cmd_run(argc - 2, argv + 2);
   if (cmd == "validate") return wisp::cli::cmd_validate(argc - 2, argv + 2);
   if (cmd == "parse") return wisp::cli::cmd_parse(argc - 2, argv + 2);
@@ -66,6 +73,10 @@ int dispatch(int argc, char** argv) {
     usage(stdout);
     return 0;
   }
+  // `wisp FILE ARGS...` and `wisp --invoke f FILE` run, as in wasmtime: run
+  // options, or something that names a file (a path, or a name with a dot).
+  if (cmd[0] == '-' || cmd.find('/') != std::string::npos || cmd.find('.') != std::string::npos)
+    return wisp::cli::cmd_run(argc - 1, argv + 1);
   wisp::cli::error("unknown command '" + cmd + "' (try 'wisp help')");
   return 1;
 }

@@ -180,6 +180,7 @@ CallResult Store::call(FuncInst* f, std::span<const Value> args) try {
   TrapKind k = run_guarded([&] { c.trap = rt::invoke(c, f, base, nullptr); });
   bool fault = k != TrapKind::None;
   if (k == TrapKind::None) k = c.trap;
+  if (k == TrapKind::OutOfFuel && __atomic_load_n(&interrupted_, __ATOMIC_RELAXED)) k = TrapKind::Interrupted;
   if (k != TrapKind::None) {
     trap.kind = k;
     if (k == TrapKind::HostError) trap.message = c.trap_message;

@@ -303,6 +303,7 @@ Status Store::reset() {
   if (exec_.frame_top != exec_.frames_base - 1)
     return make_error(ErrorKind::Other, "cannot reset a store while it runs");
   exec_.stack_top = exec_.stack_base;
+  __atomic_store_n(&interrupted_, false, __ATOMIC_RELAXED);
   if (cfg_.fuel) set_fuel(*cfg_.fuel);
   try {
     for (const auto& inst : instances_) {

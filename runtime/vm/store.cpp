@@ -198,6 +198,7 @@ Result<MemoryInst*> Store::memory(MemoryType type) {
 }
 
 void Store::set_fuel(uint64_t fuel) {
+  __atomic_store_n(&interrupted_, false, __ATOMIC_RELAXED);
   const bool was = exec_.user_fuel;
   exec_.user_fuel = true;
   exec_.fuel_enabled = true;

@@ -121,12 +121,14 @@ class Store {
   void set_fuel(uint64_t fuel);
   void disable_fuel();
   // From another thread, while this store runs with fuel: empties the tank,
-  // so the running call traps (TrapKind::OutOfFuel) at its next fuel check
-  // (every function entry and loop back-edge in both tiers). A caller that
-  // races with the running code's own decrements repeats it until the call
-  // ends (wisp serve's deadline does, every millisecond). A stand-in for
-  // epoch interruption (issue 18).
+  // so the running call traps at its next fuel check (every function entry
+  // and loop back-edge in both tiers) with TrapKind::Interrupted rather
+  // than OutOfFuel. A caller that races with the running code's own
+  // decrements repeats it until the call ends (wisp serve's and wisp run's
+  // deadlines do, every millisecond). set_fuel and reset clear it. A
+  // stand-in for epoch interruption (issue 18), on the fuel check points.
   void interrupt() {
+    __atomic_store_n(&interrupted_, true, __ATOMIC_RELAXED);
     __atomic_store_n(&exec_.fuel_reserve, uint64_t(0), __ATOMIC_RELAXED);
     __atomic_store_n(&exec_.fuel, uint64_t(0), __ATOMIC_RELAXED);
   }
@@ -153,6 +155,7 @@ class Store {
   void fuel_mode_changed();
   StoreConfig cfg_;
   ExecContext exec_;
+  bool interrupted_ = false;  // interrupt() emptied the tank (atomic accesses)
   ResourceUsage usage_;
   // Owned one allocation each (pointers must stay valid); empty vectors cost
   // nothing, which keeps creating a Store cheap (cold start).

@@ -19,6 +19,7 @@ enum class TrapKind : uint8_t {
   OutOfFuel,
   HostError,  // a host function failed; details travel separately
   Exit,       // WASI proc_exit: not an error, carries an exit code
+  Interrupted,  // Store::interrupt (a deadline: wisp run and serve's --timeout)
 };
 
 inline const char* trap_message(TrapKind k) {
@@ -37,6 +38,7 @@ inline const char* trap_message(TrapKind k) {
     case TrapKind::OutOfFuel: return "all fuel consumed";
     case TrapKind::HostError: return "host function error";
     case TrapKind::Exit: return "exit";
+    case TrapKind::Interrupted: return "interrupted";
   }
   return "unknown trap";
 }

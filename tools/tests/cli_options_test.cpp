@@ -1,0 +1,132 @@
+// The command line as wasmtime's users expect it (issue 18): --version,
+// --help on every command, one option syntax (--opt VALUE and --opt=VALUE),
+// size suffixes, numbers checked, `wisp FILE` as `wisp run FILE`,
+// `--timeout`, and `wisp wast` printing each failing assertion.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tools/tests/cli_fixture.hpp"
+
+namespace {
+
+using wisp::test::Outcome;
+using CliOptions = wisp::test::CliTest;
+
+// (func (export "spin") (param i32) (result i32)): loops n times; "grow"
+// grows memory 0 by n pages; "hello" is a WASI command.
+const char* kModule = R"((module
+  (memory 1)
+  (func (export "spin") (param $n i32) (result i32)
+    (block $done (loop $l
+      (br_if $done (i32.eqz (local.get $n)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $l)))
+    (local.get $n))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+  (func (export "forever") (loop $l (br $l)))))";
+
+TEST_F(CliOptions, VersionAndHelpEverywhere) {
+  for (const char* v : {"--version", "-V"}) {
+    Outcome r = run_wisp({v});
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_EQ(r.out.rfind("wisp ", 0), 0u) << r.out;
+  }
+  for (const char* cmd : {"run", "serve", "validate", "inspect", "parse", "wast"}) {
+    Outcome r = run_wisp({cmd, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << cmd << ": " << r.err;
+    EXPECT_EQ(r.out.rfind(std::string("usage: wisp ") + cmd, 0), 0u) << cmd << ": " << r.out;
+    EXPECT_EQ(r.err, "") << cmd;
+  }
+}
+
+TEST_F(CliOptions, ValuesWithSpaceOrEquals) {
+  const std::string m = write_text("m.wat", kModule).string();
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"run", "--fuel", "100000", "--invoke", "spin", m, "100"},
+        {"run", "--fuel=100000", "--invoke=spin", m, "100"}}) {
+    Outcome r = run_wisp(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "0\n");
+  }
+  // Size suffixes: 128K lets memory grow by one page (64 KiB) and not two.
+  Outcome one = run_wisp({"run", "--max-memory=128K", "--invoke", "grow", m, "1"});
+  EXPECT_EQ(one.out, "1\n") << one.err;
+  Outcome two = run_wisp({"run", "--max-memory", "128KiB", "--invoke", "grow", m, "2"});
+  EXPECT_EQ(two.out, "-1\n") << two.err;
+  Outcome w = run_wisp({"run", "-W", "max-memory-size=1M", "--invoke", "grow", m, "16"});
+  EXPECT_EQ(w.out, "-1\n") << w.err;
+}
+
+TEST_F(CliOptions, BadValuesAreOneLine) {
+  const std::string m = write_text("m.wat", kModule).string();
+  expect_one_error_line(run_wisp({"run", "--fuel", "-5", m}), "run: --fuel needs a whole number from 0 to 2^64-1, got '-5'");
+  expect_one_error_line(run_wisp({"run", "--fuel=abc", m}), "got 'abc'");
+  expect_one_error_line(run_wisp({"run", "--fuel=99999999999999999999", m}), "--fuel needs a whole number");
+  expect_one_error_line(run_wisp({"run", "--max-memory", "1Q", m}), "--max-memory needs a number of bytes");
+  expect_one_error_line(run_wisp({"run", "--max-memory", "17000000000T", m}), "--max-memory needs a number of bytes");
+  expect_one_error_line(run_wisp({"run", "--invoke"}), "run: --invoke needs a value");
+  expect_one_error_line(run_wisp({"run", "--stats=yes", m}), "run: --stats takes no value");
+  expect_one_error_line(run_wisp({"run", "--bogus", m}), "run: unknown option --bogus");
+  expect_one_error_line(run_wisp({"run", "--timeout", "soon", m}), "run: --timeout needs a duration");
+  expect_one_error_line(run_wisp({"wast", "--tier=fast", "x.wast"}), "wast: unknown tier 'fast'");
+  expect_one_error_line(run_wisp({"serve", "--threads=0", m}), "serve: --threads needs a number from 1 to 1024");
+  expect_one_error_line(run_wisp({"validate", "--strict", m}), "validate: unknown option --strict");
+  expect_one_error_line(run_wisp({"parse", m}), "usage: wisp parse FILE -o OUT.wasm");
+  expect_one_error_line(run_wisp({"run"}), "usage: wisp run");
+  expect_one_error_line(run_wisp({"wast"}), "usage: wisp wast");
+}
+
+TEST_F(CliOptions, FuelZeroTrapsAtOnce) {
+  const std::string m = write_text("m.wat", kModule).string();
+  Outcome r = run_wisp({"run", "--fuel", "0", "--invoke", "spin", m, "0"});
+  EXPECT_EQ(r.exit_code, 134);
+  EXPECT_NE(r.err.find("all fuel consumed"), std::string::npos) << r.err;
+}
+
+TEST_F(CliOptions, AFileAloneRunsIt) {
+  const std::string m = write_text("m.wat", kModule).string();
+  // After FILE come the program's arguments, not options (the module has
+  // no _start: instantiated, nothing run).
+  Outcome r = run_wisp({m, "--bogus"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  Outcome ok = run_wisp({"--invoke", "spin", m, "7"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(ok.out, "0\n");
+  expect_one_error_line(run_wisp({"nosuch.wasm"}), "nosuch.wasm: cannot open");
+  expect_one_error_line(run_wisp({"vaildate"}), "unknown command 'vaildate'");
+}
+
+TEST_F(CliOptions, TimeoutInterruptsASpinningGuest) {
+  const std::string m = write_text("m.wat", kModule).string();
+  for (const char* tier : {"interp", "jit", "auto"}) {
+    const auto start = std::chrono::steady_clock::now();
+    Outcome r = run_wisp({"run", "--tier", tier, "--timeout", "200ms", "--invoke", "forever", m});
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_EQ(r.exit_code, 134) << tier << ": " << r.err;
+    EXPECT_EQ(r.err.rfind("wisp: trap: interrupted", 0), 0u) << tier << ": " << r.err;
+    EXPECT_GE(ms, 200) << tier;
+    EXPECT_LT(ms, 10000) << tier;
+  }
+  // Under the deadline: the result, as without one.
+  Outcome ok = run_wisp({"run", "--timeout=10s", "--invoke", "spin", m, "1000"});
+  EXPECT_EQ(ok.out, "0\n") << ok.err;
+}
+
+TEST_F(CliOptions, WastPrintsEachFailingAssertion) {
+  const std::string w = write_text("t.wast",
+                                   "(module (func (export \"f\") (result i32) (i32.const 1)))\n"
+                                   "(assert_return (invoke \"f\") (i32.const 1))\n"
+                                   "(assert_return (invoke \"f\") (i32.const 2))\n")
+                            .string();
+  Outcome r = run_wisp({"wast", w});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("t.wast:3: FAIL: result 0: got"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("expected"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2 passed, 1 failed"), std::string::npos) << r.out;  // the module, the first assertion
+}
+
+}  // namespace
