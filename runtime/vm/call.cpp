@@ -58,6 +58,7 @@ static std::vector<TrapFrame> backtrace(const Frame* from, const Frame* to, uint
     if (!fn) continue;
     if (fn->instance) {
       const Module& m = *fn->instance->module;
+      tf.instance = fn->instance;
       tf.func = fn->index;
       tf.name = std::string(m.func_name(fn->index));
       // pc is just past the opcode (or the call's immediates); point at the

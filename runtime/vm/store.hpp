@@ -37,6 +37,7 @@ struct Value {
 };
 
 struct TrapFrame {
+  const Instance* instance = nullptr;  // the function's (null for a host function)
   uint32_t func = 0;         // function index in its module
   std::string name;          // from the name section or exports; may be empty
   int64_t offset = -1;       // byte offset in the module binary, -1 if unknown

@@ -1,0 +1,10 @@
+(module
+  (import "" "const f32" (global $in-const-f32 f32))
+  (import "" "var i64" (global $in-var-i64 (mut i64)))
+  (global $const-i32 (export "const i32") i32 (i32.const 5))
+  (global $var-f64 (export "var f64") (mut f64) (f64.const 6))
+  (func (export "get in const f32") (result f32) (global.get $in-const-f32))
+  (func (export "get in var i64") (result i64) (global.get $in-var-i64))
+  (func (export "set in var i64") (param i64) (global.set $in-var-i64 (local.get 0)))
+  (func (export "get var f64") (result f64) (global.get $var-f64))
+  (func (export "set var f64") (param f64) (global.set $var-f64 (local.get 0))))
