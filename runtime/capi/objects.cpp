@@ -319,9 +319,18 @@ wasm_foreign_t* wasm_foreign_new(wasm_store_t* s) {
 
 // ---- modules ------------------------------------------------------------------------
 
-// Serialized modules: this magic, then the binary (validated again when
-// read back: wisp keeps no compiled code across processes).
+// Serialized modules: a magic, the binary's length and FNV-1a hash (8
+// bytes each, little-endian), then the binary, validated again when read
+// back (wisp keeps no compiled code across processes). A damaged or
+// truncated one is refused.
 static const char kSerialMagic[8] = {'w', 'i', 's', 'p', 'm', 'o', 'd', '1'};
+static constexpr size_t kSerialHeader = 24;
+
+static uint64_t fnv1a(const uint8_t* p, size_t n) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
+  return h;
+}
 
 wasm_module_t* wasm_module_new(wasm_store_t* s, const wasm_byte_vec_t* binary) {
   const auto* p = reinterpret_cast<const uint8_t*>(binary->data);
@@ -362,15 +371,26 @@ void wasm_module_exports(const wasm_module_t* mod, wasm_exporttype_vec_t* out) {
 
 void wasm_module_serialize(const wasm_module_t* mod, wasm_byte_vec_t* out) {
   const wisp::Module& m = *mod->obj->module;
-  wasm_byte_vec_new_uninitialized(out, sizeof kSerialMagic + m.size);
-  std::memcpy(out->data, kSerialMagic, sizeof kSerialMagic);
-  std::memcpy(out->data + sizeof kSerialMagic, m.bytes, m.size);
+  wasm_byte_vec_new_uninitialized(out, kSerialHeader + m.size);
+  const uint64_t len = m.size, hash = fnv1a(m.bytes, m.size);
+  std::memcpy(out->data, kSerialMagic, 8);
+  for (int i = 0; i < 8; ++i) {
+    out->data[8 + i] = char(len >> (8 * i));
+    out->data[16 + i] = char(hash >> (8 * i));
+  }
+  std::memcpy(out->data + kSerialHeader, m.bytes, m.size);
 }
 
 wasm_module_t* wasm_module_deserialize(wasm_store_t* s, const wasm_byte_vec_t* bytes) {
-  if (bytes->size < sizeof kSerialMagic || std::memcmp(bytes->data, kSerialMagic, sizeof kSerialMagic) != 0)
-    return nullptr;
-  const wasm_byte_vec_t binary{bytes->size - sizeof kSerialMagic, bytes->data + sizeof kSerialMagic};
+  if (bytes->size < kSerialHeader || std::memcmp(bytes->data, kSerialMagic, 8) != 0) return nullptr;
+  const auto* p = reinterpret_cast<const uint8_t*>(bytes->data);
+  uint64_t len = 0, hash = 0;
+  for (int i = 0; i < 8; ++i) {
+    len |= uint64_t(p[8 + i]) << (8 * i);
+    hash |= uint64_t(p[16 + i]) << (8 * i);
+  }
+  if (len != bytes->size - kSerialHeader || fnv1a(p + kSerialHeader, len) != hash) return nullptr;
+  const wasm_byte_vec_t binary{size_t(len), bytes->data + kSerialHeader};
   return wasm_module_new(s, &binary);
 }
 
