@@ -24,17 +24,13 @@ static wasm_trap_t* closure(void* env, const wasm_val_vec_t* args, wasm_val_vec_
 static void finalize(void* env) { finalized = *(int*)env; }
 
 int main(int argc, char** argv) {
-  CHECK(argc == 2);
-  wasm_engine_t* engine = wasm_engine_new();
-  wasm_store_t* store = wasm_store_new(engine);
-  wasm_module_t* module = load_module(store, argv[1]);
-
-  wasm_functype_t* print_type = wasm_functype_new_1_1(wasm_valtype_new_i32(), wasm_valtype_new_i32());
-  wasm_func_t* print_func = wasm_func_new(store, print_type, print);
+  fixture_t fx;
+  start(&fx, argc, argv);
+  wasm_store_t* store = fx.store;
+  wasm_func_t* print_func = host_func(store, wasm_functype_new_1_1(wasm_valtype_new_i32(), wasm_valtype_new_i32()), print);
   static int env = 42;
   wasm_functype_t* closure_type = wasm_functype_new_0_1(wasm_valtype_new_i32());
   wasm_func_t* closure_func = wasm_func_new_with_env(store, closure_type, closure, &env, finalize);
-  wasm_functype_delete(print_type);
   wasm_functype_delete(closure_type);
 
   /* A function's type, as made. */
@@ -43,41 +39,29 @@ int main(int argc, char** argv) {
   CHECK(wasm_valtype_kind(wasm_functype_results(t)->data[0]) == WASM_I32);
   wasm_functype_delete(t);
 
-  wasm_extern_t* externs[] = {wasm_func_as_extern(print_func), wasm_func_as_extern(closure_func)};
-  wasm_extern_vec_t imports = WASM_ARRAY_VEC(externs);
-  wasm_instance_t* instance = wasm_instance_new(store, module, &imports, NULL);
-  CHECK(instance != NULL);
+  wasm_extern_t* imports[] = {wasm_func_as_extern(print_func), wasm_func_as_extern(closure_func)};
+  instantiate(&fx, imports, 2);
   wasm_func_delete(print_func);
   wasm_func_delete(closure_func);
 
-  wasm_extern_vec_t exports;
-  wasm_instance_exports(instance, &exports);
-  const wasm_func_t* run = export_func(&exports, 0);
+  const wasm_func_t* run = export_func(&fx.exports, 0);
   wasm_val_t as[2] = {WASM_I32_VAL(3), WASM_I32_VAL(4)};
   wasm_val_t rs[1] = {WASM_INIT_VAL};
-  wasm_val_vec_t args = WASM_ARRAY_VEC(as);
-  wasm_val_vec_t results = WASM_ARRAY_VEC(rs);
-  CHECK(wasm_func_call(run, &args, &results) == NULL);
+  CHECK(call(run, as, 2, rs, 1) == NULL);
   CHECK(printed == 7);
   CHECK(rs[0].kind == WASM_I32 && rs[0].of.i32 == 7 + 42);
 
   /* The wrong argument types or count: a trap, not a crash. */
   wasm_val_t bad[2] = {WASM_I64_VAL(3), WASM_I32_VAL(4)};
-  wasm_val_vec_t bad_args = WASM_ARRAY_VEC(bad);
-  wasm_trap_t* trap = wasm_func_call(run, &bad_args, &results);
+  wasm_trap_t* trap = call(run, bad, 2, rs, 1);
   CHECK(trap != NULL && trap_says(trap, "argument 0 has the wrong type"));
   wasm_trap_delete(trap);
-  wasm_val_vec_t one = {1, as};
-  trap = wasm_func_call(run, &one, &results);
-  CHECK(trap != NULL);
+  trap = call(run, as, 1, rs, 1);
+  CHECK(trap != NULL && trap_says(trap, "wrong number of arguments"));
   wasm_trap_delete(trap);
 
-  wasm_extern_vec_delete(&exports);
-  wasm_instance_delete(instance);
-  wasm_module_delete(module);
   CHECK(finalized == 0);
-  wasm_store_delete(store);
+  finish(&fx);
   CHECK(finalized == 42);
-  wasm_engine_delete(engine);
   return 0;
 }

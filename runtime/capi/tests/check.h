@@ -37,6 +37,57 @@ static inline wasm_module_t* load_module(wasm_store_t* store, const char* path) 
   return module;
 }
 
+/* What most tests hold: the engine, a store, the module of argv[1], and
+ * once instantiated the instance and its exports. */
+typedef struct {
+  wasm_engine_t* engine;
+  wasm_store_t* store;
+  wasm_module_t* module;
+  wasm_instance_t* instance;
+  wasm_extern_vec_t exports;
+} fixture_t;
+
+static inline void start(fixture_t* fx, int argc, char** argv) {
+  CHECK(argc == 2);
+  memset(fx, 0, sizeof *fx);
+  fx->engine = wasm_engine_new();
+  fx->store = wasm_store_new(fx->engine);
+  fx->module = load_module(fx->store, argv[1]);
+}
+
+/* The module instantiated with these imports (or exit), its exports listed. */
+static inline void instantiate(fixture_t* fx, wasm_extern_t* const* imports, size_t n) {
+  wasm_extern_vec_t vec = {n, (wasm_extern_t**)imports};
+  wasm_trap_t* trap = NULL;
+  fx->instance = wasm_instance_new(fx->store, fx->module, &vec, &trap);
+  CHECK(fx->instance != NULL && trap == NULL);
+  wasm_instance_exports(fx->instance, &fx->exports);
+}
+
+static inline void finish(fixture_t* fx) {
+  if (fx->instance) {
+    wasm_extern_vec_delete(&fx->exports);
+    wasm_instance_delete(fx->instance);
+  }
+  wasm_module_delete(fx->module);
+  wasm_store_delete(fx->store);
+  wasm_engine_delete(fx->engine);
+}
+
+/* A host function of type ft (deleted here). */
+static inline wasm_func_t* host_func(wasm_store_t* store, wasm_functype_t* ft, wasm_func_callback_t cb) {
+  wasm_func_t* f = wasm_func_new(store, ft, cb);
+  wasm_functype_delete(ft);
+  return f;
+}
+
+/* Calls f: its trap, or NULL with the results in results[0..nresults). */
+static inline wasm_trap_t* call(const wasm_func_t* f, wasm_val_t* args, size_t nargs, wasm_val_t* results,
+                                size_t nresults) {
+  wasm_val_vec_t a = {nargs, args}, r = {nresults, results};
+  return wasm_func_call(f, &a, &r);
+}
+
 /* Export i of an instance's exports, as a function (or exit). */
 static inline const wasm_func_t* export_func(const wasm_extern_vec_t* exports, size_t i) {
   CHECK(i < exports->size);

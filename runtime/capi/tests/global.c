@@ -5,21 +5,15 @@
 
 static wasm_val_t call0(const wasm_func_t* f) {
   wasm_val_t r[1] = {WASM_INIT_VAL};
-  wasm_val_vec_t args = WASM_EMPTY_VEC, results = WASM_ARRAY_VEC(r);
-  CHECK(wasm_func_call(f, &args, &results) == NULL);
+  CHECK(call(f, NULL, 0, r, 1) == NULL);
   return r[0];
 }
-static void call1(const wasm_func_t* f, wasm_val_t v) {
-  wasm_val_t a[1] = {v};
-  wasm_val_vec_t args = WASM_ARRAY_VEC(a), results = WASM_EMPTY_VEC;
-  CHECK(wasm_func_call(f, &args, &results) == NULL);
-}
+static void call1(const wasm_func_t* f, wasm_val_t v) { CHECK(call(f, &v, 1, NULL, 0) == NULL); }
 
 int main(int argc, char** argv) {
-  CHECK(argc == 2);
-  wasm_engine_t* engine = wasm_engine_new();
-  wasm_store_t* store = wasm_store_new(engine);
-  wasm_module_t* module = load_module(store, argv[1]);
+  fixture_t fx;
+  start(&fx, argc, argv);
+  wasm_store_t* store = fx.store;
 
   wasm_globaltype_t* const_f32_type = wasm_globaltype_new(wasm_valtype_new_f32(), WASM_CONST);
   wasm_globaltype_t* var_i64_type = wasm_globaltype_new(wasm_valtype_new_i64(), WASM_VAR);
@@ -32,13 +26,9 @@ int main(int argc, char** argv) {
   wasm_globaltype_delete(const_f32_type);
   wasm_globaltype_delete(var_i64_type);
 
-  wasm_extern_t* externs[] = {wasm_global_as_extern(const_f32), wasm_global_as_extern(var_i64)};
-  wasm_extern_vec_t imports = WASM_ARRAY_VEC(externs);
-  wasm_instance_t* instance = wasm_instance_new(store, module, &imports, NULL);
-  CHECK(instance != NULL);
-
-  wasm_extern_vec_t exports;
-  wasm_instance_exports(instance, &exports);
+  wasm_extern_t* imports[] = {wasm_global_as_extern(const_f32), wasm_global_as_extern(var_i64)};
+  instantiate(&fx, imports, 2);
+  const wasm_extern_vec_t exports = fx.exports;
   CHECK(exports.size == 7);
   wasm_global_t* const_i32 = wasm_extern_as_global(exports.data[0]);
   wasm_global_t* var_f64 = wasm_extern_as_global(exports.data[1]);
@@ -83,10 +73,6 @@ int main(int argc, char** argv) {
 
   wasm_global_delete(const_f32);
   wasm_global_delete(var_i64);
-  wasm_extern_vec_delete(&exports);
-  wasm_instance_delete(instance);
-  wasm_module_delete(module);
-  wasm_store_delete(store);
-  wasm_engine_delete(engine);
+  finish(&fx);
   return 0;
 }

@@ -9,43 +9,32 @@ static wasm_trap_t* identity(const wasm_val_vec_t* args, wasm_val_vec_t* results
 }
 
 static wasm_ref_t* call_r(const wasm_func_t* f, wasm_ref_t* r) {
-  wasm_val_t a[1] = {WASM_REF_VAL(r)};
-  wasm_val_t out[1] = {WASM_INIT_VAL};
-  wasm_val_vec_t args = WASM_ARRAY_VEC(a), results = WASM_ARRAY_VEC(out);
-  CHECK(wasm_func_call(f, &args, &results) == NULL);
+  wasm_val_t a[1] = {WASM_REF_VAL(r)}, out[1] = {WASM_INIT_VAL};
+  CHECK(call(f, a, 1, out, 1) == NULL);
   CHECK(out[0].kind == WASM_EXTERNREF);
   return out[0].of.ref;
 }
 
 static void call_set(const wasm_func_t* f, int32_t i, wasm_ref_t* r, int with_index) {
   wasm_val_t a[2] = {WASM_I32_VAL(i), WASM_REF_VAL(r)};
-  wasm_val_vec_t args = {with_index ? 2 : 1, with_index ? a : a + 1}, results = WASM_EMPTY_VEC;
-  CHECK(wasm_func_call(f, &args, &results) == NULL);
+  CHECK(call(f, with_index ? a : a + 1, with_index ? 2 : 1, NULL, 0) == NULL);
 }
 
 static wasm_ref_t* call_get(const wasm_func_t* f, int32_t i, int with_index) {
-  wasm_val_t a[1] = {WASM_I32_VAL(i)};
-  wasm_val_t out[1] = {WASM_INIT_VAL};
-  wasm_val_vec_t args = {with_index ? 1 : 0, a}, results = WASM_ARRAY_VEC(out);
-  CHECK(wasm_func_call(f, &args, &results) == NULL);
+  wasm_val_t a[1] = {WASM_I32_VAL(i)}, out[1] = {WASM_INIT_VAL};
+  CHECK(call(f, a, with_index ? 1 : 0, out, 1) == NULL);
   return out[0].of.ref;
 }
 
 int main(int argc, char** argv) {
-  CHECK(argc == 2);
-  wasm_engine_t* engine = wasm_engine_new();
-  wasm_store_t* store = wasm_store_new(engine);
-  wasm_module_t* module = load_module(store, argv[1]);
-
-  wasm_functype_t* type = wasm_functype_new_1_1(wasm_valtype_new_externref(), wasm_valtype_new_externref());
-  wasm_func_t* f = wasm_func_new(store, type, identity);
-  wasm_functype_delete(type);
-  wasm_extern_t* externs[] = {wasm_func_as_extern(f)};
-  wasm_extern_vec_t imports = WASM_ARRAY_VEC(externs);
-  wasm_instance_t* instance = wasm_instance_new(store, module, &imports, NULL);
-  CHECK(instance != NULL);
-  wasm_extern_vec_t exports;
-  wasm_instance_exports(instance, &exports);
+  fixture_t fx;
+  start(&fx, argc, argv);
+  wasm_store_t* store = fx.store;
+  wasm_func_t* f =
+      host_func(store, wasm_functype_new_1_1(wasm_valtype_new_externref(), wasm_valtype_new_externref()), identity);
+  wasm_extern_t* imports[] = {wasm_func_as_extern(f)};
+  instantiate(&fx, imports, 1);
+  const wasm_extern_vec_t exports = fx.exports;
   wasm_global_t* global = wasm_extern_as_global(exports.data[0]);
   wasm_table_t* table = wasm_extern_as_table(exports.data[1]);
   const wasm_func_t* global_set = export_func(&exports, 2);
@@ -107,10 +96,6 @@ int main(int argc, char** argv) {
   wasm_foreign_delete(foreign1);
   wasm_foreign_delete(foreign2);
   wasm_func_delete(f);
-  wasm_extern_vec_delete(&exports);
-  wasm_instance_delete(instance);
-  wasm_module_delete(module);
-  wasm_store_delete(store);
-  wasm_engine_delete(engine);
+  finish(&fx);
   return 0;
 }

@@ -5,10 +5,9 @@
 static int name_is(const wasm_name_t* n, const char* s) { return n->size == strlen(s) && memcmp(n->data, s, n->size) == 0; }
 
 int main(int argc, char** argv) {
-  CHECK(argc == 2);
-  wasm_engine_t* engine = wasm_engine_new();
-  wasm_store_t* store = wasm_store_new(engine);
-  wasm_module_t* module = load_module(store, argv[1]);
+  fixture_t fx;
+  start(&fx, argc, argv);
+  wasm_module_t* module = fx.module;
 
   wasm_importtype_vec_t import_types;
   wasm_module_imports(module, &import_types);
@@ -39,11 +38,8 @@ int main(int argc, char** argv) {
   wasm_exporttype_vec_delete(&export_types);
   CHECK(copy.size == 4 && name_is(wasm_exporttype_name(copy.data[2]), "table"));
 
-  wasm_extern_vec_t imports = WASM_EMPTY_VEC;
-  wasm_instance_t* instance = wasm_instance_new(store, module, &imports, NULL);
-  CHECK(instance != NULL);
-  wasm_extern_vec_t exports;
-  wasm_instance_exports(instance, &exports);
+  instantiate(&fx, NULL, 0);
+  const wasm_extern_vec_t exports = fx.exports;
   CHECK(exports.size == 4);
   const wasm_externkind_t kinds[4] = {WASM_EXTERN_FUNC, WASM_EXTERN_GLOBAL, WASM_EXTERN_TABLE, WASM_EXTERN_MEMORY};
   for (size_t i = 0; i < 4; ++i) {
@@ -57,10 +53,6 @@ int main(int argc, char** argv) {
   CHECK(wasm_func_param_arity(func) == 3 && wasm_func_result_arity(func) == 1);
 
   wasm_exporttype_vec_delete(&copy);
-  wasm_extern_vec_delete(&exports);
-  wasm_instance_delete(instance);
-  wasm_module_delete(module);
-  wasm_store_delete(store);
-  wasm_engine_delete(engine);
+  finish(&fx);
   return 0;
 }

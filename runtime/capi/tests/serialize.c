@@ -5,6 +5,7 @@
 static int got = 0;
 
 static wasm_trap_t* hello(const wasm_val_vec_t* args, wasm_val_vec_t* results) {
+  (void)results;
   got = args->data[0].of.i32;
   return NULL;
 }

@@ -10,27 +10,20 @@ static wasm_trap_t* negate(const wasm_val_vec_t* args, wasm_val_vec_t* results) 
 }
 
 static wasm_trap_t* call_at(const wasm_func_t* call_indirect, int32_t arg, int32_t index, int32_t* out) {
-  wasm_val_t a[2] = {WASM_I32_VAL(arg), WASM_I32_VAL(index)};
-  wasm_val_t r[1] = {WASM_INIT_VAL};
-  wasm_val_vec_t args = WASM_ARRAY_VEC(a), results = WASM_ARRAY_VEC(r);
-  wasm_trap_t* trap = wasm_func_call(call_indirect, &args, &results);
+  wasm_val_t a[2] = {WASM_I32_VAL(arg), WASM_I32_VAL(index)}, r[1];
+  wasm_trap_t* trap = call(call_indirect, a, 2, r, 1);
   if (!trap) *out = r[0].of.i32;
   return trap;
 }
 
 int main(int argc, char** argv) {
-  CHECK(argc == 2);
-  wasm_engine_t* engine = wasm_engine_new();
-  wasm_store_t* store = wasm_store_new(engine);
-  wasm_module_t* module = load_module(store, argv[1]);
-  wasm_extern_vec_t imports = WASM_EMPTY_VEC;
-  wasm_instance_t* instance = wasm_instance_new(store, module, &imports, NULL);
-  CHECK(instance != NULL);
-  wasm_extern_vec_t exports;
-  wasm_instance_exports(instance, &exports);
-  wasm_table_t* table = wasm_extern_as_table(exports.data[0]);
-  const wasm_func_t* f = export_func(&exports, 1);
-  const wasm_func_t* call_indirect = export_func(&exports, 2);
+  fixture_t fx;
+  start(&fx, argc, argv);
+  instantiate(&fx, NULL, 0);
+  wasm_store_t* store = fx.store;
+  wasm_table_t* table = wasm_extern_as_table(fx.exports.data[0]);
+  const wasm_func_t* f = export_func(&fx.exports, 1);
+  const wasm_func_t* call_indirect = export_func(&fx.exports, 2);
   CHECK(table != NULL);
 
   CHECK(wasm_table_size(table) == 2);
@@ -50,9 +43,7 @@ int main(int argc, char** argv) {
   wasm_trap_delete(trap);
 
   /* A host function in the table, called from wasm. */
-  wasm_functype_t* type = wasm_functype_new_1_1(wasm_valtype_new_i32(), wasm_valtype_new_i32());
-  wasm_func_t* h = wasm_func_new(store, type, negate);
-  wasm_functype_delete(type);
+  wasm_func_t* h = host_func(store, wasm_functype_new_1_1(wasm_valtype_new_i32(), wasm_valtype_new_i32()), negate);
   CHECK(wasm_table_set(table, 0, wasm_func_as_ref(h)));
   CHECK(call_at(call_indirect, 7, 0, &r) == NULL && r == -7);
   CHECK(!wasm_table_set(table, 2, wasm_func_as_ref(h)));
@@ -85,10 +76,6 @@ int main(int argc, char** argv) {
   wasm_table_delete(own_table);
 
   wasm_func_delete(h);
-  wasm_extern_vec_delete(&exports);
-  wasm_instance_delete(instance);
-  wasm_module_delete(module);
-  wasm_store_delete(store);
-  wasm_engine_delete(engine);
+  finish(&fx);
   return 0;
 }
