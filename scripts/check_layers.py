@@ -21,6 +21,7 @@ COMPONENT = "runtime/component"
 INTERP = "runtime/interp"
 JIT = "jit"
 API = "runtime/api"
+CAPI = "runtime/capi"
 WASI = "wasi"
 TOOLS = "tools"
 
@@ -33,6 +34,7 @@ ALLOWED = {
     JIT: {WASM, VALID, VM},
     COMPONENT: {WASM, VALID, VM},
     API: {WASM, VALID, VM, INTERP, JIT, COMPONENT},
+    CAPI: {WASM, VALID, VM, API},  # the C API, over the C++ one
     WASI: {WASM, VALID, VM, API, COMPONENT},
     TOOLS: {WASM, VALID, TEXT, VM, API, WASI, COMPONENT, "spec-tests"},
 }
