@@ -5,7 +5,7 @@ set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
 PACKAGES=(
-  build-essential cmake ninja-build ccache python3 git
+  build-essential cmake ninja-build ccache python3 git pkg-config
   libgtest-dev libgmock-dev libbenchmark-dev
   libasmjit-dev
   wabt
