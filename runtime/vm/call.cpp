@@ -8,6 +8,7 @@
 #include "runtime/vm/helpers.hpp"
 #include "runtime/vm/signals.hpp"
 #include "runtime/vm/store.hpp"
+#include "runtime/wasm/instr_reader.hpp"
 
 namespace wisp {
 
@@ -46,6 +47,22 @@ std::string format_trap(const Trap& t) {
 
 // Innermost first. A deep stack (--max-stack allows 16M frames) keeps its
 // kBacktraceKeep innermost and outermost frames and counts the rest.
+// The first byte of the instruction of fn's body that holds byte `at`, as
+// wasm-objdump -d and node report positions; `at` itself when fn's body
+// cannot be read (it was validated: only a body past the scan cap).
+static const uint8_t* instruction_start(const FuncInst* fn, const uint8_t* at) {
+  constexpr size_t kScanCap = size_t(4) << 20;  // a trap in a bigger body keeps the approximate offset
+  if (!fn->code || at < fn->code || at > fn->code_end || size_t(fn->code_end - fn->code) > kScanCap) return at;
+  Reader r(fn->instance->module->bytes, fn->code, fn->code_end + 1);
+  const uint8_t* start = fn->code;
+  Instr in;
+  while (!r.at_end() && r.pos() <= at) {
+    start = r.pos();
+    if (!read_instr(r, in)) return at;
+  }
+  return start;
+}
+
 static std::vector<TrapFrame> backtrace(const Frame* from, const Frame* to, uint64_t& omitted) {
   std::vector<TrapFrame> out;
   const size_t keep = Trap::kBacktraceKeep;
@@ -61,9 +78,9 @@ static std::vector<TrapFrame> backtrace(const Frame* from, const Frame* to, uint
       tf.instance = fn->instance;
       tf.func = fn->index;
       tf.name = std::string(m.func_name(fn->index));
-      // pc is just past the opcode (or the call's immediates); point at the
-      // instruction's last byte so the offset lies inside it.
-      if (f->pc) tf.offset = int64_t(f->pc - m.bytes) - 1;
+      // pc is just past the opcode (or the call's immediates): the byte
+      // before it is in the instruction, which starts at the offset given.
+      if (f->pc) tf.offset = int64_t(instruction_start(fn, f->pc - 1) - m.bytes);
     } else {
       tf.name = std::string(fn->debug_name);
     }
