@@ -116,6 +116,23 @@ TEST_F(CliOptions, TimeoutInterruptsASpinningGuest) {
   EXPECT_EQ(ok.out, "0\n") << ok.err;
 }
 
+TEST_F(CliOptions, TrapsNameEachFrameByItsInstructionsFirstByte) {
+  // As wasm-objdump -d lists them: 00002a: 28 02 e8 07 | i32.load 2 1000,
+  // 000032: 10 00 | call 0 <inner>.
+  const std::string m = write_text("t.wat",
+                                   "(module (memory 0)\n"
+                                   "  (func $inner (drop (i32.load offset=1000 (i32.const 0))))\n"
+                                   "  (func (export \"outer\") (call $inner)))\n")
+                            .string();
+  for (const char* tier : {"interp", "jit"}) {
+    Outcome r = run_wisp({"run", "--tier", tier, "--invoke", "outer", m});
+    EXPECT_EQ(r.exit_code, 134);
+    EXPECT_EQ(r.err,
+              "wisp: trap: out of bounds memory access\n  at inner (offset 0x2a)\n  at outer (offset 0x32)\n")
+        << tier;
+  }
+}
+
 TEST_F(CliOptions, WastPrintsEachFailingAssertion) {
   const std::string w = write_text("t.wast",
                                    "(module (func (export \"f\") (result i32) (i32.const 1)))\n"
