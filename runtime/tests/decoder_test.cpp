@@ -564,7 +564,9 @@ TEST(Decoder, ElementSegmentErrors) {
   EXPECT_EQ(elem({0x08, 0x00, 0x00}), "malformed elements segment kind");
   EXPECT_EQ(elem({0x01, 0x01, 0x00}), "malformed element kind");       // elemkind must be 0
   EXPECT_EQ(elem({0x05, 0x7F, 0x00}), "malformed reference type");     // i32 is no reftype
-  EXPECT_EQ(elem({0x00, 0x41, 0x00, 0x06, 0x00}), "illegal opcode");   // 0x06 is no 2.0 opcode
+  EXPECT_EQ(elem({0x00, 0x41, 0x00, 0x06, 0x00}),  // 0x06 is no 2.0 opcode: 3.0's legacy `try`
+            "illegal opcode: try, not supported yet (legacy exception handling)");
+  EXPECT_EQ(elem({0x00, 0x41, 0x00, 0x1E, 0x00}), "illegal opcode");  // in no proposal
   EXPECT_EQ(elem({0x00, 0x41, 0x00, 0x00}), kEndOfSection);  // 0x00 is `unreachable`: no end
   EXPECT_EQ(elem({0x01, 0x00, 0x02, 0x00}), "unexpected end of section or function");
 }
@@ -812,7 +814,13 @@ TEST(Decoder, MalformedTypesAndKinds) {
 TEST(Decoder, LimitsFlags) {
   EXPECT_EQ(decode_msg(module({section(5, {0x01, 0x00, 0x01})})), "ok");
   EXPECT_EQ(decode_msg(module({section(5, {0x01, 0x01, 0x01, 0x02})})), "ok");
-  EXPECT_EQ(decode_msg(module({section(5, {0x01, 0x02, 0x01})})), "integer too large");
+  // Shared (threads) and 64-bit (memory64) limits: the spec's "integer too
+  // large" first, then what they are.
+  EXPECT_EQ(decode_msg(module({section(5, {0x01, 0x02, 0x01})})),
+            "integer too large: limits flags 0x02 and 0x03, shared memories (threads), are not supported");
+  EXPECT_EQ(decode_msg(module({section(5, {0x01, 0x04, 0x01})})),
+            "integer too large: limits flags 0x04 to 0x07, 64-bit memories and tables (memory64), are not supported yet");
+  EXPECT_EQ(decode_msg(module({section(5, {0x01, 0x10, 0x01})})), "integer too large");
   EXPECT_EQ(decode_msg(module({section(5, {0x01, 0x81, 0x00, 0x01})})), "integer representation too long");
   EXPECT_EQ(decode_msg(module({section(5, {0x01, 0x01, 0x01})})), "unexpected end of section or function");
   auto m = decode(module({section(5, {0x01, 0x01, 0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F})}));

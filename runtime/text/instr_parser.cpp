@@ -471,7 +471,7 @@ Status WatParser::parse_instr_seq(Bytes& out, bool single) {
       auto op = op_from_text(text(kw));
       if (!op) {
         if (is_known_keyword(text(kw))) return unexpected_token(ts_, kw);
-        return err(kw, "unknown operator " + std::string(text(kw)));
+        return err(kw, unknown_operator(text(kw)));
       }
       p_ += 2;
       if (*op == Op::Block || *op == Op::Loop) {
@@ -523,7 +523,7 @@ Status WatParser::parse_instr_seq(Bytes& out, bool single) {
     auto op = op_from_text(name);
     if (!op) {
       if (is_known_keyword(name)) return unexpected();
-      return err(t, "unknown operator " + std::string(name));
+      return err(t, unknown_operator(name));
     }
     ++p_;
     if (*op == Op::Block || *op == Op::Loop || *op == Op::If) {

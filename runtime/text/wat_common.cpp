@@ -4,6 +4,7 @@
 
 #include "runtime/text/numbers.hpp"
 #include "runtime/text/wat_parser.hpp"
+#include "runtime/wasm/unsupported.hpp"
 
 namespace wisp::text {
 namespace {
@@ -42,18 +43,24 @@ bool is_known_keyword(std::string_view kw) {
   return false;
 }
 
+std::string unknown_operator(std::string_view name) {
+  std::string msg = "unknown operator " + std::string(name);
+  if (auto u = unsupported_instruction(name)) msg += std::string(": not supported yet (") + u->feature + ")";
+  return msg;
+}
+
 Error unexpected_token(const TokenStream& ts, const Token& t) {
   std::string_view s = ts.text(t);
   switch (t.kind) {
     case Tok::Eof:
       return text_error(ts.src, t.begin, "unexpected end");
     case Tok::Reserved:
-      return text_error(ts.src, t.begin, "unknown operator " + std::string(s));
+      return text_error(ts.src, t.begin, unknown_operator(s));
     case Tok::Number:
-      if (!is_number_like(s)) return text_error(ts.src, t.begin, "unknown operator " + std::string(s));
+      if (!is_number_like(s)) return text_error(ts.src, t.begin, unknown_operator(s));
       break;
     case Tok::Keyword:
-      if (!is_known_keyword(s)) return text_error(ts.src, t.begin, "unknown operator " + std::string(s));
+      if (!is_known_keyword(s)) return text_error(ts.src, t.begin, unknown_operator(s));
       break;
     default:
       break;
@@ -161,6 +168,8 @@ Result<ValType> WatParser::parse_reftype() {
 
 Result<Limits> WatParser::parse_limits() {
   Limits l;
+  if (at_keyword("i64")) return err(peek(), "i64: not supported yet (64-bit memories and tables, memory64)");
+  if (at_keyword("i32")) ++p_;  // the default index type, written out
   auto min = parse_u32();
   if (!min) return min.take_error();
   l.min = *min;
@@ -170,6 +179,7 @@ Result<Limits> WatParser::parse_limits() {
     l.max = *max;
     l.has_max = true;
   }
+  if (at_keyword("shared")) return err(peek(), "shared: not supported (shared memories, threads)");
   return l;
 }
 

@@ -47,6 +47,9 @@ Status WatParser::scan_fields() {
     if (kw_tok.kind != Tok::Keyword) return unexpected_token(ts_, kw_tok);
     std::string_view kw = text(kw_tok);
     Field f{begin, 0, false};
+    // Module fields of proposals wisp lacks.
+    if (kw == "tag") return err(kw_tok, "tag: not supported yet (exception handling)");
+    if (kw == "rec") return err(kw_tok, "rec: not supported yet (garbage collection)");
     p_ += 2;
     if (kw == "type") {
       p_ = begin;

@@ -27,6 +27,9 @@ Result<Bytes> parse_module_sexpr(const TokenStream& ts, size_t& pos, bool with_n
 // parser: a token that is not a valid token of the language at all is an
 // "unknown operator"; a valid token in the wrong place is "unexpected token".
 Error unexpected_token(const TokenStream& ts, const Token& t);
+// "unknown operator NAME", and the proposal wisp lacks when NAME is one of
+// its instructions (wasm/unsupported.hpp).
+std::string unknown_operator(std::string_view name);
 bool is_known_keyword(std::string_view kw);
 // inf, nan, nan:0x... (the float keywords)
 inline bool is_number_keyword(std::string_view kw) {

@@ -203,7 +203,12 @@ bool Decoder::val_types(std::vector<ValType>& out) {
 bool Decoder::limits(Limits& l, uint64_t /*max_bound*/) {
   uint8_t flags{};
   // The flags byte is a 1-bit LEB in 2.0: 0x81 0x00 is "too long", 0x02
-  // "too large".
+  // "too large". Flags of proposals wisp lacks say so (after the spec's
+  // words, which the 2.0 suite matches).
+  if (r_.remaining() && (*r_.pos() == 0x02 || *r_.pos() == 0x03))
+    return r_.fail("integer too large: limits flags 0x02 and 0x03, shared memories (threads), are not supported", r_.pos());
+  if (r_.remaining() && *r_.pos() >= 0x04 && *r_.pos() <= 0x07)
+    return r_.fail("integer too large: limits flags 0x04 to 0x07, 64-bit memories and tables (memory64), are not supported yet", r_.pos());
   if (!r_.uleb<1>(flags)) return false;
   uint32_t v{};
   if (!r_.u32(v)) return false;

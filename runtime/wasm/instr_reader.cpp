@@ -1,6 +1,15 @@
 #include "runtime/wasm/instr_reader.hpp"
 
+#include "runtime/wasm/unsupported.hpp"
+
 namespace wisp {
+
+std::string illegal_opcode(uint8_t byte, uint32_t code) {
+  auto u = unsupported_opcode(byte, code);
+  if (!u) return "illegal opcode";
+  return std::string("illegal opcode: ") + (*u->name ? std::string(u->name) + ", " : std::string()) +
+         "not supported yet (" + u->feature + ")";
+}
 
 // 2.0 encodes memory indices of memory.size/grow/fill/copy/init as one zero
 // byte, not a LEB ("zero byte expected" even for a redundant 0x80 0x00).

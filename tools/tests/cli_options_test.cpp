@@ -133,6 +133,28 @@ TEST_F(CliOptions, TrapsNameEachFrameByItsInstructionsFirstByte) {
   }
 }
 
+TEST_F(CliOptions, ProposalsWispLacksAreNamed) {
+  auto text = [&](const char* name, const char* wat) {
+    return run_wisp({"validate", write_text(name, wat).string()});
+  };
+  expect_one_error_line(text("tc.wat", "(module (func $f) (func (return_call $f)))"),
+                        "line 1: unknown operator return_call: not supported yet (tail calls)");
+  expect_one_error_line(text("m64.wat", "(module (memory i64 1))"),
+                        "line 1: i64: not supported yet (64-bit memories and tables, memory64)");
+  expect_one_error_line(text("sh.wat", "(module (memory 1 2 shared))"),
+                        "line 1: shared: not supported (shared memories, threads)");
+  expect_one_error_line(text("tag.wat", "(module (tag $t))"), "line 1: tag: not supported yet (exception handling)");
+  expect_one_error_line(text("gc.wat", "(module (func (drop (struct.new 0))))"),
+                        "unknown operator struct.new: not supported yet (garbage collection)");
+  // The binary of the first: function 1 is `return_call 0`.
+  const std::vector<uint8_t> tc = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60,
+                                   0x00, 0x00, 0x03, 0x03, 0x02, 0x00, 0x00, 0x0A, 0x09, 0x02, 0x02, 0x00,
+                                   0x0B, 0x04, 0x00, 0x12, 0x00, 0x0B};
+  expect_one_error_line(run_wisp({"validate", write("tc.wasm", tc).string()}),
+                        "at offset 0x1b: in function 1: malformed module: illegal opcode: return_call, not supported "
+                        "yet (tail calls)");
+}
+
 TEST_F(CliOptions, WastPrintsEachFailingAssertion) {
   const std::string w = write_text("t.wast",
                                    "(module (func (export \"f\") (result i32) (i32.const 1)))\n"
