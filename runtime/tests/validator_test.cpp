@@ -42,12 +42,29 @@ struct Case {
   const char* expect;
 };
 
-void expect_all(std::initializer_list<Case> cases) {
-  for (const Case& c : cases) EXPECT_EQ(check(c.wat), c.expect) << c.wat;
-}
-
 constexpr const char* kOk = "ok";
 constexpr const char* kMismatch = "type mismatch";
+
+// A mismatch's message goes on to say what was expected and found (the
+// test below); the cases here check the spec's words.
+void expect_all(std::initializer_list<Case> cases) {
+  for (const Case& c : cases) {
+    std::string got = check(c.wat);
+    if (std::string_view(c.expect) == kMismatch && got.rfind("type mismatch: ", 0) == 0) got = kMismatch;
+    EXPECT_EQ(got, c.expect) << c.wat;
+  }
+}
+
+TEST(Validator, MismatchesSayWhatWasExpectedAndFound) {
+  EXPECT_EQ(check("(func (result i32) i32.const 1 i64.const 2 i32.add)"), "type mismatch: expected i32, found i64");
+  EXPECT_EQ(check("(func (result i32) i32.const 1 i32.add)"), "type mismatch: expected i32, found nothing");
+  EXPECT_EQ(check("(func (result i32) f32.const 1)"), "type mismatch: expected i32, found f32");
+  EXPECT_EQ(check("(func i32.const 1 i32.const 2)"),
+            "type mismatch: 2 values left at the end of the block, beyond its results");
+  EXPECT_EQ(check("(func (result i32) (block (result i32) (i64.const 1)))"),
+            "type mismatch: expected i32, found i64");
+  EXPECT_EQ(check("(func drop)"), "type mismatch: expected a value, found nothing");
+}
 
 // ---- instructions -----------------------------------------------------------------------
 
@@ -682,7 +699,7 @@ TEST(Validator, MisplacedElseIsMalformed) {
   EXPECT_EQ(check_bytes(module_with({{0x00, 0x41, 0x01, 0x04, 0x40, 0x02, 0x40, 0x05, 0x0B, 0x0B, 0x0B}})), kMsg);
   // Malformed wins over invalid, whichever function comes first.
   Bytes invalid = {0x00, 0x41, 0x00, 0x0B};  // leaves an i32 behind
-  EXPECT_EQ(check_bytes(module_with({invalid})), kMismatch);
+  EXPECT_EQ(check_bytes(module_with({invalid})), "type mismatch: 1 value left at the end of the block, beyond its results");
   EXPECT_EQ(check_bytes(module_with({invalid, {0x00, 0x05, 0x0B}})), kMsg);
   EXPECT_EQ(check_bytes(module_with({invalid, {0x00, 0x02, 0x40, 0x05, 0x0B, 0x0B}})), kMsg);
   // In a constant expression too.

@@ -324,6 +324,9 @@ size_t line_of(std::string_view src, size_t offset) {
 Error text_error(std::string_view src, size_t offset, std::string message) {
   Error e = make_error(ErrorKind::Malformed, std::move(message), offset);
   e.line = line_of(src, offset);
+  offset = std::min(offset, src.size());
+  const size_t nl = src.rfind('\n', offset == 0 ? 0 : offset - 1);
+  e.column = offset - (nl == std::string_view::npos || offset == 0 ? 0 : nl + 1) + 1;
   return e;
 }
 

@@ -292,6 +292,17 @@ class BodyWalker {
     return false;
   }
   bool mismatch() { return fail("type mismatch"); }
+  // Values left over at a block's end.
+  [[gnu::cold, gnu::noinline]] bool extra_values(const Ctrl& c) {
+    const size_t n = vals_.size() - c.height;
+    return fail("type mismatch: " + std::to_string(n) + (n == 1 ? " value" : " values") +
+                " left at the end of the block, beyond its results");
+  }
+  // "type mismatch: expected i32, found f64" (found nothing: an empty stack).
+  [[gnu::cold, gnu::noinline]] bool mismatch(ValType want, const char* found_what, ValType found) {
+    return fail("type mismatch: expected " + (want == ValType::Unknown ? std::string("a value") : to_string(want)) +
+                ", found " + (found_what ? std::string(found_what) : to_string(found)));
+  }
 
   [[gnu::always_inline]] void push(ValType t) {
     vals_.push_back(t);
@@ -305,21 +316,26 @@ class BodyWalker {
         out = ValType::Unknown;
         return true;
       }
-      return mismatch();
+      return mismatch(ValType::Unknown, "nothing", {});
     }
     out = vals_.back();
     vals_.pop_back();
     return true;
   }
   bool pop_expect(ValType t) {
-    ValType a{};
-    if (!pop(a)) return false;
-    if (t != ValType::Unknown && !is_subtype(a, t, m_)) return mismatch();
+    Ctrl& c = ctrls_.back();
+    if (vals_.size() == c.height) {
+      if (c.unreachable) return true;
+      return mismatch(t, "nothing", {});
+    }
+    const ValType a = vals_.back();
+    vals_.pop_back();
+    if (t != ValType::Unknown && !is_subtype(a, t, m_)) return mismatch(t, nullptr, a);
     return true;
   }
   bool pop_ref(ValType& out) {
     if (!pop(out)) return false;
-    if (out != ValType::Unknown && !is_ref(out)) return mismatch();
+    if (out != ValType::Unknown && !is_ref(out)) return fail("type mismatch: expected a reference, found " + to_string(out));
     return true;
   }
   bool pop_vals(const ValType* ts, uint32_t n) {

@@ -58,7 +58,7 @@ bool BodyWalker<Hooks>::check_and_keep(const ValType* ts, uint32_t n) {
   for (uint32_t i = n; i-- > 0;) {
     ValType a{};
     if (!pop(a)) return false;
-    if (!is_subtype(a, ts[i], m_)) return mismatch();
+    if (!is_subtype(a, ts[i], m_)) return mismatch(ts[i], nullptr, a);
     tmp_.push_back(a);
   }
   for (uint32_t i = n; i-- > 0;) push(tmp_[i]);
@@ -392,7 +392,7 @@ bool BodyWalker<Hooks>::instr(Reader& r, Instr& in) {
       // decoder wants the block's `end` there.
       if (c.kind != Op::If) return fail("END opcode expected", ErrorKind::Malformed);
       if (!pop_vals(c.results, c.nresults)) return false;
-      if (vals_.size() != c.height) return mismatch();
+      if (vals_.size() != c.height) return extra_values(c);
       // The then-arm's exit jumps to the end, like a branch to this block.
       int32_t fix = c.fixups;
       emit_branch(c, fix, uint32_t(vals_.size()));
@@ -407,7 +407,7 @@ bool BodyWalker<Hooks>::instr(Reader& r, Instr& in) {
     case Op::End: {
       Ctrl& c = ctrls_.back();
       if (!pop_vals(c.results, c.nresults)) return false;
-      if (vals_.size() != c.height) return mismatch();
+      if (vals_.size() != c.height) return extra_values(c);
       if (c.kind == Op::If) {
         // No else: the implicit else passes the params through unchanged.
         if (c.nparams != c.nresults || !std::equal(c.params, c.params + c.nparams, c.results))

@@ -23,6 +23,50 @@ static bool limits_match(const Limits& actual_limits, uint64_t actual_size, cons
   return true;
 }
 
+// An import's or an extern's type in the text format's words, for
+// "incompatible import type" messages.
+static std::string limits_text(const Limits& l, uint64_t size) {
+  return std::to_string(size) + (l.has_max ? " " + std::to_string(l.max) : "");
+}
+static std::string func_text(const FuncType& t) {
+  std::string s = "(func";
+  if (!t.params.empty()) {
+    s += " (param";
+    for (ValType v : t.params) s += " " + to_string(v);
+    s += ")";
+  }
+  if (!t.results.empty()) {
+    s += " (result";
+    for (ValType v : t.results) s += " " + to_string(v);
+    s += ")";
+  }
+  return s + ")";
+}
+static std::string global_text(const GlobalType& g) {
+  return "(global " + (g.mut ? "(mut " + to_string(g.type) + ")" : to_string(g.type)) + ")";
+}
+static std::string wanted_text(const Module& m, const Import& im) {
+  switch (im.kind) {
+    case ExternKind::Func: return func_text(m.func_type(im.index));
+    case ExternKind::Table: {
+      const TableType& t = m.tables[im.index].type;
+      return "(table " + limits_text(t.limits, t.limits.min) + " " + to_string(t.elem) + ")";
+    }
+    case ExternKind::Memory: return "(memory " + limits_text(m.memories[im.index].type.limits, m.memories[im.index].type.limits.min) + ")";
+    case ExternKind::Global: return global_text(m.globals[im.index].type);
+    default: return "(tag)";
+  }
+}
+static std::string given_text(const Extern& e) {
+  switch (e.kind) {
+    case ExternKind::Func: return func_text(e.func()->type());
+    case ExternKind::Table: return "(table " + limits_text(e.table()->type.limits, e.table()->elems.size()) + " " + to_string(e.table()->type.elem) + ")";
+    case ExternKind::Memory: return "(memory " + limits_text(e.memory()->type.limits, e.memory()->mem.pages()) + ")";
+    case ExternKind::Global: return global_text(e.global()->type);
+    default: return "(tag)";
+  }
+}
+
 std::string check_import(const Module& m, const Import& im, const Extern& e) {
   const char* bad = "incompatible import type";
   if (e.kind != im.kind) return bad;
@@ -125,7 +169,8 @@ struct Instantiator {
       std::string err = check_import(m, im, imports[i]);
       if (!err.empty()) {
         Error e = make_error(ErrorKind::Link, err);
-        e.message += " (" + printable(im.module) + "." + printable(im.name) + ")";
+        e.message += " (" + printable(im.module) + "." + printable(im.name) + "): expected " + wanted_text(m, im) +
+                     ", given " + given_text(imports[i]);
         return e;
       }
       switch (im.kind) {

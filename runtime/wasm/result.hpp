@@ -19,6 +19,7 @@ struct Error {
   size_t offset = SIZE_MAX;  // byte offset in the binary (or text), SIZE_MAX if none
   int64_t func = -1;         // function index the error is in, -1 if none
   size_t line = 0;           // 1-based line for text input, 0 if none
+  size_t column = 0;         // 1-based column (byte) in that line, 0 if none
 };
 
 template <class T>

@@ -155,7 +155,11 @@ std::string_view to_string(ExternKind k) {
 
 std::string format_error(const Error& e) {
   std::string s;
-  if (e.line) s += "line " + std::to_string(e.line) + ": ";
+  if (e.line) {
+    s += "line " + std::to_string(e.line);
+    if (e.column) s += ", column " + std::to_string(e.column);
+    s += ": ";
+  }
   else if (e.offset != SIZE_MAX) {
     char buf[32];
     snprintf(buf, sizeof buf, "0x%zx", e.offset);

@@ -138,12 +138,12 @@ TEST_F(CliOptions, ProposalsWispLacksAreNamed) {
     return run_wisp({"validate", write_text(name, wat).string()});
   };
   expect_one_error_line(text("tc.wat", "(module (func $f) (func (return_call $f)))"),
-                        "line 1: unknown operator return_call: not supported yet (tail calls)");
+                        "line 1, column 26: unknown operator return_call: not supported yet (tail calls)");
   expect_one_error_line(text("m64.wat", "(module (memory i64 1))"),
-                        "line 1: i64: not supported yet (64-bit memories and tables, memory64)");
+                        "line 1, column 17: i64: not supported yet (64-bit memories and tables, memory64)");
   expect_one_error_line(text("sh.wat", "(module (memory 1 2 shared))"),
-                        "line 1: shared: not supported (shared memories, threads)");
-  expect_one_error_line(text("tag.wat", "(module (tag $t))"), "line 1: tag: not supported yet (exception handling)");
+                        "line 1, column 21: shared: not supported (shared memories, threads)");
+  expect_one_error_line(text("tag.wat", "(module (tag $t))"), "line 1, column 10: tag: not supported yet (exception handling)");
   expect_one_error_line(text("gc.wat", "(module (func (drop (struct.new 0))))"),
                         "unknown operator struct.new: not supported yet (garbage collection)");
   // The binary of the first: function 1 is `return_call 0`.
@@ -153,6 +153,38 @@ TEST_F(CliOptions, ProposalsWispLacksAreNamed) {
   expect_one_error_line(run_wisp({"validate", write("tc.wasm", tc).string()}),
                         "at offset 0x1b: in function 1: malformed module: illegal opcode: return_call, not supported "
                         "yet (tail calls)");
+}
+
+TEST_F(CliOptions, ErrorsSayWhatWasExpectedAndFound) {
+  auto text = [&](const char* name, const char* wat) { return write_text(name, wat).string(); };
+  expect_one_error_line(run_wisp({"validate", text("tm.wat", "(module (func (result i32) (f64.const 1)))")}),
+                        "at offset 0x21: in function 0: invalid module: type mismatch: expected i32, found f64");
+  expect_one_error_line(run_wisp({"validate", text("e.wat", "(module (func (result i32) (i32.add (i32.const 1))))")}),
+                        "invalid module: type mismatch: expected i32, found nothing");
+  expect_one_error_line(run_wisp({"validate", text("x.wat", "(module (func (i32.const 1)))")}),
+                        "invalid module: type mismatch: 1 value left at the end of the block, beyond its results");
+  // Text: line and column.
+  expect_one_error_line(run_wisp({"validate", text("c.wat", "(module\n  (func (result i32) (i32.bogus)))")}),
+                        "c.wat: line 2, column 23: unknown operator i32.bogus");
+  // An import of the wrong type: both signatures.
+  expect_one_error_line(
+      run_wisp({"run", text("i.wat", "(module (import \"wasi_snapshot_preview1\" \"proc_exit\" (func (param i64))))")}),
+      "incompatible import type (wasi_snapshot_preview1.proc_exit): expected (func (param i64)), given (func (param "
+      "i32))");
+}
+
+TEST_F(CliOptions, InvokeTakesV128InTheTextFormatsSyntax) {
+  const std::string m =
+      write_text("v.wat", "(module (func (export \"f\") (param v128) (result v128) (local.get 0)))").string();
+  Outcome r = run_wisp({"run", "--invoke", "f", m, "i32x4 1 2 3 -1"});
+  EXPECT_EQ(r.out, "0xffffffff000000030000000200000001\n") << r.err;
+  r = run_wisp({"run", "--invoke", "f", m, "f64x2 1.5 -0"});
+  EXPECT_EQ(r.out, "0x80000000000000003ff8000000000000\n") << r.err;
+  r = run_wisp({"run", "--invoke", "f", m, "0x000102030405060708090a0b0c0d0e0f"});  // as printed
+  EXPECT_EQ(r.out, "0x000102030405060708090a0b0c0d0e0f\n") << r.err;
+  expect_one_error_line(run_wisp({"run", "--invoke", "f", m, "i8x16 1 2"}), "argument 1 'i8x16 1 2' is not a valid v128");
+  expect_one_error_line(run_wisp({"run", "--invoke", "f", m, "i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 256"}),
+                        "is not a valid v128");
 }
 
 TEST_F(CliOptions, WastPrintsEachFailingAssertion) {
