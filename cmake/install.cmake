@@ -1,7 +1,7 @@
-# `cmake --install`: the wisp command, the C API (wasm.h, the wisp_capi and
-# wisp_runtime static libraries), a CMake package (find_package(wisp):
-# target wisp::wisp) and a pkg-config file (wisp.pc). The C++ API's headers
-# are not installed yet: they include the runtime's internals (issue 18).
+# `cmake --install`: the wisp command, the C API (wasm.h) and the C++ API
+# over it (wisp.hh), the wisp_capi and wisp_runtime static libraries, a
+# CMake package (find_package(wisp): target wisp::wisp) and a pkg-config
+# file (wisp.pc). Nothing of the runtime's own headers.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -9,7 +9,8 @@ install(TARGETS wisp RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 set_target_properties(wisp_capi PROPERTIES EXPORT_NAME wisp)
 set_target_properties(wisp_runtime PROPERTIES EXPORT_NAME runtime)
 install(TARGETS wisp_capi wisp_runtime EXPORT wispTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
-install(FILES ${PROJECT_SOURCE_DIR}/runtime/capi/wasm.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/runtime/capi/wasm.h ${PROJECT_SOURCE_DIR}/runtime/capi/wisp.hh
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
 set(WISP_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/wisp)
 install(EXPORT wispTargets NAMESPACE wisp:: DESTINATION ${WISP_CMAKE_DIR})

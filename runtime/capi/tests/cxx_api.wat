@@ -1,0 +1,11 @@
+(module
+  (import "" "twice" (func $twice (param i32) (result i32)))
+  (import "" "log" (func $log (param i64 f64)))
+  (import "" "fail" (func $fail))
+  (memory (export "memory") 1)
+  (func (export "run") (param $x i32) (result i32)
+    (call $log (i64.const 7) (f64.const 0.5))
+    (i32.store (i32.const 16) (call $twice (local.get $x)))
+    (i32.load (i32.const 16)))
+  (func (export "fail") (call $fail))
+  (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1))))
