@@ -234,8 +234,9 @@ class Func {
     auto callback = [](void* e, const wasm_val_vec_t* args, wasm_val_vec_t* res) -> wasm_trap_t* {
       auto* env = static_cast<Env*>(e);
       try {
-        size_t i = 0;
-        std::tuple<A...> vals{detail::Kind<A>::from(args->data[i++])...};
+        auto vals = [&]<size_t... I>(std::index_sequence<I...>) {
+          return std::tuple<A...>{detail::Kind<A>::from(args->data[I])...};
+        }(std::index_sequence_for<A...>{});
         if constexpr (std::is_void_v<R>) {
           std::apply(env->f, vals);
         } else {
