@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "runtime/api/wisp.hpp"
+#include "runtime/text/wat.hpp"
 #include "tools/cli.hpp"
 #include "tools/deadline.hpp"
 #include "tools/options.hpp"
@@ -106,10 +107,9 @@ bool set_limit(const std::string& key, uint64_t v, StoreConfig& cfg) {
   return true;
 }
 
-// A v128 argument: as the text format writes a v128.const, "SHAPE LANE..."
-// in one argument ("i32x4 1 2 3 4", "f64x2 0.5 -1", lanes signed or
-// unsigned), or the 32 hex digits --invoke prints results in ("0x" and the
-// most significant byte first).
+// A v128 argument: as the text format writes a v128.const ("i32x4 1 2 3
+// -1", in one argument; text::parse_v128_literal), or the 32 hex digits
+// --invoke prints results in ("0x", the most significant byte first).
 bool parse_v128(const std::string& s, Value& out) {
   uint8_t bytes[16] = {};
   if (s.size() == 34 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
@@ -123,58 +123,9 @@ bool parse_v128(const std::string& s, Value& out) {
     out = Value::v128(bytes);
     return true;
   }
-  std::vector<std::string> words;
-  for (size_t i = 0; i < s.size();) {
-    while (i < s.size() && isspace(static_cast<unsigned char>(s[i]))) ++i;
-    size_t j = i;
-    while (j < s.size() && !isspace(static_cast<unsigned char>(s[j]))) ++j;
-    if (j > i) words.push_back(s.substr(i, j - i));
-    i = j;
-  }
-  if (words.empty()) return false;
-  struct Shape {
-    const char* name;
-    int lanes;
-    bool is_float;
-  };
-  static const Shape kShapes[] = {{"i8x16", 16, false}, {"i16x8", 8, false}, {"i32x4", 4, false},
-                                  {"i64x2", 2, false},  {"f32x4", 4, true},  {"f64x2", 2, true}};
-  const Shape* shape = nullptr;
-  for (const Shape& sh : kShapes)
-    if (words[0] == sh.name) shape = &sh;
-  if (!shape || int(words.size()) != shape->lanes + 1) return false;
-  const int width = 16 / shape->lanes;
-  for (int k = 0; k < shape->lanes; ++k) {
-    const char* p = words[size_t(k) + 1].c_str();
-    char* end;
-    errno = 0;
-    uint64_t bits;
-    if (shape->is_float) {
-      if (width == 4) {
-        const float f = strtof(p, &end);
-        uint32_t b;
-        std::memcpy(&b, &f, 4);
-        bits = b;
-      } else {
-        const double d = strtod(p, &end);
-        std::memcpy(&bits, &d, 8);
-      }
-    } else {
-      const bool neg = p[0] == '-';
-      const uint64_t lim = width == 8 ? UINT64_MAX : (uint64_t(1) << (8 * width)) - 1;
-      if (neg) {
-        const long long v = strtoll(p, &end, 0);
-        if (width < 8 && v < -(long long)(lim / 2 + 1)) return false;
-        bits = uint64_t(v);
-      } else {
-        bits = strtoull(p, &end, 0);
-        if (bits > lim) return false;
-      }
-    }
-    if (*end || errno || !*p) return false;
-    std::memcpy(bytes + k * width, &bits, size_t(width));  // little-endian lanes
-  }
-  out = Value::v128(bytes);
+  auto v = text::parse_v128_literal(s);
+  if (!v.ok() || v.value().size() != 16) return false;
+  out = Value::v128(v.value().data());
   return true;
 }
 

@@ -98,28 +98,24 @@ bool Args::flag(const char* name, const char* alias) {
 
 bool Args::value(const char* name, std::string& out) { return take(name, out); }
 
-bool Args::number(const char* name, uint64_t& out) {
+bool Args::parsed(const char* name, uint64_t& out, bool (*parse)(const std::string&, uint64_t&), const char* what) {
   std::string v;
   if (!take(name, v)) return false;
-  if (!bad && !parse_u64(v.c_str(), out))
-    fail(std::string(name) + " needs a whole number from 0 to 2^64-1, got '" + v + "'");
+  if (!bad && !parse(v, out)) fail(std::string(name) + " needs " + what + ", got '" + v + "'");
   return true;
+}
+
+bool Args::number(const char* name, uint64_t& out) {
+  return parsed(name, out, [](const std::string& v, uint64_t& o) { return parse_u64(v.c_str(), o); },
+                "a whole number from 0 to 2^64-1");
 }
 
 bool Args::bytes(const char* name, uint64_t& out) {
-  std::string v;
-  if (!take(name, v)) return false;
-  if (!bad && !parse_bytes(v, out))
-    fail(std::string(name) + " needs a number of bytes (a suffix K, M, G or T allowed), got '" + v + "'");
-  return true;
+  return parsed(name, out, parse_bytes, "a number of bytes (a suffix K, M, G or T allowed)");
 }
 
 bool Args::duration(const char* name, uint64_t& ms) {
-  std::string v;
-  if (!take(name, v)) return false;
-  if (!bad && !parse_duration(v, ms))
-    fail(std::string(name) + " needs a duration (seconds, or with a unit: 1.5, 1500ms, 2m), got '" + v + "'");
-  return true;
+  return parsed(name, ms, parse_duration, "a duration (seconds, or with a unit: 1.5, 1500ms, 2m)");
 }
 
 int Args::unknown() {

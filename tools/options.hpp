@@ -53,6 +53,8 @@ struct Args {
  private:
   // argv[i] is `name` or `name=...`; out is the value. False if not name.
   bool take(const char* name, std::string& out);
+  // take(), then the value through parse; "NAME needs WHAT, got 'V'" if it fails.
+  bool parsed(const char* name, uint64_t& out, bool (*parse)(const std::string&, uint64_t&), const char* what);
   bool inline_value_ = false;  // the value came after '='
 };
 

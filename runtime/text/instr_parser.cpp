@@ -181,6 +181,12 @@ size_t WatParser::count_literals() const {
   }
 }
 
+Status WatParser::v128_literal(Bytes& out) {
+  if (auto st = parse_v128_const(out); !st) return st;
+  if (peek().kind != Tok::Eof) return unexpected();
+  return ok_status();
+}
+
 Status WatParser::parse_v128_const(Bytes& out) {
   const Token& shape_tok = peek();
   unsigned lanes, bits;

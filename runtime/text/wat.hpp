@@ -20,4 +20,9 @@ struct WatOptions {
 };
 Result<std::vector<uint8_t>> parse_wat(std::string_view text, const WatOptions& opts = {});
 
+// The 16 bytes of a v128 written as v128.const's immediates are ("i32x4 1 2
+// 3 -1", "f64x2 0x1p-1 nan"), with the text format's literals; for values
+// given on a command line.
+Result<std::vector<uint8_t>> parse_v128_literal(std::string_view text);
+
 }  // namespace wisp::text

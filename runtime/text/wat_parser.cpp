@@ -568,6 +568,15 @@ Result<Bytes> parse_module_sexpr(const TokenStream& ts, size_t& pos, bool with_n
   return write_binary(*m, with_names);
 }
 
+Result<std::vector<uint8_t>> parse_v128_literal(std::string_view text) {
+  auto ts = lex(text);
+  if (!ts) return ts.take_error();
+  WatParser p(*ts, 0);
+  Bytes out;
+  if (auto st = p.v128_literal(out); !st) return st.take_error();
+  return out;
+}
+
 Result<std::vector<uint8_t>> parse_wat(std::string_view text, const WatOptions& opts) {
   auto ts = lex(text);
   if (!ts) return ts.take_error();

@@ -44,6 +44,8 @@ class WatParser {
   explicit WatParser(const TokenStream& ts, size_t pos) : ts_(ts), p_(pos) {}
   Result<BuiltModule> run();
   size_t pos() const { return p_; }
+  // A v128.const's immediates and nothing after them ("i32x4 1 2 3 4").
+  Status v128_literal(Bytes& out);
 
  private:
   struct Field {

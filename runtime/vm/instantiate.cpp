@@ -28,26 +28,12 @@ static bool limits_match(const Limits& actual_limits, uint64_t actual_size, cons
 static std::string limits_text(const Limits& l, uint64_t size) {
   return std::to_string(size) + (l.has_max ? " " + std::to_string(l.max) : "");
 }
-static std::string func_text(const FuncType& t) {
-  std::string s = "(func";
-  if (!t.params.empty()) {
-    s += " (param";
-    for (ValType v : t.params) s += " " + to_string(v);
-    s += ")";
-  }
-  if (!t.results.empty()) {
-    s += " (result";
-    for (ValType v : t.results) s += " " + to_string(v);
-    s += ")";
-  }
-  return s + ")";
-}
 static std::string global_text(const GlobalType& g) {
   return "(global " + (g.mut ? "(mut " + to_string(g.type) + ")" : to_string(g.type)) + ")";
 }
 static std::string wanted_text(const Module& m, const Import& im) {
   switch (im.kind) {
-    case ExternKind::Func: return func_text(m.func_type(im.index));
+    case ExternKind::Func: return to_string(m.func_type(im.index));
     case ExternKind::Table: {
       const TableType& t = m.tables[im.index].type;
       return "(table " + limits_text(t.limits, t.limits.min) + " " + to_string(t.elem) + ")";
@@ -59,7 +45,7 @@ static std::string wanted_text(const Module& m, const Import& im) {
 }
 static std::string given_text(const Extern& e) {
   switch (e.kind) {
-    case ExternKind::Func: return func_text(e.func()->type());
+    case ExternKind::Func: return to_string(e.func()->type());
     case ExternKind::Table: return "(table " + limits_text(e.table()->type.limits, e.table()->elems.size()) + " " + to_string(e.table()->type.elem) + ")";
     case ExternKind::Memory: return "(memory " + limits_text(e.memory()->type.limits, e.memory()->mem.pages()) + ")";
     case ExternKind::Global: return global_text(e.global()->type);

@@ -142,6 +142,21 @@ std::string to_string(ValType t) {
   return "<bad type>";
 }
 
+std::string to_string(const FuncType& t) {
+  std::string s = "(func";
+  if (!t.params.empty()) {
+    s += " (param";
+    for (ValType v : t.params) s += " " + to_string(v);
+    s += ")";
+  }
+  if (!t.results.empty()) {
+    s += " (result";
+    for (ValType v : t.results) s += " " + to_string(v);
+    s += ")";
+  }
+  return s + ")";
+}
+
 std::string_view to_string(ExternKind k) {
   switch (k) {
     case ExternKind::Func: return "func";

@@ -92,6 +92,8 @@ struct FuncType {
   std::vector<ValType> results;
   bool operator==(const FuncType&) const = default;
 };
+// As the text format writes it: "(func (param i32 i64) (result f64))".
+std::string to_string(const FuncType& t);
 
 struct Limits {
   uint64_t min = 0;
