@@ -32,17 +32,14 @@ int main(int argc, char** argv) {
   CHECK(wasm_module_deserialize(store2, &serialized) == NULL);
   wasm_byte_vec_delete(&serialized);
 
-  wasm_functype_t* type = wasm_functype_new_1_0(wasm_valtype_new_i32());
-  wasm_func_t* func = wasm_func_new(store2, type, hello);
-  wasm_functype_delete(type);
+  wasm_func_t* func = host_func(store2, wasm_functype_new_1_0(wasm_valtype_new_i32()), hello);
   wasm_extern_t* externs[] = {wasm_func_as_extern(func)};
   wasm_extern_vec_t imports = WASM_ARRAY_VEC(externs);
   wasm_instance_t* instance = wasm_instance_new(store2, again, &imports, NULL);
   CHECK(instance != NULL);
   wasm_extern_vec_t exports;
   wasm_instance_exports(instance, &exports);
-  wasm_val_vec_t none = WASM_EMPTY_VEC;
-  CHECK(wasm_func_call(export_func(&exports, 0), &none, &none) == NULL);
+  CHECK(call(export_func(&exports, 0), NULL, 0, NULL, 0) == NULL);
   CHECK(got == 42);
 
   wasm_func_delete(func);
